@@ -1,0 +1,111 @@
+/* account: resolved accounts and servers, and their defaults. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "xalloc.h"
+
+void
+server_init(struct server *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->tls = 1;
+	s->starttls = 1;
+	s->certcheck = 1;
+	s->tls_min_version = 12;
+	s->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	s->timeout = DEFAULT_TIMEOUT;
+}
+
+void
+server_free(struct server *s)
+{
+	free(s->host);
+	free(s->trust_file);
+	free(s->fingerprint);
+	free(s->cert_file);
+	free(s->key_file);
+	free(s->host_override);
+	free(s->user);
+	xfree_secret(s->password);
+	free(s->passwordeval);
+	free(s->auth);
+	free(s->domain);
+	memset(s, 0, sizeof(*s));
+}
+
+struct account *
+account_new(const char *name)
+{
+	struct account *a = xcalloc(1, sizeof(*a));
+
+	a->name = xstrdup(name != NULL ? name : "");
+	server_init(&a->in);
+	server_init(&a->out);
+	a->out.proto = PROTO_SMTP;
+	return a;
+}
+
+void
+account_free(struct account *a)
+{
+	if (a == NULL)
+		return;
+	free(a->name);
+	free(a->file);
+	free(a->address);
+	server_free(&a->in);
+	server_free(&a->out);
+	free(a);
+}
+
+unsigned
+server_port(const struct server *s)
+{
+	int implicit = s->tls && !s->starttls;
+
+	if (s->port != 0)
+		return s->port;
+	switch (s->proto) {
+	case PROTO_POP3:
+		return implicit ? 995 : 110;
+	case PROTO_IMAP:
+		return implicit ? 993 : 143;
+	case PROTO_SMTP:
+		return implicit ? 465 : 587;
+	case PROTO_NONE:
+		break;
+	}
+	return 0;
+}
+
+void
+server_tls_opts(const struct server *s, struct tls_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->trust_file = s->trust_file;
+	o->fingerprint = s->fingerprint;
+	o->certcheck = s->certcheck;
+	o->cert_file = s->cert_file;
+	o->key_file = s->key_file;
+	o->host_override = s->host_override;
+	o->min_version = s->tls_min_version;
+}
+
+const char *
+proto_name(enum proto p)
+{
+	switch (p) {
+	case PROTO_POP3:
+		return "POP3";
+	case PROTO_IMAP:
+		return "IMAP";
+	case PROTO_SMTP:
+		return "SMTP";
+	case PROTO_NONE:
+		break;
+	}
+	return "none";
+}

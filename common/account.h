@@ -1,0 +1,72 @@
+/*
+ * account: what one configured account resolves to.  An account is what a
+ * mail client's account wizard asks for: the address, the incoming server
+ * (POP3 or IMAP), the outgoing server (SMTP), the login.  Both programs
+ * read the same accounts; mfetch uses the incoming side, msend the
+ * outgoing one.
+ *
+ * Resolved accounts are plain values owned by the caller (account_free());
+ * they are produced by config_resolve() from the file and the command line.
+ */
+#ifndef FACTEUR_ACCOUNT_H
+#define FACTEUR_ACCOUNT_H
+
+#include "tls.h"
+
+enum proto {
+	PROTO_NONE = 0,
+	PROTO_POP3,
+	PROTO_IMAP,
+	PROTO_SMTP
+};
+
+/* Default timeouts, in seconds. */
+#define DEFAULT_CONNECT_TIMEOUT	30
+#define DEFAULT_TIMEOUT		60
+
+struct server {
+	enum proto proto;
+	char *host;
+	unsigned port;		/* 0: the default for proto and TLS mode */
+	int tls;		/* use TLS (1, the default) */
+	int starttls;		/* 1: STARTTLS on the plain port; 0: implicit */
+	char *trust_file;	/* NULL: system CAs */
+	char *fingerprint;
+	int certcheck;		/* 1 unless turned off explicitly */
+	char *cert_file;
+	char *key_file;
+	char *host_override;
+	int tls_min_version;	/* 12 or 13 */
+	char *user;
+	char *password;		/* a secret: wiped when freed */
+	char *passwordeval;
+	char *auth;		/* NULL/"on": automatic; "off"; a mechanism */
+	int connect_timeout;	/* seconds, 0: none */
+	int timeout;		/* seconds for each read/write, 0: none */
+	char *domain;		/* SMTP EHLO argument; NULL: our host name */
+};
+
+struct account {
+	char *name;		/* "" for an account made of options only */
+	char *file;		/* where it was defined, for messages */
+	int line;
+	char *address;		/* the user's mail address */
+	struct server in;	/* incoming: POP3 or IMAP */
+	struct server out;	/* outgoing: SMTP */
+};
+
+/* A fresh account with every default set.  name may be NULL. */
+struct account *account_new(const char *name);
+void account_free(struct account *a);
+
+/* Set server defaults (TLS on, STARTTLS, checks on, timeouts). */
+void server_init(struct server *s);
+void server_free(struct server *s);
+/* The port to use: the configured one, or the default for the mode. */
+unsigned server_port(const struct server *s);
+/* TLS options for the tls module, pointing into s. */
+void server_tls_opts(const struct server *s, struct tls_opts *o);
+/* "POP3", "IMAP", "SMTP" or "none". */
+const char *proto_name(enum proto p);
+
+#endif

@@ -1,0 +1,279 @@
+/* cliopts: command-line options shared by mfetch and msend. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cliopts.h"
+#include "xalloc.h"
+
+enum {
+	O_HOST = 1000,
+	O_PORT,
+	O_TIMEOUT,
+	O_CONNECT_TIMEOUT,
+	O_TLS,
+	O_TLS_STARTTLS,
+	O_TLS_TRUST_FILE,
+	O_TLS_FINGERPRINT,
+	O_TLS_CERTCHECK,
+	O_TLS_CERT_FILE,
+	O_TLS_KEY_FILE,
+	O_TLS_HOST_OVERRIDE,
+	O_TLS_MIN_VERSION,
+	O_AUTH,
+	O_USER,
+	O_PASSWORDEVAL,
+	O_HELP,
+	O_VERSION
+};
+
+static const struct option common_opts[] = {
+	{ "account", required_argument, NULL, 'a' },
+	{ "file", required_argument, NULL, 'C' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "pretend", no_argument, NULL, 'P' },
+	{ "serverinfo", no_argument, NULL, 'S' },
+	{ "host", required_argument, NULL, O_HOST },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT },
+	{ "tls", optional_argument, NULL, O_TLS },
+	{ "tls-starttls", optional_argument, NULL, O_TLS_STARTTLS },
+	{ "tls-trust-file", required_argument, NULL, O_TLS_TRUST_FILE },
+	{ "tls-fingerprint", required_argument, NULL, O_TLS_FINGERPRINT },
+	{ "tls-certcheck", optional_argument, NULL, O_TLS_CERTCHECK },
+	{ "tls-cert-file", required_argument, NULL, O_TLS_CERT_FILE },
+	{ "tls-key-file", required_argument, NULL, O_TLS_KEY_FILE },
+	{ "tls-host-override", required_argument, NULL, O_TLS_HOST_OVERRIDE },
+	{ "tls-min-version", required_argument, NULL, O_TLS_MIN_VERSION },
+	{ "auth", optional_argument, NULL, O_AUTH },
+	{ "user", required_argument, NULL, O_USER },
+	{ "passwordeval", required_argument, NULL, O_PASSWORDEVAL },
+	{ "help", no_argument, NULL, O_HELP },
+	{ "version", no_argument, NULL, O_VERSION },
+};
+
+#define NCOMMON (sizeof(common_opts) / sizeof(common_opts[0]))
+
+/* Options that are server settings: option id -> key. */
+static const struct {
+	int opt;
+	const char *key;
+} opt_keys[] = {
+	{ O_HOST, "host" },
+	{ O_PORT, "port" },
+	{ O_TIMEOUT, "timeout" },
+	{ O_CONNECT_TIMEOUT, "connect_timeout" },
+	{ O_TLS, "tls" },
+	{ O_TLS_STARTTLS, "tls_starttls" },
+	{ O_TLS_TRUST_FILE, "tls_trust_file" },
+	{ O_TLS_FINGERPRINT, "tls_fingerprint" },
+	{ O_TLS_CERTCHECK, "tls_certcheck" },
+	{ O_TLS_CERT_FILE, "tls_cert_file" },
+	{ O_TLS_KEY_FILE, "tls_key_file" },
+	{ O_TLS_HOST_OVERRIDE, "tls_host_override" },
+	{ O_TLS_MIN_VERSION, "tls_min_version" },
+	{ O_AUTH, "auth" },
+	{ O_USER, "user" },
+	{ O_PASSWORDEVAL, "passwordeval" },
+};
+
+void
+cliopts_init(struct cliopts *o, int side)
+{
+	memset(o, 0, sizeof(*o));
+	o->side = side;
+	setlist_init(&o->set);
+}
+
+void
+cliopts_free(struct cliopts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->naccounts; i++)
+		free(o->accounts[i]);
+	free(o->accounts);
+	free(o->file);
+	setlist_free(&o->set);
+}
+
+struct option *
+cliopts_table(const struct option *own)
+{
+	size_t n = 0;
+	struct option *t;
+
+	while (own[n].name != NULL)
+		n++;
+	t = xcalloc(NCOMMON + n + 1, sizeof(*t));
+	memcpy(t, common_opts, sizeof(common_opts));
+	memcpy(t + NCOMMON, own, n * sizeof(*own));
+	return t;
+}
+
+static const char *
+opt_name(int opt)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMON; i++)
+		if (common_opts[i].val == opt)
+			return common_opts[i].name;
+	return "?";
+}
+
+int
+cliopts_handle(struct cliopts *o, int opt, const char *arg,
+    struct errinfo *ei)
+{
+	size_t i;
+
+	switch (opt) {
+	case 'a':
+		o->accounts = xreallocarray(o->accounts, o->naccounts + 1,
+		    sizeof(*o->accounts));
+		o->accounts[o->naccounts++] = xstrdup(arg);
+		return 1;
+	case 'C':
+		free(o->file);
+		o->file = xstrdup(arg);
+		return 1;
+	case 'd':
+		o->debug = 1;
+		return 1;
+	case 'P':
+		o->pretend = 1;
+		return 1;
+	case 'S':
+		o->serverinfo = 1;
+		return 1;
+	case O_HELP:
+		o->help = 1;
+		return 1;
+	case O_VERSION:
+		o->version = 1;
+		return 1;
+	}
+	for (i = 0; i < sizeof(opt_keys) / sizeof(opt_keys[0]); i++) {
+		if (opt_keys[i].opt != opt)
+			continue;
+		if (opt == O_HOST)
+			o->host_given = 1;
+		if (setlist_add_side(&o->set, opt_keys[i].key, o->side, arg,
+		    ei) < 0) {
+			ei->st = ST_USAGE;
+			return err_prefix(ei, "--%s: ", opt_name(opt));
+		}
+		return 1;
+	}
+	return 0;
+}
+
+void
+cliopts_help(FILE *f)
+{
+	fputs(
+"Configuration:\n"
+"  -C, --file=FILE            use this accounts file\n"
+"  -a, --account=NAME         use this account\n"
+"  --host=HOST                use this server and options only, no file\n"
+"  --port=N                   server port\n"
+"  --timeout=(off|SECONDS)    network timeout (default 60)\n"
+"  --connect-timeout=(off|SECONDS) connection timeout (default 30)\n"
+"  --tls[=(on|off)]           TLS (default on)\n"
+"  --tls-starttls[=(on|off)]  STARTTLS on the plain port (on), or\n"
+"                             implicit TLS (off)\n"
+"  --tls-trust-file=FILE      trusted CA certificates (default: system)\n"
+"  --tls-fingerprint=SHA256   trust the certificate with this fingerprint\n"
+"  --tls-certcheck[=(on|off)] verify the server certificate (default on)\n"
+"  --tls-cert-file=FILE       client certificate\n"
+"  --tls-key-file=FILE        client certificate key\n"
+"  --tls-host-override=NAME   verify the certificate for this name\n"
+"  --tls-min-version=(1.2|1.3) lowest TLS version (default 1.2)\n"
+"  --auth[=(on|off|MECH)]     authentication (default on, automatic)\n"
+"  --user=NAME                login name\n"
+"  --passwordeval=COMMAND     get the password from this command\n"
+"General:\n"
+"  -S, --serverinfo           print information about the server\n"
+"  -P, --pretend              print the settings that would be used\n"
+"  -d, --debug                print the protocol conversation\n"
+"                             (passwords are never shown)\n"
+"  --help                     print this help\n"
+"  --version                  print version and features\n", f);
+}
+
+int
+cliopts_load_config(const struct cliopts *o, int need_file,
+    struct config **cfg_r, struct errinfo *ei)
+{
+	enum config_kind kind = CONFIG_USER;
+	char *path, *tried = NULL;
+	int rc;
+
+	*cfg_r = NULL;
+	if (o->host_given)
+		return 0;
+	if (o->file != NULL)
+		return config_load(o->file, CONFIG_USER, cfg_r, ei);
+	path = config_find(&kind, &tried);
+	if (path == NULL) {
+		if (need_file)
+			err_set(ei, ST_CONFIG, "no configuration file (looked for "
+			    "%s): write one (see facteur.conf(5)), name one with "
+			    "-C FILE, or give the server with --host", tried);
+		free(tried);
+		return need_file ? -1 : 0;
+	}
+	rc = config_load(path, kind, cfg_r, ei);
+	free(path);
+	return rc;
+}
+
+int
+cliopts_resolve(const struct cliopts *o, const struct config *cfg,
+    const char *name, struct account **a_r, struct errinfo *ei)
+{
+	return config_resolve(cfg, name, &o->set, a_r, ei);
+}
+
+static const char *
+str(const char *s)
+{
+	return s != NULL ? s : "(not set)";
+}
+
+void
+cliopts_pretend(FILE *f, const struct account *a, int side)
+{
+	const struct server *s = side == SIDE_IN ? &a->in : &a->out;
+
+	if (a->file != NULL)
+		fprintf(f, "account %s (%s:%d)\n", a->name, a->file, a->line);
+	else
+		fprintf(f, "account: (command line only)\n");
+	fprintf(f, "address            = %s\n", str(a->address));
+	fprintf(f, "protocol           = %s\n", proto_name(s->proto));
+	fprintf(f, "host               = %s\n", str(s->host));
+	fprintf(f, "port               = %u\n", server_port(s));
+	fprintf(f, "tls                = %s\n", s->tls ? "on" : "off");
+	fprintf(f, "tls_starttls       = %s\n", s->starttls ? "on" : "off");
+	fprintf(f, "tls_trust_file     = %s\n",
+	    s->trust_file != NULL ? s->trust_file : "system");
+	fprintf(f, "tls_fingerprint    = %s\n", str(s->fingerprint));
+	fprintf(f, "tls_certcheck      = %s\n", s->certcheck ? "on" : "off");
+	fprintf(f, "tls_cert_file      = %s\n", str(s->cert_file));
+	fprintf(f, "tls_key_file       = %s\n", str(s->key_file));
+	fprintf(f, "tls_host_override  = %s\n", str(s->host_override));
+	fprintf(f, "tls_min_version    = 1.%d\n", s->tls_min_version - 10);
+	fprintf(f, "auth               = %s\n", s->auth != NULL ? s->auth : "on");
+	fprintf(f, "user               = %s\n", str(s->user));
+	fprintf(f, "password           = %s\n", s->password != NULL ? "*" :
+	    "(not set)");
+	fprintf(f, "passwordeval       = %s\n", str(s->passwordeval));
+	fprintf(f, "connect_timeout    = %d\n", s->connect_timeout);
+	fprintf(f, "timeout            = %d\n", s->timeout);
+	if (side == SIDE_OUT)
+		fprintf(f, "domain             = %s\n", str(s->domain));
+}

@@ -1,0 +1,477 @@
+/* config: parse the accounts file; resolve accounts with inheritance. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "xalloc.h"
+
+struct acctdef {
+	char *name;
+	int line;
+	struct acctdef **parents;
+	size_t nparents;
+	struct setlist defaults;	/* the defaults when it was defined */
+	struct setlist own;
+};
+
+struct config {
+	char *path;
+	struct acctdef **acct;
+	size_t n;
+	struct setlist defaults;	/* while parsing: defaults so far */
+	int has_password;
+	int password_line;
+};
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static struct acctdef *
+find_def(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n; i++)
+		if (strcmp(cfg->acct[i]->name, name) == 0)
+			return cfg->acct[i];
+	return NULL;
+}
+
+/*
+ * Unquote the value part of a line into out: quotes keep white space and
+ * '#', backslash escapes '"' and '\' inside quotes; unquoted white space
+ * at both ends is dropped.  Returns 0 or -1 (unterminated quote).
+ */
+static int
+unquote(const char *p, const char *end, struct buf *out)
+{
+	size_t keep = 0;	/* length without trailing unquoted blanks */
+	int inq = 0;
+
+	while (p < end && is_space(*p))
+		p++;
+	for (; p < end; p++) {
+		if (inq) {
+			if (*p == '"') {
+				inq = 0;
+				keep = out->len;
+				continue;
+			}
+			if (*p == '\\' && p + 1 < end &&
+			    (p[1] == '"' || p[1] == '\\'))
+				p++;
+			buf_addch(out, *p);
+			keep = out->len;
+		} else if (*p == '"') {
+			inq = 1;
+		} else {
+			buf_addch(out, *p);
+			if (!is_space(*p))
+				keep = out->len;
+		}
+	}
+	if (inq)
+		return -1;
+	buf_truncate(out, out->len - keep);
+	return 0;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > CONFIG_NAME_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (is_space(*s) || *s == ':' || *s == ',' || *s == '"' ||
+		    *s == '#')
+			return 0;
+	return 1;
+}
+
+static void
+acctdef_free(struct acctdef *d)
+{
+	free(d->name);
+	free(d->parents);
+	setlist_free(&d->defaults);
+	setlist_free(&d->own);
+	free(d);
+}
+
+/* "account NAME [: PARENT[, PARENT...]]" */
+static int
+parse_account(struct config *cfg, char *args, int line, struct errinfo *ei)
+{
+	struct acctdef *d, *prev;
+	char *colon = strchr(args, ':'), *p, *tok;
+
+	if (colon != NULL)
+		*colon = '\0';
+	/* Trim the name. */
+	for (p = args + strlen(args); p > args && is_space(p[-1]); p--)
+		p[-1] = '\0';
+	if (!valid_name(args))
+		return err_set(ei, ST_CONFIG, "invalid account name '%s' (no "
+		    "spaces, ':', ',', '\"' or '#'; at most %d bytes)", args,
+		    CONFIG_NAME_MAX);
+	if ((prev = find_def(cfg, args)) != NULL)
+		return err_set(ei, ST_CONFIG, "account '%s' is already defined "
+		    "at line %d", args, prev->line);
+	d = xcalloc(1, sizeof(*d));
+	d->name = xstrdup(args);
+	d->line = line;
+	setlist_init(&d->own);
+	setlist_init(&d->defaults);
+	setlist_append(&d->defaults, &cfg->defaults);
+	if (colon != NULL) {
+		char *save = NULL;
+
+		for (tok = strtok_r(colon + 1, ", \t", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", \t", &save)) {
+			struct acctdef *par = find_def(cfg, tok);
+
+			if (par == NULL) {
+				err_set(ei, ST_CONFIG, "account '%s': unknown parent "
+				    "account '%s' (parents must be defined first)",
+				    d->name, tok);
+				acctdef_free(d);
+				return -1;
+			}
+			d->parents = xreallocarray(d->parents, d->nparents + 1,
+			    sizeof(*d->parents));
+			d->parents[d->nparents++] = par;
+		}
+		if (d->nparents == 0) {
+			err_set(ei, ST_CONFIG, "account '%s': missing parent "
+			    "account name after ':'", d->name);
+			acctdef_free(d);
+			return -1;
+		}
+	}
+	cfg->acct = xreallocarray(cfg->acct, cfg->n + 1, sizeof(*cfg->acct));
+	cfg->acct[cfg->n++] = d;
+	return 0;
+}
+
+/* Parse one line (NUL-terminated, without its LF). */
+static int
+parse_line(struct config *cfg, struct acctdef **cur, int *in_defaults,
+    char *line, int lineno, struct errinfo *ei)
+{
+	char *p = line, *key, *end;
+	struct buf val;
+	int rc = 0;
+
+	while (is_space(*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return 0;
+	key = p;
+	while (*p != '\0' && !is_space(*p))
+		p++;
+	end = p;
+	if (*p != '\0')
+		p++;
+	*end = '\0';
+	buf_init(&val, CONFIG_LINE_MAX);
+	if (unquote(p, p + strlen(p), &val) < 0) {
+		rc = err_set(ei, ST_CONFIG, "unterminated quoted string");
+		goto out;
+	}
+	if (strcmp(key, "defaults") == 0) {
+		if (val.len > 0) {
+			rc = err_set(ei, ST_CONFIG, "'defaults' takes no value");
+			goto out;
+		}
+		*in_defaults = 1;
+		*cur = NULL;
+	} else if (strcmp(key, "account") == 0) {
+		if (val.len == 0) {
+			rc = err_set(ei, ST_CONFIG, "'account' needs a name");
+			goto out;
+		}
+		rc = parse_account(cfg, val.data, lineno, ei);
+		if (rc == 0) {
+			*cur = cfg->acct[cfg->n - 1];
+			*in_defaults = 0;
+		}
+	} else if (*cur == NULL && !*in_defaults) {
+		if (!settings_key_known(key))
+			rc = err_set(ei, ST_CONFIG, "unknown key '%s'", key);
+		else
+			rc = err_set(ei, ST_CONFIG, "'%s' outside an account: "
+			    "start with 'defaults' or 'account NAME'", key);
+	} else {
+		struct setlist *l = *cur != NULL ? &(*cur)->own : &cfg->defaults;
+
+		rc = setlist_add(l, key, val.len ? val.data : NULL, lineno, ei);
+		if (rc == 0 && l->has_password && !cfg->has_password) {
+			cfg->has_password = 1;
+			cfg->password_line = lineno;
+		}
+	}
+out:
+	buf_free_secret(&val);
+	return rc;
+}
+
+int
+config_parse(const char *name, const char *text, size_t len,
+    struct config **cfg_r, struct errinfo *ei)
+{
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	struct acctdef *cur = NULL;
+	int in_defaults = 0, lineno = 0;
+	size_t pos = 0;
+	char *line = xmalloc(CONFIG_LINE_MAX + 1);
+
+	cfg->path = xstrdup(name);
+	setlist_init(&cfg->defaults);
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t ll = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+
+		lineno++;
+		if (ll > CONFIG_LINE_MAX) {
+			err_set(ei, ST_CONFIG, "%s:%d: line too long (more than %d "
+			    "bytes)", name, lineno, CONFIG_LINE_MAX);
+			goto fail;
+		}
+		if (memchr(text + pos, '\0', ll) != NULL) {
+			err_set(ei, ST_CONFIG, "%s:%d: NUL byte in line", name,
+			    lineno);
+			goto fail;
+		}
+		memcpy(line, text + pos, ll);
+		line[ll] = '\0';
+		pos += ll + (nl != NULL);
+		if (parse_line(cfg, &cur, &in_defaults, line, lineno, ei) < 0) {
+			err_prefix(ei, "%s:%d: ", name, lineno);
+			goto fail;
+		}
+	}
+	wipe(line, CONFIG_LINE_MAX + 1);
+	free(line);
+	*cfg_r = cfg;
+	return 0;
+fail:
+	wipe(line, CONFIG_LINE_MAX + 1);
+	free(line);
+	config_free(cfg);
+	return -1;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->n; i++)
+		acctdef_free(cfg->acct[i]);
+	free(cfg->acct);
+	setlist_free(&cfg->defaults);
+	free(cfg->path);
+	free(cfg);
+}
+
+const char *
+config_path(const struct config *cfg)
+{
+	return cfg->path;
+}
+
+size_t
+config_count(const struct config *cfg)
+{
+	return cfg->n;
+}
+
+const char *
+config_name(const struct config *cfg, size_t i)
+{
+	return cfg->acct[i]->name;
+}
+
+int
+config_is_alias(const struct config *cfg, size_t i)
+{
+	const struct acctdef *d = cfg->acct[i];
+
+	return strcmp(d->name, "default") == 0 && d->nparents == 1 &&
+	    d->own.n == 0;
+}
+
+int
+config_has(const struct config *cfg, const char *name)
+{
+	return find_def(cfg, name) != NULL;
+}
+
+/* Apply a definition's parents, then its own settings. */
+static void
+apply_chain(const struct acctdef *d, struct account *a, int depth)
+{
+	size_t i;
+
+	if (depth > 64)
+		return;		/* cannot happen: parents come first */
+	for (i = 0; i < d->nparents; i++)
+		apply_chain(d->parents[i], a, depth + 1);
+	settings_apply(&d->own, a);
+}
+
+int
+config_resolve(const struct config *cfg, const char *name,
+    const struct setlist *extra, struct account **acct_r, struct errinfo *ei)
+{
+	const struct acctdef *d = NULL;
+	struct account *a;
+
+	if (cfg != NULL) {
+		if (name != NULL) {
+			d = find_def(cfg, name);
+			if (d == NULL)
+				return err_set(ei, ST_CONFIG, "%s: no account "
+				    "named '%s'", cfg->path, name);
+		} else if ((d = find_def(cfg, "default")) == NULL) {
+			if (cfg->n != 1)
+				return err_set(ei, ST_CONFIG, "%s: no default "
+				    "account: choose one with -a ACCOUNT, or add "
+				    "'account default : ACCOUNT'", cfg->path);
+			d = cfg->acct[0];
+		}
+	}
+	a = account_new(d != NULL ? d->name : NULL);
+	if (d != NULL) {
+		a->file = xstrdup(cfg->path);
+		a->line = d->line;
+		settings_apply(&d->defaults, a);
+		apply_chain(d, a, 0);
+	}
+	if (extra != NULL)
+		settings_apply(extra, a);
+	*acct_r = a;
+	return 0;
+}
+
+/* Refuse permissions that expose a password or let others edit. */
+static int
+check_perms(const char *path, const struct stat *st, enum config_kind kind,
+    const struct config *cfg, struct errinfo *ei)
+{
+	mode_t exposed = kind == CONFIG_SYSTEM ? S_IROTH : (S_IRGRP | S_IROTH);
+
+	if (st->st_mode & S_IWOTH)
+		return err_set(ei, ST_CONFIG, "%s: refusing a configuration file "
+		    "that anyone can change (mode %03o): run 'chmod o-w %s'",
+		    path, (unsigned)(st->st_mode & 0777), path);
+	if (!cfg->has_password)
+		return 0;
+	if (st->st_mode & exposed)
+		return err_set(ei, ST_CONFIG, "%s:%d: this file contains a "
+		    "password but is readable by %s (mode %03o): run "
+		    "'chmod %s %s'", path, cfg->password_line,
+		    kind == CONFIG_SYSTEM ? "others" : "group or others",
+		    (unsigned)(st->st_mode & 0777),
+		    kind == CONFIG_SYSTEM ? "o-rwx" : "600", path);
+	if (kind == CONFIG_USER && st->st_uid != geteuid() && st->st_uid != 0)
+		return err_set(ei, ST_CONFIG, "%s: this file contains a password "
+		    "but belongs to another user (uid %u)", path,
+		    (unsigned)st->st_uid);
+	return 0;
+}
+
+int
+config_load(const char *path, enum config_kind kind, struct config **cfg_r,
+    struct errinfo *ei)
+{
+	struct config *cfg;
+	struct stat st;
+	char *text;
+	size_t got = 0;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return err_set(ei, ST_CONFIG, "cannot open configuration file "
+		    "'%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(ei, ST_CONFIG, "%s: not a regular file", path);
+	}
+	if (st.st_size > CONFIG_FILE_MAX) {
+		close(fd);
+		return err_set(ei, ST_CONFIG, "%s: file too large (more than %d "
+		    "bytes)", path, CONFIG_FILE_MAX);
+	}
+	text = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size) {
+		free(text);
+		return err_set(ei, ST_CONFIG, "cannot read '%s'", path);
+	}
+	rc = config_parse(path, text, got, &cfg, ei);
+	wipe(text, got);
+	free(text);
+	if (rc < 0)
+		return -1;
+	if (check_perms(path, &st, kind, cfg, ei) < 0) {
+		config_free(cfg);
+		return -1;
+	}
+	*cfg_r = cfg;
+	return 0;
+}
+
+char *
+config_find(enum config_kind *kind_r, char **tried_r)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *user;
+
+	if (home == NULL || *home == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		home = pw != NULL ? pw->pw_dir : "/";
+	}
+	if (xdg != NULL && xdg[0] == '/')
+		user = xasprintf("%s/facteur/config", xdg);
+	else
+		user = xasprintf("%s/.config/facteur/config", home);
+	if (access(user, F_OK) == 0) {
+		*kind_r = CONFIG_USER;
+		return user;
+	}
+	if (access(SYSCONFDIR "/facteur.conf", F_OK) == 0) {
+		free(user);
+		*kind_r = CONFIG_SYSTEM;
+		return xstrdup(SYSCONFDIR "/facteur.conf");
+	}
+	if (tried_r != NULL)
+		*tried_r = xasprintf("%s, %s", user, SYSCONFDIR "/facteur.conf");
+	free(user);
+	return NULL;
+}

@@ -1,0 +1,96 @@
+/*
+ * config: the accounts file shared by mfetch and msend.
+ *
+ *   # comment
+ *   defaults
+ *   tls_trust_file system
+ *
+ *   account work
+ *   address  alice@example.org
+ *   incoming imaps://imap.example.org
+ *   outgoing smtp://smtp.example.org
+ *   user     alice
+ *   passwordeval "pass show mail/work"
+ *
+ *   account work2 : work
+ *   address  alice2@example.org
+ *
+ *   account default : work
+ *
+ * A line is "key value"; the value is the rest of the line, where double
+ * quotes keep white space and '#' and a backslash escapes '"' or '\'.
+ * Lines starting with '#' are comments.  "defaults" starts settings that
+ * every later account inherits; "account NAME : PARENT, ..." inherits
+ * from earlier accounts.  The keys are in settings.h and facteur.conf(5).
+ * Every error names "file:line".
+ *
+ * File lookup: -C FILE; else $XDG_CONFIG_HOME/facteur/config (default
+ * ~/.config/facteur/config); else SYSCONFDIR/facteur.conf.  A file with a
+ * password in it must not be readable by others (nor, for a user's own
+ * file, by its group); no file may be writable by others.
+ */
+#ifndef FACTEUR_CONFIG_H
+#define FACTEUR_CONFIG_H
+
+#include <stddef.h>
+
+#include "account.h"
+#include "settings.h"
+#include "status.h"
+
+#define CONFIG_LINE_MAX	4096		/* bytes per line */
+#define CONFIG_FILE_MAX	(1024 * 1024)	/* bytes per file */
+#define CONFIG_NAME_MAX	128		/* bytes per account name */
+
+enum config_kind {
+	CONFIG_USER,		/* the user's own file, or -C FILE */
+	CONFIG_SYSTEM		/* SYSCONFDIR/facteur.conf */
+};
+
+struct config;
+
+/*
+ * Parse text (len bytes) read from the file called name.  Pure: no I/O.
+ * Returns 0 and the result in *cfg_r, or -1 with "name:line: message".
+ */
+int config_parse(const char *name, const char *text, size_t len,
+    struct config **cfg_r, struct errinfo *ei);
+
+/*
+ * Read and parse path, then check its permissions for kind.  Returns 0,
+ * or -1 with ST_CONFIG: unreadable file, syntax error ("path:line: ..."),
+ * or unsafe permissions (the message says which chmod fixes it).
+ */
+int config_load(const char *path, enum config_kind kind,
+    struct config **cfg_r, struct errinfo *ei);
+
+/*
+ * Find the file to use when no -C was given: the user's file if it
+ * exists, else the system file if it exists.  Returns a path to free and
+ * sets *kind_r, or NULL when neither exists (*tried_r then lists them).
+ */
+char *config_find(enum config_kind *kind_r, char **tried_r);
+
+void config_free(struct config *cfg);
+const char *config_path(const struct config *cfg);
+
+/* Number of accounts, and the name of the i-th (file order). */
+size_t config_count(const struct config *cfg);
+const char *config_name(const struct config *cfg, size_t i);
+/* Is the i-th account only "account default : X" (an alias)? */
+int config_is_alias(const struct config *cfg, size_t i);
+int config_has(const struct config *cfg, const char *name);
+
+/*
+ * Resolve an account: defaults, parents, the account's own settings,
+ * then extra (the command line, may be NULL).  cfg may be NULL (options
+ * only: --host).  name NULL means the default account: "default", or the
+ * only account of the file.  Returns 0 and the account in *acct_r (free
+ * with account_free()), or -1 (ST_CONFIG, or ST_USAGE for an unknown
+ * account name).
+ */
+int config_resolve(const struct config *cfg, const char *name,
+    const struct setlist *extra, struct account **acct_r,
+    struct errinfo *ei);
+
+#endif

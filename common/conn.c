@@ -1,0 +1,309 @@
+/* conn: socket + optional TLS + bounded buffers + the protocol trace. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "log.h"
+#include "xalloc.h"
+
+int
+conn_open(struct conn **c_r, const char *host, unsigned port,
+    int connect_timeout_ms, int io_timeout_ms, struct errinfo *ei)
+{
+	char addr[NET_ADDR_MAX];
+	struct conn *c;
+	int fd;
+
+	log_trace_note("connecting to %s port %u", host, port);
+	fd = net_connect(host, port, connect_timeout_ms, addr, ei);
+	if (fd < 0)
+		return -1;
+	log_trace_note("connected to %s port %u", addr, port);
+	c = xcalloc(1, sizeof(*c));
+	c->fd = fd;
+	c->host = xstrdup(host);
+	c->port = port;
+	memcpy(c->addr, addr, sizeof(c->addr));
+	c->timeout_ms = io_timeout_ms;
+	c->rbuf = xmalloc(CONN_RBUF_SIZE);
+	c->wbuf = xmalloc(CONN_WBUF_SIZE);
+	c->trace_input = 1;
+	buf_init(&c->trace_line, CONN_TRACE_LINE_MAX);
+	*c_r = c;
+	return 0;
+}
+
+/* Prefix a network error with where it happened. */
+static int
+conn_err(struct conn *c, struct errinfo *ei)
+{
+	return err_prefix(ei, "%s port %u: ", c->host, c->port);
+}
+
+int
+conn_start_tls(struct conn *c, const struct tls_opts *o, struct errinfo *ei)
+{
+	struct tls_info ti;
+
+	if (c->tls != NULL)
+		return err_set(ei, ST_SOFTWARE, "TLS is already active");
+	if (c->wlen > 0)
+		return err_set(ei, ST_SOFTWARE, "output pending before TLS");
+	if (c->rlen > c->rpos) {
+		log_warn("%s port %u: ignoring %zu bytes the server sent before "
+		    "the TLS handshake (possible STARTTLS injection)", c->host,
+		    c->port, c->rlen - c->rpos);
+		log_trace_note("discarded %zu unprotected bytes",
+		    c->rlen - c->rpos);
+	}
+	c->rpos = c->rlen = 0;
+	buf_reset(&c->trace_line);
+	if (tls_start(c->fd, c->host, o, c->timeout_ms, &c->tls, ei) < 0)
+		return conn_err(c, ei);
+	if (log_tracing()) {
+		tls_get_info(c->tls, &ti);
+		log_trace_note("TLS established: %s, %s; certificate '%s'; "
+		    "trusted by %s", ti.version, ti.cipher, ti.subject, ti.trust);
+	}
+	return 0;
+}
+
+int
+conn_is_tls(const struct conn *c)
+{
+	return c->tls != NULL;
+}
+
+void
+conn_tls_info(struct conn *c, struct tls_info *ti)
+{
+	tls_get_info(c->tls, ti);
+}
+
+struct tls *
+conn_tls(struct conn *c)
+{
+	return c->tls;
+}
+
+/* Show newly read input in the trace, line by line. */
+static void
+trace_input(struct conn *c, const char *p, size_t n)
+{
+	while (n > 0) {
+		int done;
+		ssize_t used = buf_feed_line(&c->trace_line, p, n, &done);
+
+		if (used < 0) {
+			/* Over-long line: show what we have, then go on. */
+			log_trace("<--", c->trace_line.data, c->trace_line.len, 0);
+			log_trace_note("(line continues)");
+			buf_reset(&c->trace_line);
+			continue;
+		}
+		if (done) {
+			log_trace("<--", c->trace_line.data, c->trace_line.len, 0);
+			buf_reset(&c->trace_line);
+		}
+		p += used;
+		n -= (size_t)used;
+	}
+}
+
+int
+conn_fill(struct conn *c, struct errinfo *ei)
+{
+	ssize_t n;
+
+	if (c->rpos == c->rlen)
+		c->rpos = c->rlen = 0;
+	else if (c->rpos > 0) {
+		memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+		c->rlen -= c->rpos;
+		c->rpos = 0;
+	}
+	if (c->rlen == CONN_RBUF_SIZE)
+		return err_set(ei, ST_SOFTWARE, "input buffer full");
+	for (;;) {
+		if (c->tls != NULL) {
+			n = tls_read(c->tls, c->rbuf + c->rlen,
+			    CONN_RBUF_SIZE - c->rlen, c->timeout_ms, ei);
+			if (n < 0)
+				return conn_err(c, ei);
+		} else {
+			n = recv(c->fd, c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
+			    0);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+				if (net_wait(c->fd, POLLIN, c->timeout_ms, ei) < 0) {
+					err_prefix(ei, "waiting for the server: ");
+					return conn_err(c, ei);
+				}
+				continue;
+			}
+			if (n < 0) {
+				err_set(ei, ST_TEMPFAIL, "read: %s", strerror(errno));
+				return conn_err(c, ei);
+			}
+		}
+		break;
+	}
+	if (n == 0) {
+		err_set(ei, ST_TEMPFAIL, "connection closed by the server");
+		return conn_err(c, ei);
+	}
+	if (c->trace_input && log_tracing())
+		trace_input(c, c->rbuf + c->rlen, (size_t)n);
+	c->rlen += (size_t)n;
+	c->bytes_in += (unsigned long long)n;
+	return 0;
+}
+
+const char *
+conn_peek(struct conn *c, size_t *len_r)
+{
+	*len_r = c->rlen - c->rpos;
+	return c->rbuf + c->rpos;
+}
+
+void
+conn_consume(struct conn *c, size_t n)
+{
+	if (n > c->rlen - c->rpos)
+		n = c->rlen - c->rpos;
+	c->rpos += n;
+}
+
+int
+conn_read_n(struct conn *c, unsigned long long n, conn_sink_fn sink, void *arg,
+    struct errinfo *ei)
+{
+	while (n > 0) {
+		size_t avail;
+		const char *p = conn_peek(c, &avail);
+
+		if (avail == 0) {
+			if (conn_fill(c, ei) < 0)
+				return -1;
+			continue;
+		}
+		if (avail > n)
+			avail = (size_t)n;
+		if (sink(arg, p, avail, ei) < 0)
+			return -1;
+		conn_consume(c, avail);
+		n -= avail;
+	}
+	return 0;
+}
+
+int
+conn_flush(struct conn *c, struct errinfo *ei)
+{
+	size_t off = 0;
+
+	if (c->wlen == 0)
+		return 0;
+	if (c->tls != NULL) {
+		if (tls_write(c->tls, c->wbuf, c->wlen, c->timeout_ms, ei) < 0)
+			return conn_err(c, ei);
+		off = c->wlen;
+	}
+	while (off < c->wlen) {
+		ssize_t n = send(c->fd, c->wbuf + off, c->wlen - off,
+		    MSG_NOSIGNAL);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (net_wait(c->fd, POLLOUT, c->timeout_ms, ei) < 0) {
+				err_prefix(ei, "sending: ");
+				return conn_err(c, ei);
+			}
+			continue;
+		}
+		if (n < 0) {
+			err_set(ei, ST_TEMPFAIL, "write: %s", strerror(errno));
+			return conn_err(c, ei);
+		}
+		off += (size_t)n;
+	}
+	c->bytes_out += c->wlen;
+	c->wlen = 0;
+	return 0;
+}
+
+int
+conn_write(struct conn *c, const void *p, size_t n, struct errinfo *ei)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		size_t room = CONN_WBUF_SIZE - c->wlen;
+
+		if (room == 0) {
+			if (conn_flush(c, ei) < 0)
+				return -1;
+			continue;
+		}
+		if (room > n)
+			room = n;
+		memcpy(c->wbuf + c->wlen, s, room);
+		c->wlen += room;
+		s += room;
+		n -= room;
+	}
+	return 0;
+}
+
+static int
+has_line_break(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+int
+conn_send_line(struct conn *c, const char *shown, const char *secret,
+    struct errinfo *ei)
+{
+	size_t ls = strlen(shown), lh = secret != NULL ? strlen(secret) : 0;
+
+	if (has_line_break(shown) || has_line_break(secret))
+		return err_set(ei, ST_DATA, "refusing to send a command with a "
+		    "line break in it");
+	if (ls + lh + 2 > CONN_CMD_MAX)
+		return err_set(ei, ST_DATA, "command too long (%zu bytes)",
+		    ls + lh);
+	log_trace("-->", shown, ls, lh);
+	if (conn_write(c, shown, ls, ei) < 0 ||
+	    conn_write(c, secret, lh, ei) < 0 ||
+	    conn_write(c, "\r\n", 2, ei) < 0)
+		return -1;
+	return 0;
+}
+
+void
+conn_trace_input(struct conn *c, int on)
+{
+	c->trace_input = on;
+}
+
+void
+conn_close(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->tls != NULL)
+		tls_close(c->tls);
+	if (c->fd >= 0)
+		close(c->fd);
+	wipe(c->wbuf, CONN_WBUF_SIZE);	/* may have held a password */
+	free(c->wbuf);
+	free(c->rbuf);
+	buf_free(&c->trace_line);
+	free(c->host);
+	free(c);
+}

@@ -1,0 +1,110 @@
+/*
+ * conn: one connection to a server: a socket, an optional TLS session,
+ * and two fixed buffers.  Everything above it (pp, the protocols) reads
+ * and writes through conn, so timeouts, TLS, tracing and the STARTTLS
+ * rule live here once.
+ *
+ * Reading is pull-style: conn_peek() shows what is buffered, the caller
+ * consumes what it used with conn_consume() and asks for more with
+ * conn_fill().  Parsers above are pure functions fed with these chunks,
+ * so no line ever has to fit in the read buffer.
+ *
+ * Writing is coalesced: conn_write() and conn_send_line() fill a buffer
+ * the size of one TLS record; conn_flush() sends it in one write.  Callers
+ * flush once per protocol turn, never per line.
+ */
+#ifndef FACTEUR_CONN_H
+#define FACTEUR_CONN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "net.h"
+#include "status.h"
+#include "tls.h"
+
+#define CONN_RBUF_SIZE	(64 * 1024)	/* bytes read per system call, at most */
+#define CONN_WBUF_SIZE	(16 * 1024)	/* one full TLS record */
+#define CONN_TRACE_LINE_MAX 4096	/* longer lines are cut in the trace */
+#define CONN_CMD_MAX	8192		/* longest command line we send */
+
+struct conn {
+	int fd;
+	struct tls *tls;
+	char *host;
+	unsigned port;
+	char addr[NET_ADDR_MAX];
+	int timeout_ms;		/* for each read or write; 0: none */
+	char *rbuf;
+	size_t rpos, rlen;	/* unread input is rbuf[rpos..rlen) */
+	char *wbuf;
+	size_t wlen;
+	int trace_input;	/* show input lines in the trace */
+	struct buf trace_line;	/* partial input line, for the trace */
+	unsigned long long bytes_in, bytes_out;
+};
+
+/*
+ * Connect to host:port (connect_timeout_ms for the connection,
+ * io_timeout_ms for each read and write later; 0 for none).  Returns 0
+ * and the connection in *c_r, or -1 (see net_connect()).
+ */
+int conn_open(struct conn **c_r, const char *host, unsigned port,
+    int connect_timeout_ms, int io_timeout_ms, struct errinfo *ei);
+
+/*
+ * Start TLS on the connection: right after conn_open() for implicit TLS,
+ * or after the server's positive answer to STARTTLS/STLS.  Unread input
+ * received before the handshake is discarded (it came unprotected and
+ * may have been injected) and a warning says so; pending output is an
+ * error.  The caller must forget every capability it learnt before.
+ */
+int conn_start_tls(struct conn *c, const struct tls_opts *o,
+    struct errinfo *ei);
+int conn_is_tls(const struct conn *c);
+/* TLS details; the connection must be using TLS. */
+void conn_tls_info(struct conn *c, struct tls_info *ti);
+struct tls *conn_tls(struct conn *c);
+
+/*
+ * Read more input into the buffer, waiting at most the I/O timeout.
+ * Returns 0 when at least one new byte is buffered, or -1: ST_TEMPFAIL
+ * when the server closed the connection ("connection closed by the
+ * server"), on timeout or a network error.
+ */
+int conn_fill(struct conn *c, struct errinfo *ei);
+/* The unread input (may be empty); *len_r is its length. */
+const char *conn_peek(struct conn *c, size_t *len_r);
+/* Mark n bytes of the unread input as used. */
+void conn_consume(struct conn *c, size_t n);
+
+/* A consumer of input bytes; returns 0, or -1 with ei filled to stop. */
+typedef int (*conn_sink_fn)(void *arg, const char *p, size_t n,
+    struct errinfo *ei);
+/*
+ * Pass exactly n bytes of input to sink, in chunks, as they arrive (IMAP
+ * literals).  Returns 0, or -1 from the network or the sink.
+ */
+int conn_read_n(struct conn *c, unsigned long long n, conn_sink_fn sink,
+    void *arg, struct errinfo *ei);
+
+/* Queue raw bytes (message data); flushes whenever the buffer is full. */
+int conn_write(struct conn *c, const void *p, size_t n, struct errinfo *ei);
+/*
+ * Queue one command line: shown, then secret (may be NULL), then CRLF.
+ * The trace shows shown and "<hidden>" in place of the secret.  A CR, LF
+ * or NUL inside shown or secret is refused (ST_DATA): no caller can
+ * inject a second command.
+ */
+int conn_send_line(struct conn *c, const char *shown, const char *secret,
+    struct errinfo *ei);
+/* Send what is queued, in as few writes (TLS records) as possible. */
+int conn_flush(struct conn *c, struct errinfo *ei);
+/* Stop or restart showing input in the trace (message bodies). */
+void conn_trace_input(struct conn *c, int on);
+
+/* Close (TLS close_notify first, no waiting) and free.  NULL is fine. */
+void conn_close(struct conn *c);
+
+#endif

@@ -1,0 +1,185 @@
+/* log: stderr, syslog, a log file, and the protocol trace. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOG_LINE_MAX 2048
+
+static const char *progname = "facteur";
+static enum log_level stderr_level = LOG_LVL_WARN;
+static FILE *logfile;
+static int use_syslog;
+static int tracing;
+
+void
+log_init(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+
+	progname = slash != NULL ? slash + 1 : name;
+}
+
+const char *
+log_progname(void)
+{
+	return progname;
+}
+
+void
+log_set_level(enum log_level lvl)
+{
+	stderr_level = lvl;
+}
+
+int
+log_open_file(const char *path, struct errinfo *ei)
+{
+	FILE *f = fopen(path, "ae");
+
+	if (f == NULL)
+		return err_set(ei, ST_CANTCREAT, "cannot open log file '%s': %s",
+		    path, strerror(errno));
+	if (logfile != NULL)
+		fclose(logfile);
+	logfile = f;
+	return 0;
+}
+
+void
+log_open_syslog(int facility)
+{
+	openlog(progname, LOG_PID, facility);
+	use_syslog = 1;
+}
+
+int
+log_facility(const char *name)
+{
+	static const struct {
+		const char *name;
+		int fac;
+	} tab[] = {
+		{ "mail", LOG_MAIL }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(name, tab[i].name) == 0)
+			return tab[i].fac;
+	return -1;
+}
+
+void
+log_close(void)
+{
+	if (logfile != NULL)
+		fclose(logfile);
+	logfile = NULL;
+	if (use_syslog)
+		closelog();
+	use_syslog = 0;
+}
+
+static void
+log_emit(enum log_level lvl, const char *fmt, va_list ap)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const char *const tag[] = { "", "warning: ", "", "" };
+	char msg[LOG_LINE_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (lvl <= stderr_level) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %s%s\n", progname, tag[lvl], msg);
+	}
+	if (lvl <= LOG_LVL_INFO && use_syslog)
+		syslog(prio[lvl], "%s%s", tag[lvl], msg);
+	if (lvl <= LOG_LVL_INFO && logfile != NULL) {
+		char ts[64];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", &tm);
+		fprintf(logfile, "%s %s[%ld]: %s%s\n", ts, progname,
+		    (long)getpid(), tag[lvl], msg);
+		fflush(logfile);
+	}
+}
+
+#define LOG_FN(name, lvl)				\
+void							\
+name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+							\
+	va_start(ap, fmt);				\
+	log_emit(lvl, fmt, ap);				\
+	va_end(ap);					\
+}
+
+LOG_FN(log_error, LOG_LVL_ERROR)
+LOG_FN(log_warn, LOG_LVL_WARN)
+LOG_FN(log_info, LOG_LVL_INFO)
+LOG_FN(log_debug, LOG_LVL_DEBUG)
+
+void
+log_set_trace(int on)
+{
+	tracing = on;
+}
+
+int
+log_tracing(void)
+{
+	return tracing;
+}
+
+void
+log_trace(const char *dir, const char *line, size_t len, size_t secret_len)
+{
+	size_t i;
+
+	if (!tracing)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "%s ", dir);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == '\t' || (c >= 0x20 && c != 0x7f))
+			putc(c, stderr);
+		else
+			fprintf(stderr, "\\x%02x", c);
+	}
+	if (secret_len > 0)
+		fputs("<hidden>", stderr);
+	putc('\n', stderr);
+}
+
+void
+log_trace_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!tracing)
+		return;
+	fflush(stdout);
+	fputs("--- ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	putc('\n', stderr);
+}

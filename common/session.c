@@ -1,0 +1,61 @@
+/* session: connect to a configured server, implicit TLS or STARTTLS. */
+#include "autoconf.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "session.h"
+
+int
+session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
+{
+	struct conn *c;
+
+	if (srv->host == NULL || *srv->host == '\0')
+		return err_set(ei, ST_CONFIG, "no %s server host is set",
+		    proto_name(srv->proto));
+	if (conn_open(&c, srv->host, server_port(srv),
+	    srv->connect_timeout * 1000, srv->timeout * 1000, ei) < 0)
+		return -1;
+	if (srv->tls && !srv->starttls && session_starttls(srv, c, ei) < 0) {
+		conn_close(c);
+		return -1;
+	}
+	*c_r = c;
+	return 0;
+}
+
+int
+session_starttls(const struct server *srv, struct conn *c, struct errinfo *ei)
+{
+	struct tls_opts o;
+
+	server_tls_opts(srv, &o);
+	return conn_start_tls(c, &o, ei);
+}
+
+int
+session_no_starttls(const struct server *srv, const char *what,
+    struct errinfo *ei)
+{
+	return err_set(ei, ST_UNAVAILABLE, "%s port %u: the server does not "
+	    "offer %s, so the connection cannot be encrypted; refusing to go "
+	    "on without TLS (someone may have removed it on the way). To "
+	    "connect without TLS anyway, set 'tls off'", srv->host,
+	    server_port(srv), what);
+}
+
+const char *
+session_helo_domain(const struct server *srv)
+{
+	static char name[256];
+
+	if (srv->domain != NULL && *srv->domain != '\0')
+		return srv->domain;
+	if (gethostname(name, sizeof(name) - 1) == 0) {
+		name[sizeof(name) - 1] = '\0';
+		if (strchr(name, '.') != NULL && name[strlen(name) - 1] != '.')
+			return name;
+	}
+	return "localhost";
+}

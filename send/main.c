@@ -1,0 +1,128 @@
+/* msend: submit mail through SMTP; --serverinfo. */
+#include "autoconf.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cliopts.h"
+#include "config.h"
+#include "info.h"
+#include "log.h"
+#include "status.h"
+#include "sys.h"
+#include "version.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"Usage: msend [option...] --serverinfo\n"
+"Submit mail through an SMTP server (sendmail compatible).\n"
+"\n");
+	cliopts_help(f);
+	fprintf(f, "\nSee msend(1) and facteur.conf(5).\n");
+}
+
+/* The outgoing server of an account must at least have a host. */
+static int
+check_outgoing(const struct account *a, struct errinfo *ei)
+{
+	if (a->out.host != NULL && *a->out.host != '\0')
+		return 0;
+	if (a->file != NULL)
+		return err_set(ei, ST_CONFIG, "%s:%d: account '%s' has no "
+		    "outgoing server: add 'outgoing smtp://HOST' (or smtps://)",
+		    a->file, a->line, a->name);
+	return err_set(ei, ST_USAGE, "no outgoing server: give --host=HOST");
+}
+
+static int
+run(struct cliopts *o, struct errinfo *ei)
+{
+	struct config *cfg = NULL;
+	struct account *a = NULL;
+	const char *name = o->naccounts ? o->accounts[o->naccounts - 1] : NULL;
+	int rc = -1;
+
+	if (cliopts_load_config(o, 1, &cfg, ei) < 0)
+		return -1;
+	if (cliopts_resolve(o, cfg, name, &a, ei) < 0)
+		goto out;
+	if (o->pretend) {
+		cliopts_pretend(stdout, a, SIDE_OUT);
+		rc = 0;
+		goto out;
+	}
+	if (check_outgoing(a, ei) < 0)
+		goto out;
+	if (o->serverinfo) {
+		rc = smtp_serverinfo(stdout, &a->out, ei);
+		goto out;
+	}
+	err_set(ei, ST_UNAVAILABLE, "sending mail is not available in this "
+	    "version yet; use --serverinfo");
+out:
+	account_free(a);
+	config_free(cfg);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option own[] = { { NULL, 0, NULL, 0 } };
+	struct option *longopts;
+	struct cliopts o;
+	struct errinfo ei;
+	int c, rc;
+
+	sys_init();
+	log_init("msend");
+	err_clear(&ei);
+	cliopts_init(&o, SIDE_OUT);
+	longopts = cliopts_table(own);
+	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT, longopts,
+	    NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			usage(stderr);
+			rc = status_exit_code(ST_USAGE);
+			goto out;
+		}
+		if (cliopts_handle(&o, c, optarg, &ei) <= 0) {
+			if (ei.st == ST_OK)
+				err_set(&ei, ST_USAGE, "unknown option");
+			log_error("%s", ei.msg);
+			rc = status_exit_code(ei.st);
+			goto out;
+		}
+	}
+	if (o.help) {
+		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (o.version) {
+		version_print(stdout, "msend");
+		rc = 0;
+		goto out;
+	}
+	if (o.debug) {
+		log_set_trace(1);
+		log_set_level(LOG_LVL_DEBUG);
+	}
+	if (optind < argc && o.serverinfo) {
+		log_error("--serverinfo takes no recipients");
+		rc = status_exit_code(ST_USAGE);
+		goto out;
+	}
+	rc = run(&o, &ei) < 0 ? status_exit_code(ei.st) : 0;
+	if (rc != 0)
+		log_error("%s", ei.msg);
+out:
+	free(longopts);
+	cliopts_free(&o);
+	log_close();
+	return rc;
+}
