@@ -19,6 +19,7 @@ buf_init(struct buf *b, size_t max)
 	b->data[0] = '\0';
 	b->len = 0;
 	b->max = max;
+	b->cr = 0;
 }
 
 void
@@ -42,6 +43,7 @@ buf_reset(struct buf *b)
 {
 	b->len = 0;
 	b->data[0] = '\0';
+	b->cr = 0;
 }
 
 char *
@@ -139,18 +141,28 @@ ssize_t
 buf_feed_line(struct buf *b, const char *p, size_t n, int *done_r)
 {
 	const char *lf = memchr(p, '\n', n);
-	size_t take = lf != NULL ? (size_t)(lf - p) : n;
+	size_t take = lf != NULL ? (size_t)(lf - p) : n, add = take;
 
 	*done_r = 0;
-	if (buf_add(b, p, take) < 0) {
+	/* A CR held back is data when no LF follows it. */
+	if (b->cr && take > 0) {
+		b->cr = 0;
+		if (buf_addch(b, '\r') < 0)
+			return -1;
+	}
+	/* Hold back a final CR: it may be the line's end. */
+	if (add > 0 && p[add - 1] == '\r')
+		add--;
+	if (buf_add(b, p, add) < 0) {
 		/* Keep what fits, for the caller's message. */
 		buf_add(b, p, b->max - b->len);
 		return -1;
 	}
-	if (lf == NULL)
+	if (lf == NULL) {
+		b->cr = add < take;
 		return (ssize_t)n;
-	if (b->len > 0 && b->data[b->len - 1] == '\r')
-		buf_truncate(b, 1);
+	}
+	b->cr = 0;
 	*done_r = 1;
 	return (ssize_t)take + 1;
 }

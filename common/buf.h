@@ -20,6 +20,7 @@ struct buf {
 	size_t len;
 	size_t alloc;
 	size_t max;
+	int cr;		/* buf_feed_line(): a CR held back, not stored */
 };
 
 /* Start an empty buffer that may hold at most max bytes. */
@@ -52,7 +53,9 @@ const char *buf_line(const struct buf *b, size_t i, size_t *len_r);
 
 /*
  * Accumulate one line from a byte stream.  Appends the bytes of p up to
- * the first LF to b, without the LF and without one CR right before it.
+ * the first LF to b, without the LF and without one CR right before it
+ * (a CR at the end of p is held back until the next call shows whether
+ * an LF follows it, so it never counts against max).
  * Returns how many bytes of p were used (the LF included) and sets
  * *done_r to 1 when the line is complete, 0 when more input is needed.
  * Returns -1 when the line would not fit in max; b then holds the start

@@ -344,7 +344,7 @@ config_resolve(const struct config *cfg, const char *name,
 		if (name != NULL) {
 			d = find_def(cfg, name);
 			if (d == NULL)
-				return err_set(ei, ST_CONFIG, "%s: no account "
+				return err_set(ei, ST_USAGE, "%s: no account "
 				    "named '%s'", cfg->path, name);
 		} else if ((d = find_def(cfg, "default")) == NULL) {
 			if (cfg->n != 1)

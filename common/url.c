@@ -130,6 +130,12 @@ url_parse(const char *s, struct url *u, struct errinfo *ei)
 	if (slen > URL_MAX)
 		return err_set(ei, ST_CONFIG, "URL too long");
 	sep = strstr(s, "://");
+	/* First, so that no message below quotes a password. */
+	rest = sep != NULL ? sep + 3 : s;
+	at = strrchr(rest, '@');
+	if (at != NULL && memchr(rest, ':', (size_t)(at - rest)) != NULL)
+		return err_set(ei, ST_CONFIG, "a password in the URL is not "
+		    "allowed: use 'password' or 'passwordeval' instead");
 	if (sep == NULL)
 		return err_set(ei, ST_CONFIG, "invalid server URL '%s': expected "
 		    "scheme://host[:port], e.g. imaps://imap.example.org", s);

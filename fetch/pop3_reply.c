@@ -100,7 +100,7 @@ take_data(struct pop3_reply *r, struct errinfo *ei)
 	r->ndata++;
 	if (r->on_line != NULL)
 		return r->on_line(r->arg, l, len, ei);
-	if ((r->data.len > 0 && buf_addch(&r->data, '\n') < 0) ||
+	if ((r->ndata > 1 && buf_addch(&r->data, '\n') < 0) ||
 	    buf_add(&r->data, l, len) < 0)
 		return err_set(ei, ST_PROTOCOL, "POP3 response longer than %d "
 		    "bytes", POP3_DATA_MAX);
