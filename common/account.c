@@ -44,6 +44,7 @@ account_new(const char *name)
 	a->name = xstrdup(name != NULL ? name : "");
 	server_init(&a->in);
 	server_init(&a->out);
+	a->in.proto = PROTO_POP3;
 	a->out.proto = PROTO_SMTP;
 	return a;
 }
@@ -56,6 +57,8 @@ account_free(struct account *a)
 	free(a->name);
 	free(a->file);
 	free(a->address);
+	free(a->logfile);
+	free(a->syslog);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

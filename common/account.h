@@ -53,6 +53,8 @@ struct account {
 	char *address;		/* the user's mail address */
 	struct server in;	/* incoming: POP3 or IMAP */
 	struct server out;	/* outgoing: SMTP */
+	char *logfile;		/* append a log line per event here */
+	char *syslog;		/* NULL/"off", or a facility ("mail") */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

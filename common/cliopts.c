@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cliopts.h"
+#include "log.h"
 #include "xalloc.h"
 
 enum {
@@ -25,7 +26,8 @@ enum {
 	O_USER,
 	O_PASSWORDEVAL,
 	O_HELP,
-	O_VERSION
+	O_VERSION,
+	O_SYSLOG
 };
 
 static const struct option common_opts[] = {
@@ -50,6 +52,8 @@ static const struct option common_opts[] = {
 	{ "auth", optional_argument, NULL, O_AUTH },
 	{ "user", required_argument, NULL, O_USER },
 	{ "passwordeval", required_argument, NULL, O_PASSWORDEVAL },
+	{ "logfile", required_argument, NULL, 'X' },
+	{ "syslog", optional_argument, NULL, O_SYSLOG },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -77,6 +81,8 @@ static const struct {
 	{ O_AUTH, "auth" },
 	{ O_USER, "user" },
 	{ O_PASSWORDEVAL, "passwordeval" },
+	{ 'X', "logfile" },
+	{ O_SYSLOG, "syslog" },
 };
 
 void
@@ -198,6 +204,8 @@ cliopts_help(FILE *f)
 "General:\n"
 "  -S, --serverinfo           print information about the server\n"
 "  -P, --pretend              print the settings that would be used\n"
+"  -X, --logfile=FILE         append a line per event to FILE\n"
+"  --syslog[=(on|off|FACILITY)] log to syslog (facility mail by default)\n"
 "  -d, --debug                print the protocol conversation\n"
 "                             (passwords are never shown)\n"
 "  --help                     print this help\n"
@@ -244,6 +252,17 @@ str(const char *s)
 	return s != NULL ? s : "(not set)";
 }
 
+int
+cliopts_open_logs(const struct account *a, struct errinfo *ei)
+{
+	if (a->logfile != NULL && *a->logfile != '\0' &&
+	    log_open_file(a->logfile, ei) < 0)
+		return -1;
+	if (a->syslog != NULL && strcmp(a->syslog, "off") != 0)
+		log_open_syslog(log_facility(a->syslog));
+	return 0;
+}
+
 void
 cliopts_pretend(FILE *f, const struct account *a, int side)
 {
@@ -276,4 +295,7 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "timeout            = %d\n", s->timeout);
 	if (side == SIDE_OUT)
 		fprintf(f, "domain             = %s\n", str(s->domain));
+	fprintf(f, "logfile            = %s\n", str(a->logfile));
+	fprintf(f, "syslog             = %s\n", a->syslog != NULL ? a->syslog :
+	    "off");
 }

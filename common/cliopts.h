@@ -18,7 +18,7 @@
 #include "status.h"
 
 /* Short options shared by both programs. */
-#define CLIOPTS_SHORT "a:C:dPS"
+#define CLIOPTS_SHORT "a:C:dPSX:"
 
 /* Values above this are free for a program's own long options. */
 #define CLIOPTS_OWN_BASE 2000
@@ -71,6 +71,9 @@ int cliopts_load_config(const struct cliopts *o, int need_file,
  */
 int cliopts_resolve(const struct cliopts *o, const struct config *cfg,
     const char *name, struct account **a_r, struct errinfo *ei);
+
+/* Open the account's log file and syslog, if it has them. */
+int cliopts_open_logs(const struct account *a, struct errinfo *ei);
 
 /* --pretend: print the resolved settings of the program's side. */
 void cliopts_pretend(FILE *f, const struct account *a, int side);

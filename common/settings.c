@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "settings.h"
 #include "url.h"
 #include "xalloc.h"
@@ -27,7 +28,9 @@ enum type {
 	T_PASSWORD,
 	T_AUTH,		/* on | off | mechanism */
 	T_SECONDS,	/* off | N */
-	T_DOMAIN
+	T_DOMAIN,
+	T_LOGFILE,	/* account log file */
+	T_SYSLOG	/* on | off | facility */
 };
 
 struct key {
@@ -45,6 +48,8 @@ static const struct key keys[] = {
 	{ "from", T_ADDRESS, 0, 0, 0 },		/* msmtp's name */
 	{ "incoming", T_URL, 0, SIDE_IN, 0 },
 	{ "outgoing", T_URL, 0, SIDE_OUT, 0 },
+	{ "logfile", T_LOGFILE, 0, 0, 0 },
+	{ "syslog", T_SYSLOG, 0, 0, 0 },
 	{ "host", T_HOST, SIDE_BOTH, 0, SRV(host) },
 	{ "port", T_PORT, SIDE_BOTH, 0, SRV(port) },
 	{ "protocol", T_PROTO, SIDE_IN, SIDE_IN, SRV(proto) },
@@ -181,7 +186,7 @@ settings_key_known(const char *key)
 	struct errinfo ei;
 	int sides;
 
-	return lookup(key, &sides, &ei) >= 0;
+	return find_key(key) >= 0 || lookup(key, &sides, &ei) >= 0;
 }
 
 static int
@@ -245,6 +250,8 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 			goto bad_bool;
 		return xstrdup(b ? "on" : "off");
 	}
+	if (k->type == T_SYSLOG && (v == NULL || *v == '\0'))
+		return xstrdup("mail");
 	if (v == NULL || *v == '\0') {
 		if (k->type == T_URL || k->type == T_PROTO ||
 		    k->type == T_TLSVER || k->type == T_SECONDS) {
@@ -344,6 +351,16 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		snprintf(buf, sizeof(buf), "%lu", n);
 		return xstrdup(buf);
 	}
+	case T_LOGFILE:
+		return expand_home(v);
+	case T_SYSLOG:
+		if (strcmp(v, "on") == 0)
+			return xstrdup("mail");
+		if (strcmp(v, "off") == 0 || log_facility(v) >= 0)
+			return xstrdup(v);
+		err_set(ei, ST_CONFIG, "'%s' takes on, off or a facility (mail, "
+		    "user, local0 to local7), not '%s'", name, v);
+		goto bad;
 	case T_HOST:
 	case T_DOMAIN:
 		if (strpbrk(v, " \t/") != NULL) {
@@ -480,6 +497,10 @@ settings_apply(const struct setlist *l, struct account *a)
 
 		if (k->type == T_ADDRESS) {
 			set_str(&a->address, s->value, 0);
+		} else if (k->type == T_LOGFILE) {
+			set_str(&a->logfile, s->value, 0);
+		} else if (k->type == T_SYSLOG) {
+			set_str(&a->syslog, s->value, 0);
 		} else if (k->type == T_URL) {
 			apply_url(k->plain == SIDE_IN ? &a->in : &a->out,
 			    s->value);

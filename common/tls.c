@@ -29,6 +29,7 @@ struct tls {
 	char vsubject[256];
 	char vissuer[256];
 	char vnot_after[32];
+	char valt[512];
 };
 
 static int tls_ex_index = -1;
@@ -165,6 +166,8 @@ verify_cb(int ok, X509_STORE_CTX *store)
 		    sizeof(t->vissuer));
 		time_text(X509_get0_notAfter(cert), t->vnot_after,
 		    sizeof(t->vnot_after));
+		if (t->vdepth == 0)
+			alt_names_text(cert, t->valt, sizeof(t->valt));
 	}
 	return ok;
 }
@@ -313,17 +316,10 @@ verify_error(struct tls *t, const char *host, const struct tls_opts *o,
 		return err_set(ei, ST_NOPERM, "server certificate is not valid "
 		    "yet (subject '%s'); check the system clock", t->vsubject);
 	case X509_V_ERR_HOSTNAME_MISMATCH:
-	case X509_V_ERR_IP_ADDRESS_MISMATCH: {
-		X509 *peer = SSL_get0_peer_certificate(t->ssl);
-		char names[512];
-
-		names[0] = '\0';
-		if (peer != NULL)
-			alt_names_text(peer, names, sizeof(names));
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
 		return err_set(ei, ST_NOPERM, "server certificate name mismatch: "
 		    "it is not valid for '%s' (subject '%s'%s%s)", vname,
-		    t->vsubject, names[0] ? ", names " : "", names);
-	}
+		    t->vsubject, t->valt[0] ? ", names " : "", t->valt);
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:

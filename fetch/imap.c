@@ -173,11 +173,13 @@ imap_open(struct imap *m, const struct server *srv, struct errinfo *ei)
 	buf_add(&m->greeting, m->r.text.data, m->r.text.len <
 	    IMAP_GREETING_MAX ? m->r.text.len : IMAP_GREETING_MAX);
 	note_caps(m);
-	if (SESSION_WANTS_STARTTLS(srv) && m->preauth)
+	if (SESSION_WANTS_STARTTLS(srv) && m->preauth) {
+		m->broken = 1;	/* say nothing on that session */
 		return err_set(ei, ST_UNAVAILABLE, "%s port %u: the server "
 		    "logged us in before TLS (PREAUTH), so STARTTLS is "
 		    "impossible; refusing an unencrypted session", srv->host,
 		    server_port(srv));
+	}
 	if (!m->have_caps && imap_simple(m, "CAPABILITY", ei) < 0)
 		return -1;
 	if (!SESSION_WANTS_STARTTLS(srv))
@@ -186,8 +188,10 @@ imap_open(struct imap *m, const struct server *srv, struct errinfo *ei)
 		return session_no_starttls(srv, "STARTTLS", ei);
 	if (imap_simple(m, "STARTTLS", ei) < 0)
 		return -1;
-	if (session_starttls(srv, m->c, ei) < 0)
+	if (session_starttls(srv, m->c, ei) < 0) {
+		m->broken = 1;
 		return -1;
+	}
 	/* Forget everything learnt in plaintext, and ask again. */
 	forget_caps(m);
 	return imap_simple(m, "CAPABILITY", ei);

@@ -55,7 +55,7 @@ one_account(struct cliopts *o, const struct config *cfg, const char *name,
 	if (o->pretend) {
 		cliopts_pretend(stdout, a, SIDE_IN);
 		rc = 0;
-	} else if (check_incoming(a, ei) < 0) {
+	} else if (check_incoming(a, ei) < 0 || cliopts_open_logs(a, ei) < 0) {
 		rc = -1;
 	} else if (o->serverinfo) {
 		rc = fetch_serverinfo(stdout, &a->in, ei);

@@ -156,7 +156,8 @@ pop3_open(struct pop3 *p, const struct server *srv, struct errinfo *ei)
 		return -1;
 	if (p->r.kind != POP3_OK)
 		return pop3_error(p, "connection", ei);
-	buf_add(&p->greeting, p->r.status.data, p->r.status.len);
+	buf_add(&p->greeting, p->r.status.data, p->r.status.len <
+	    POP3_GREETING_MAX ? p->r.status.len : POP3_GREETING_MAX);
 	keep_apop(p);
 	if (pop3_capa(p, ei) < 0)
 		return -1;
@@ -168,8 +169,10 @@ pop3_open(struct pop3 *p, const struct server *srv, struct errinfo *ei)
 		return -1;
 	if (p->r.kind != POP3_OK)
 		return session_no_starttls(srv, "STLS", ei);
-	if (session_starttls(srv, p->c, ei) < 0)
+	if (session_starttls(srv, p->c, ei) < 0) {
+		p->broken = 1;
 		return -1;
+	}
 	/* Forget everything learnt in plaintext, and ask again. */
 	p->have_capa = 0;
 	buf_reset(&p->capa);

@@ -50,6 +50,8 @@ run(struct cliopts *o, struct errinfo *ei)
 		return -1;
 	if (cliopts_resolve(o, cfg, name, &a, ei) < 0)
 		goto out;
+	if (cliopts_open_logs(a, ei) < 0)
+		goto out;
 	if (o->pretend) {
 		cliopts_pretend(stdout, a, SIDE_OUT);
 		rc = 0;

@@ -149,8 +149,10 @@ smtp_open(struct smtp *s, const struct server *srv, struct errinfo *ei)
 		return -1;
 	if (s->r.code != 220)
 		return smtp_reply_error(s, "STARTTLS", ei);
-	if (session_starttls(srv, s->c, ei) < 0)
+	if (session_starttls(srv, s->c, ei) < 0) {
+		s->broken = 1;
 		return -1;
+	}
 	/* Forget everything learnt in plaintext, and ask again. */
 	memset(&s->caps, 0, sizeof(s->caps));
 	return smtp_hello(s, ei);
