@@ -1,0 +1,731 @@
+#!/usr/bin/env python3
+"""runcase.py: run one fake-server case (see tests/fake/README).
+
+A case file says what a scripted server on 127.0.0.1 sends and expects,
+which client command to run against it, and what the client must do:
+its exit code, what its stdout and stderr must (not) contain, and every
+line it sends.  The server runs in a thread; the client is a child
+process.  Standard library only.
+
+Exit: 0 pass, 1 fail, 77 skip, 99 hard error (bad case, bad environment),
+as the automake test driver expects.
+"""
+
+import codecs
+import fnmatch
+import hashlib
+import os
+import re
+import select
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+try:
+    import ssl
+except ImportError:  # pragma: no cover
+    ssl = None
+
+PASS, FAIL, SKIP, HARD = 0, 1, 77, 99
+
+DEFAULT_TIMEOUT = 10        # seconds for the whole case
+GRACE = 3                   # seconds the server may take after the client
+LINE_MAX = 64 * 1024        # longest client line the server accepts
+SHOW_MAX = 160              # longer transcript lines are abbreviated
+
+CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
+HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
+               "tls", "cert", "tls-max", "timeout", "allow", "server",
+               "handshake")
+REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow")
+
+
+class CaseError(Exception):
+    """The case file itself is wrong (hard error, 99)."""
+
+
+class Failure(Exception):
+    """The server script did not go as the case says."""
+
+
+# --- the case file --------------------------------------------------------
+
+class Case:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)
+        self.h = {k: [] for k in HEADER_KEYS}
+        self.config = None          # list of lines, or None
+        self.script = []            # (lineno, directive, argument)
+
+    def one(self, key, default=None):
+        v = self.h[key]
+        return v[-1] if v else default
+
+
+DIRECTIVES = ("S", "RAW", "C", "STARTTLS", "TLSHELLO", "SLEEP", "CLOSE",
+              "EOF", "IGNORE")
+
+
+def parse_case(path):
+    case = Case(path)
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    i = 0
+    n = len(lines)
+    while i < n:
+        raw = lines[i]
+        i += 1
+        line = raw.strip()
+        if line == "" or line.startswith("#"):
+            continue
+        if line == "config:":
+            if case.config is not None:
+                raise CaseError("%s:%d: a second config: block" % (path, i))
+            case.config = []
+            while True:
+                if i >= n:
+                    raise CaseError("%s: config: block without 'end'" % path)
+                cl = lines[i]
+                i += 1
+                if cl.strip() == "end":
+                    break
+                case.config.append(cl)
+            continue
+        if line == "script:":
+            parse_script(case, lines, i)
+            break
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or key not in HEADER_KEYS:
+            raise CaseError("%s:%d: unknown line '%s'" % (path, i, line))
+        value = value.strip()
+        if key not in REPEATABLE and case.h[key]:
+            raise CaseError("%s:%d: '%s' given twice" % (path, i, key))
+        case.h[key].append(value)
+    check_case(case)
+    return case
+
+
+def parse_script(case, lines, start):
+    for k in range(start, len(lines)):
+        lineno = k + 1
+        raw = lines[k]
+        s = raw.strip()
+        if s == "" or s.startswith("#"):
+            continue
+        word, sep, arg = raw.lstrip().partition(":")
+        if sep:
+            # "S: text": exactly one space after the colon is the separator;
+            # everything after it (trailing spaces included) is the text.
+            if arg.startswith(" "):
+                arg = arg[1:]
+            word = word.strip()
+        else:
+            word, arg = s, None
+        m = re.fullmatch(r"RAW\*(\d+)", word)
+        if m:
+            case.script.append((lineno, "RAW", (int(m.group(1)), arg)))
+            continue
+        if word not in DIRECTIVES:
+            raise CaseError("%s:%d: unknown script directive '%s'"
+                            % (case.path, lineno, s))
+        needs_arg = word in ("S", "RAW", "C", "SLEEP")
+        if needs_arg and arg is None:
+            raise CaseError("%s:%d: %s needs an argument after ':'"
+                            % (case.path, lineno, word))
+        if not needs_arg and arg is not None:
+            raise CaseError("%s:%d: %s takes no argument"
+                            % (case.path, lineno, word))
+        if word == "RAW":
+            arg = (1, arg)
+        if word == "SLEEP":
+            try:
+                arg = float(arg)
+            except ValueError:
+                raise CaseError("%s:%d: SLEEP needs seconds"
+                                % (case.path, lineno))
+        case.script.append((lineno, word, arg))
+
+
+def check_case(case):
+    p = case.path
+    if not case.h["run"]:
+        raise CaseError("%s: no 'run:' line" % p)
+    if not case.h["exit"]:
+        raise CaseError("%s: no 'exit:' line" % p)
+    try:
+        int(case.one("exit"))
+        float(case.one("timeout", DEFAULT_TIMEOUT))
+    except ValueError:
+        raise CaseError("%s: exit and timeout must be numbers" % p)
+    if case.one("tls", "plain") not in ("plain", "implicit"):
+        raise CaseError("%s: tls: must be plain or implicit" % p)
+    if case.one("cert", "server") not in CERT_NAMES:
+        raise CaseError("%s: cert: must be one of %s" % (p, ", ".join(CERT_NAMES)))
+    if case.one("tls-max", "1.3") not in ("1.2", "1.3"):
+        raise CaseError("%s: tls-max: must be 1.2 or 1.3" % p)
+    hs = case.one("handshake", "ok")
+    if hs != "ok" and not hs.startswith("fail"):
+        raise CaseError("%s: handshake: must be ok or fail [REGEX]" % p)
+    if case.one("server", "on") not in ("on", "none"):
+        raise CaseError("%s: server: must be none (or on)" % p)
+    if case.one("server") == "none" and (case.script or case.h["tls"]):
+        raise CaseError("%s: server: none takes no script" % p)
+    for key in ("stdout", "!stdout", "stderr", "!stderr"):
+        for rx in case.h[key]:
+            try:
+                re.compile(rx)
+            except re.error as e:
+                raise CaseError("%s: bad regex '%s': %s" % (p, rx, e))
+    ends = [d for _, d, _ in case.script if d in ("CLOSE", "EOF", "IGNORE")]
+    if ends and case.script[-1][1] not in ("CLOSE", "EOF", "IGNORE"):
+        raise CaseError("%s: CLOSE, EOF and IGNORE must end the script" % p)
+
+
+# --- placeholders ---------------------------------------------------------
+
+def fingerprint(certs, name):
+    path = os.path.join(certs, name + ".pem")
+    with open(path) as f:
+        pem = f.read()
+    m = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----",
+                  pem, re.S)
+    if m is None:
+        raise CaseError("no certificate in %s" % path)
+    der = ssl.PEM_cert_to_DER_cert(m.group(0))
+    d = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(d[i:i + 2] for i in range(0, len(d), 2))
+
+
+class Subst:
+    def __init__(self, values, certs):
+        self.values = values
+        self.certs = certs
+
+    def __call__(self, text, quote=None):
+        def rep(m):
+            key = m.group(1)
+            if key.startswith("FP:"):
+                name = key[3:]
+                if name not in CERT_NAMES:
+                    raise CaseError("unknown certificate in @%s@" % key)
+                v = fingerprint(self.certs, name)
+            elif key in self.values:
+                v = self.values[key]
+            else:
+                raise CaseError("unknown placeholder @%s@" % key)
+            return quote(v) if quote else v
+        return re.sub(r"@([A-Z_]+(?::[a-z]+)?)@", rep, text)
+
+
+# --- the transcript -------------------------------------------------------
+
+class Transcript:
+    def __init__(self):
+        self.lines = []
+        self.lock = threading.Lock()
+        self.t0 = time.monotonic()
+
+    def add(self, prefix, text):
+        with self.lock:
+            self.lines.append("%6.2f %s %s"
+                              % (time.monotonic() - self.t0, prefix, text))
+
+    def note(self, text):
+        self.add("--", text)
+
+    def data(self, who, data):
+        """Show sent or received bytes line by line."""
+        parts = data.split(b"\n")
+        if parts and parts[-1] == b"":
+            parts.pop()
+            ends = [b"\n"] * len(parts)
+        else:
+            ends = [b"\n"] * (len(parts) - 1) + [b""]
+        for k, (p, e) in enumerate(zip(parts, ends)):
+            if e == b"\n" and p.endswith(b"\r"):
+                p, mark = p[:-1], ""
+            elif e == b"\n":
+                mark = " [LF only]"
+            else:
+                mark = " [no line end]"
+            self.add(who if k == 0 else who[0] + "+", show(p) + mark)
+
+    def text(self):
+        with self.lock:
+            return "\n".join(self.lines)
+
+
+def show(b):
+    s = b.decode("latin-1")
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if o < 0x20 or o == 0x7f:
+            out.append("\\x%02x" % o)
+        elif o > 0x7e:
+            out.append("\\x%02x" % o)
+        else:
+            out.append(ch)
+    s = "".join(out)
+    if len(s) > SHOW_MAX:
+        s = "%s...%s [%d bytes]" % (s[:100], s[-20:], len(b))
+    return s
+
+
+# --- the fake server ------------------------------------------------------
+
+class Peer:
+    """One accepted connection, plain or TLS, with an input buffer."""
+
+    def __init__(self, sock, tr, deadline):
+        self.sock = sock
+        self.raw = sock
+        self.tr = tr
+        self.deadline = deadline
+        self.inbuf = b""
+        self.eof = False
+        self.tls = False
+
+    def remaining(self):
+        return max(0.05, self.deadline - time.monotonic())
+
+    def send(self, data):
+        self.tr.data("S>", data)
+        try:
+            self.sock.settimeout(self.remaining())
+            self.sock.sendall(data)
+        except (OSError, ValueError) as e:
+            # The client may rightly stop reading (an over-long line):
+            # what it did next is checked by the next directive.
+            self.tr.note("send failed (%s): the client stopped reading"
+                         % errtext(e))
+
+    def fill(self):
+        """Read more input; False at the end of the stream."""
+        if self.eof:
+            return False
+        try:
+            self.sock.settimeout(self.remaining())
+            chunk = self.sock.recv(65536)
+        except socket.timeout:
+            raise Failure("timed out waiting for the client")
+        except (ConnectionResetError, BrokenPipeError) as e:
+            self.tr.note("connection reset by the client (%s)" % errtext(e))
+            chunk = b""
+        except ssl.SSLError as e:
+            # An abrupt close under TLS (no close_notify) is a close too.
+            self.tr.note("TLS read ended: %s" % errtext(e))
+            chunk = b""
+        except OSError as e:
+            self.tr.note("read error: %s" % errtext(e))
+            chunk = b""
+        if not chunk:
+            self.eof = True
+            return False
+        self.inbuf += chunk
+        return True
+
+    def readline(self):
+        """One line without its CRLF, or None if the client closed."""
+        while b"\n" not in self.inbuf:
+            if len(self.inbuf) > LINE_MAX:
+                raise Failure("client sent more than %d bytes without a "
+                              "line end" % LINE_MAX)
+            if not self.fill():
+                if self.inbuf:
+                    self.tr.data("C>", self.inbuf)
+                    raise Failure("client closed after a partial line")
+                return None
+        line, _, self.inbuf = self.inbuf.partition(b"\n")
+        self.tr.data("C>", line + b"\n")
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        return line
+
+    def read_exact(self, n):
+        while len(self.inbuf) < n:
+            if not self.fill():
+                return None
+        data, self.inbuf = self.inbuf[:n], self.inbuf[n:]
+        return data
+
+    def start_tls(self, ctx):
+        self.sock.settimeout(self.remaining())
+        self.sock = ctx.wrap_socket(self.raw, server_side=True,
+                                    do_handshake_on_connect=False)
+        self.sock.settimeout(self.remaining())
+        self.sock.do_handshake()
+        self.tls = True
+        return self.sock.version(), self.sock.cipher()[0]
+
+    def drop_tls(self):
+        """After a failed handshake: go on reading the bare socket."""
+        self.sock = self.raw = socket.socket(fileno=self.sock.detach())
+        self.tls = False
+        self.inbuf = b""
+
+    def abort(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, ValueError):
+            pass
+
+    def close(self):
+        # Read what is already there so that closing sends FIN, not RST.
+        try:
+            self.sock.setblocking(False)
+            while self.sock.recv(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+        except (OSError, ValueError):
+            pass
+        self.sock.close()
+
+
+def errtext(e):
+    return "%s: %s" % (type(e).__name__, e)
+
+
+class Server(threading.Thread):
+    def __init__(self, case, listener, subst, certs, tr, deadline):
+        super().__init__(daemon=True)
+        self.case = case
+        self.listener = listener
+        self.subst = subst
+        self.certs = certs
+        self.tr = tr
+        self.deadline = deadline
+        self.stop = threading.Event()
+        self.peer = None
+        self.failure = None
+        self.where = "waiting for the connection"
+        self.finished = False
+
+    def ctx(self):
+        c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        name = self.case.one("cert", "server")
+        c.load_cert_chain(os.path.join(self.certs, name + ".pem"),
+                          os.path.join(self.certs, name + ".key"))
+        if self.case.one("tls-max", "1.3") == "1.2":
+            c.maximum_version = ssl.TLSVersion.TLSv1_2
+        if hasattr(c, "num_tickets"):
+            c.num_tickets = 0
+        return c
+
+    def run(self):
+        try:
+            self.serve()
+            self.finished = True
+        except Failure as e:
+            self.failure = "%s: %s" % (self.where, e)
+        except Exception as e:  # a bug here must show, not hang
+            self.failure = "%s: server error: %s" % (self.where, errtext(e))
+        finally:
+            if self.peer is not None:
+                self.peer.close()
+
+    def accept(self):
+        while not self.stop.is_set():
+            if time.monotonic() > self.deadline:
+                raise Failure("the client never connected")
+            r, _, _ = select.select([self.listener], [], [], 0.05)
+            if r:
+                sock, addr = self.listener.accept()
+                self.tr.note("connection from %s port %d" % addr[:2])
+                return sock
+        return None
+
+    def handshake(self, what):
+        expect = self.case.one("handshake", "ok")
+        try:
+            version, cipher = self.peer.start_tls(self.ctx())
+        except (ssl.SSLError, OSError) as e:
+            self.tr.note("%s failed: %s" % (what, errtext(e)))
+            if not expect.startswith("fail"):
+                raise Failure("%s failed: %s" % (what, errtext(e)))
+            rx = expect[4:].strip()
+            if rx and not re.search(rx, str(e)):
+                raise Failure("%s failed, but not as expected (/%s/): %s"
+                              % (what, rx, errtext(e)))
+            # The connection is dead now: the client must close it
+            # without sending anything (no plaintext after a failed TLS).
+            self.peer.drop_tls()
+            line = self.peer.readline()
+            if line is not None:
+                raise Failure("client sent '%s' after the failed TLS "
+                              "handshake; it should have closed the "
+                              "connection" % show(line))
+            self.tr.note("client closed the connection, as expected")
+            return False
+        self.tr.note("%s done: %s, %s" % (what, version, cipher))
+        if expect.startswith("fail"):
+            raise Failure("%s succeeded, but the case expects the client "
+                          "to reject it" % what)
+        return True
+
+    def serve(self):
+        script = self.case.script
+        sock = self.accept()
+        if sock is None:
+            if script:
+                raise Failure("the client never connected")
+            self.tr.note("no connection (none needed: the script is empty)")
+            return
+        self.peer = p = Peer(sock, self.tr, self.deadline)
+        if self.case.one("tls", "plain") == "implicit":
+            self.where = "connection start"
+            if not self.handshake("implicit TLS handshake"):
+                return
+        pending = b""
+        for lineno, d, arg in script:
+            self.where = "script line %d (%s)" % (lineno, d)
+            if d in ("S", "RAW"):
+                if d == "S":
+                    pending += self.subst(arg).encode("utf-8") + b"\r\n"
+                else:
+                    count, text = arg
+                    data = codecs.escape_decode(
+                        self.subst(text).encode("utf-8"))[0]
+                    pending += data * count
+                continue
+            if pending:
+                p.send(pending)
+                pending = b""
+            if d == "C":
+                line = p.readline()
+                if line is None:
+                    raise Failure("client closed the connection; expected "
+                                  "a line matching '%s'" % arg)
+                want = self.subst(arg)
+                got = line.decode("latin-1")
+                if not fnmatch.fnmatchcase(got, want):
+                    raise Failure("client sent '%s'; expected a line "
+                                  "matching '%s'" % (show(line), want))
+            elif d == "STARTTLS":
+                if p.inbuf:
+                    raise Failure("client sent %r before the TLS handshake"
+                                  % p.inbuf[:80])
+                if not self.handshake("STARTTLS handshake"):
+                    return
+            elif d == "TLSHELLO":
+                hdr = p.read_exact(5)
+                if hdr is None:
+                    raise Failure("client closed; expected a TLS ClientHello")
+                body = p.read_exact(int.from_bytes(hdr[3:5], "big"))
+                if hdr[0] != 22 or hdr[1] != 3 or not body or body[0] != 1:
+                    raise Failure("client sent %r, not a TLS ClientHello"
+                                  % (hdr + (body or b""))[:40])
+                self.tr.add("C>", "[TLS ClientHello, %d bytes]"
+                            % (5 + len(body)))
+            elif d == "SLEEP":
+                self.tr.note("sleeping %g s" % arg)
+                if self.stop.wait(arg):
+                    raise Failure("stopped while sleeping")
+            elif d == "CLOSE":
+                self.tr.note("server closes the connection")
+                return
+            elif d == "EOF":
+                self.expect_eof()
+                return
+            elif d == "IGNORE":
+                n = len(p.inbuf)
+                p.inbuf = b""
+                while p.fill():
+                    n += len(p.inbuf)
+                    p.inbuf = b""
+                self.tr.note("ignored %d bytes until the client closed" % n)
+                return
+        if pending:
+            p.send(pending)
+        self.where = "after the script"
+        self.drain()
+
+    def expect_eof(self):
+        line = self.peer.readline()
+        if line is not None:
+            raise Failure("client sent '%s'; it should have closed the "
+                          "connection without sending anything more"
+                          % show(line))
+        self.tr.note("client closed the connection, as expected")
+
+    def drain(self):
+        """Read until the client closes; only allowed lines may come."""
+        allow = [self.subst(a) for a in self.case.h["allow"]]
+        while True:
+            line = self.peer.readline()
+            if line is None:
+                self.tr.note("client closed the connection")
+                return
+            got = line.decode("latin-1")
+            if not any(fnmatch.fnmatchcase(got, a) for a in allow):
+                raise Failure("client sent '%s' after the end of the script "
+                              "(allowed: %s)" % (show(line), ", ".join(
+                                  "'%s'" % a for a in allow) or "nothing"))
+            # Lines already received must be allowed too; then close.
+            while b"\n" in self.peer.inbuf:
+                line = self.peer.readline()
+                got = line.decode("latin-1")
+                if not any(fnmatch.fnmatchcase(got, a) for a in allow):
+                    raise Failure("client sent '%s' after the end of the "
+                                  "script" % show(line))
+            self.tr.note("allowed line: the server closes the connection")
+            return
+
+
+# --- the runner -----------------------------------------------------------
+
+def env_path(name):
+    v = os.environ.get(name)
+    if not v:
+        raise CaseError("%s is not set (run through 'make check')" % name)
+    return v
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: runcase.py FILE.case", file=sys.stderr)
+        return HARD
+    if ssl is None:
+        print("SKIP: Python has no ssl module")
+        return SKIP
+    try:
+        return run_case(argv[1])
+    except CaseError as e:
+        print("HARD ERROR: %s" % e)
+        return HARD
+
+
+def run_case(path):
+    case = parse_case(path)
+    certs = env_path("CERTS")
+    if not os.path.exists(os.path.join(certs, "stamp")):
+        raise CaseError("no certificates in %s (tests/mkcerts.sh)" % certs)
+    builddir = os.environ.get("TOP_BUILDDIR", os.getcwd())
+    tmproot = os.path.join(builddir, "tests", "tmp")
+    os.makedirs(tmproot, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="fake-", dir=tmproot)
+    listener = None
+    try:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        if case.one("server", "on") == "none":
+            # Bound but not listening: a connection is refused at once,
+            # and nobody else can take the port meanwhile.
+            pass
+        else:
+            listener.listen(4)
+        values = {
+            "PORT": str(port),
+            "CERTS": certs,
+            "TMP": tmp,
+            "CONFIG": os.path.join(tmp, "config"),
+            "TOP_SRCDIR": os.environ.get("TOP_SRCDIR", ""),
+            "TOP_BUILDDIR": builddir,
+        }
+        for prog in ("MSEND", "MFETCH"):
+            if os.environ.get(prog):
+                values[prog] = os.environ[prog]
+        subst = Subst(values, certs)
+        argv = [subst(a) for a in shlex.split(case.one("run"))]
+        if not os.access(argv[0], os.X_OK):
+            raise CaseError("cannot run '%s'" % argv[0])
+        if case.config is not None:
+            cfg = os.path.join(tmp, "config")
+            fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                for line in case.config:
+                    f.write(subst(line) + "\n")
+        return run_with_server(case, listener, subst, certs, argv, tmp)
+    finally:
+        if listener is not None:
+            listener.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_with_server(case, listener, subst, certs, argv, tmp):
+    timeout = float(case.one("timeout", DEFAULT_TIMEOUT))
+    tr = Transcript()
+    start = time.monotonic()
+    deadline = start + timeout
+    server = None
+    if case.one("server", "on") != "none":
+        server = Server(case, listener, subst, certs, tr, deadline)
+        server.start()
+
+    env = dict(os.environ)
+    env.update(HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, ".config"),
+               LC_ALL="C", TZ="UTC")
+    tr.note("run: %s" % " ".join(shlex.quote(a) for a in argv))
+    killed = False
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, cwd=tmp)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        killed = True
+        proc.kill()
+        out, err = proc.communicate()
+    rc = proc.returncode
+    tr.note("client exited with %s after %.2f s" % (
+        rc if rc >= 0 else "signal %d" % -rc, time.monotonic() - start))
+
+    problems = []
+    if server is not None:
+        server.join(GRACE)
+        if server.is_alive():
+            problems.append("server script did not finish (%s)"
+                            % server.where)
+            server.stop.set()
+            if server.peer is not None:
+                server.peer.abort()
+            server.join(GRACE)
+        elif server.failure:
+            problems.append("server: " + server.failure)
+
+    out_s = out.decode("utf-8", "replace")
+    err_s = err.decode("utf-8", "replace")
+    want = int(case.one("exit"))
+    if killed:
+        problems.append("client still running after %g s: killed" % timeout)
+    elif rc != want:
+        problems.append("exit code %d, expected %d" % (rc, want))
+    for key, text in (("stdout", out_s), ("stderr", err_s)):
+        for rx in case.h[key]:
+            r = subst(rx, re.escape)
+            if not re.search(r, text, re.M):
+                problems.append("%s does not match /%s/" % (key, r))
+        for rx in case.h["!" + key]:
+            r = subst(rx, re.escape)
+            m = re.search(r, text, re.M)
+            if m:
+                problems.append("%s matches /%s/ (forbidden): '%s'"
+                                % (key, r, m.group(0)))
+
+    print("case: %s" % case.name)
+    print("result: %s" % ("PASS" if not problems else "FAIL"))
+    for pr in problems:
+        print("  - %s" % pr)
+    print("--- transcript (S> server sent, S+ same send(), C> client sent) ---")
+    print(tr.text())
+    print("--- client stdout ---")
+    print(out_s, end="" if out_s.endswith("\n") or not out_s else "\n")
+    print("--- client stderr ---")
+    print(err_s, end="" if err_s.endswith("\n") or not err_s else "\n")
+    print("---")
+    return PASS if not problems else FAIL
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
