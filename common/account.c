@@ -19,6 +19,29 @@ server_init(struct server *s)
 	s->timeout = DEFAULT_TIMEOUT;
 }
 
+const char *
+server_service(const struct server *s)
+{
+	switch (s->proto) {
+	case PROTO_POP3:
+		return "pop3";
+	case PROTO_IMAP:
+		return "imap";
+	case PROTO_SMTP:
+	case PROTO_NONE:
+		break;
+	}
+	return "smtp";
+}
+
+const char *
+server_login_user(const struct server *s, const char *address)
+{
+	if (s->user != NULL && *s->user != '\0')
+		return s->user;
+	return address != NULL ? address : "";
+}
+
 void
 server_free(struct server *s)
 {

@@ -41,6 +41,7 @@ struct server {
 	char *password;		/* a secret: wiped when freed */
 	char *passwordeval;
 	char *auth;		/* NULL/"on": automatic; "off"; a mechanism */
+	int auth_plaintext;	/* allow a password in clear without TLS */
 	int connect_timeout;	/* seconds, 0: none */
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
@@ -70,5 +71,10 @@ unsigned server_port(const struct server *s);
 void server_tls_opts(const struct server *s, struct tls_opts *o);
 /* "POP3", "IMAP", "SMTP" or "none". */
 const char *proto_name(enum proto p);
+/* The keyring's service attribute, as msmtp and mpop write it: "smtp",
+ * "pop3" (and "imap"). */
+const char *server_service(const struct server *s);
+/* The login name: the server's user, else the account's address. */
+const char *server_login_user(const struct server *s, const char *address);
 
 #endif

@@ -27,7 +27,10 @@ enum {
 	O_PASSWORDEVAL,
 	O_HELP,
 	O_VERSION,
-	O_SYSLOG
+	O_SYSLOG,
+	O_AUTH_PLAINTEXT,
+	O_STORE_PASSWORD,
+	O_FORGET_PASSWORD
 };
 
 static const struct option common_opts[] = {
@@ -50,6 +53,10 @@ static const struct option common_opts[] = {
 	{ "tls-host-override", required_argument, NULL, O_TLS_HOST_OVERRIDE },
 	{ "tls-min-version", required_argument, NULL, O_TLS_MIN_VERSION },
 	{ "auth", optional_argument, NULL, O_AUTH },
+	{ "auth-plaintext", optional_argument, NULL, O_AUTH_PLAINTEXT },
+	{ "auth-only", no_argument, NULL, CLIOPTS_AUTH_ONLY },
+	{ "store-password", no_argument, NULL, O_STORE_PASSWORD },
+	{ "forget-password", no_argument, NULL, O_FORGET_PASSWORD },
 	{ "user", required_argument, NULL, O_USER },
 	{ "passwordeval", required_argument, NULL, O_PASSWORDEVAL },
 	{ "logfile", required_argument, NULL, 'X' },
@@ -79,6 +86,7 @@ static const struct {
 	{ O_TLS_HOST_OVERRIDE, "tls_host_override" },
 	{ O_TLS_MIN_VERSION, "tls_min_version" },
 	{ O_AUTH, "auth" },
+	{ O_AUTH_PLAINTEXT, "auth_plaintext" },
 	{ O_USER, "user" },
 	{ O_PASSWORDEVAL, "passwordeval" },
 	{ 'X', "logfile" },
@@ -155,6 +163,15 @@ cliopts_handle(struct cliopts *o, int opt, const char *arg,
 	case 'S':
 		o->serverinfo = 1;
 		return 1;
+	case CLIOPTS_AUTH_ONLY:
+		o->auth_only = 1;
+		return 1;
+	case O_STORE_PASSWORD:
+		o->store_password = 1;
+		return 1;
+	case O_FORGET_PASSWORD:
+		o->forget_password = 1;
+		return 1;
 	case O_HELP:
 		o->help = 1;
 		return 1;
@@ -199,10 +216,15 @@ cliopts_help(FILE *f)
 "  --tls-host-override=NAME   verify the certificate for this name\n"
 "  --tls-min-version=(1.2|1.3) lowest TLS version (default 1.2)\n"
 "  --auth[=(on|off|MECH)]     authentication (default on, automatic)\n"
+"  --auth-plaintext[=(on|off)] allow a password in clear without TLS\n"
 "  --user=NAME                login name\n"
 "  --passwordeval=COMMAND     get the password from this command\n"
+"Passwords:\n"
+"  --store-password           ask for the password and keep it in the keyring\n"
+"  --forget-password          remove it from the keyring\n"
 "General:\n"
 "  -S, --serverinfo           print information about the server\n"
+"  --auth-only                log in, then log out (checks the login)\n"
 "  -P, --pretend              print the settings that would be used\n"
 "  -X, --logfile=FILE         append a line per event to FILE\n"
 "  --syslog[=(on|off|FACILITY)] log to syslog (facility mail by default)\n"
@@ -287,6 +309,8 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "tls_host_override  = %s\n", str(s->host_override));
 	fprintf(f, "tls_min_version    = 1.%d\n", s->tls_min_version - 10);
 	fprintf(f, "auth               = %s\n", s->auth != NULL ? s->auth : "on");
+	fprintf(f, "auth_plaintext     = %s\n", s->auth_plaintext ? "on" :
+	    "off");
 	fprintf(f, "user               = %s\n", str(s->user));
 	fprintf(f, "password           = %s\n", s->password != NULL ? "*" :
 	    "(not set)");

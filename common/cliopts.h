@@ -20,6 +20,9 @@
 /* Short options shared by both programs. */
 #define CLIOPTS_SHORT "a:C:dPSX:"
 
+/* --auth-only; mfetch also has it as -A, as mpop does. */
+#define CLIOPTS_AUTH_ONLY 'A'
+
 /* Values above this are free for a program's own long options. */
 #define CLIOPTS_OWN_BASE 2000
 
@@ -32,6 +35,9 @@ struct cliopts {
 	int serverinfo;
 	int debug;
 	int pretend;
+	int auth_only;		/* --auth-only: log in and out */
+	int store_password;	/* --store-password */
+	int forget_password;	/* --forget-password */
 	int help;
 	int version;
 	struct setlist set;	/* server settings from options */

@@ -69,6 +69,7 @@ static const struct key keys[] = {
 	{ "password", T_PASSWORD, SIDE_BOTH, SIDE_BOTH, SRV(password) },
 	{ "passwordeval", T_STR, SIDE_BOTH, SIDE_BOTH, SRV(passwordeval) },
 	{ "auth", T_AUTH, SIDE_BOTH, SIDE_BOTH, SRV(auth) },
+	{ "auth_plaintext", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(auth_plaintext) },
 	{ "timeout", T_SECONDS, SIDE_BOTH, SIDE_BOTH, SRV(timeout) },
 	{ "connect_timeout", T_SECONDS, SIDE_BOTH, SIDE_BOTH,
 	    SRV(connect_timeout) },

@@ -12,7 +12,7 @@
 
 #define IMAP_GREETING_MAX 1024
 
-static int
+int
 imap_read(struct imap *m, struct errinfo *ei)
 {
 	if (pp_read(m->c, imap_resp_feed, &m->r, ei) < 0) {
@@ -22,7 +22,7 @@ imap_read(struct imap *m, struct errinfo *ei)
 	return 0;
 }
 
-static int
+int
 imap_error(struct imap *m, const char *what, struct errinfo *ei)
 {
 	char q[512];
@@ -93,8 +93,8 @@ set_caps(struct imap *m, const char *text, size_t len)
 }
 
 /* Learn capabilities from an untagged CAPABILITY or a [CAPABILITY] code. */
-static void
-note_caps(struct imap *m)
+void
+imap_note_caps(struct imap *m)
 {
 	const char *t = m->r.text.data, *code;
 	size_t len;
@@ -112,11 +112,17 @@ note_caps(struct imap *m)
 		set_caps(m, code + 11, len - 11);
 }
 
+const char *
+imap_next_tag(struct imap *m)
+{
+	snprintf(m->tag, sizeof(m->tag), "A%u", ++m->tagno);
+	return m->tag;
+}
+
 int
 imap_simple(struct imap *m, const char *cmd, struct errinfo *ei)
 {
-	snprintf(m->tag, sizeof(m->tag), "A%u", ++m->tagno);
-	if (pp_cmdf(m->c, ei, "%s %s", m->tag, cmd) < 0)
+	if (pp_cmdf(m->c, ei, "%s %s", imap_next_tag(m), cmd) < 0)
 		return -1;
 	for (;;) {
 		if (imap_read(m, ei) < 0)
@@ -126,7 +132,7 @@ imap_simple(struct imap *m, const char *cmd, struct errinfo *ei)
 				return err_set(ei, ST_PROTOCOL, "%s port %u: "
 				    "answer with unknown tag '%s'", m->srv->host,
 				    server_port(m->srv), m->r.tag);
-			note_caps(m);
+			imap_note_caps(m);
 			if (m->r.cond != IMAP_OK)
 				return imap_error(m, cmd, ei);
 			return 0;
@@ -140,7 +146,7 @@ imap_simple(struct imap *m, const char *cmd, struct errinfo *ei)
 			return err_set(ei, ST_PROTOCOL, "%s port %u: unexpected "
 			    "continuation request after %s", m->srv->host,
 			    server_port(m->srv), cmd);
-		note_caps(m);
+		imap_note_caps(m);
 	}
 }
 
@@ -172,7 +178,7 @@ imap_open(struct imap *m, const struct server *srv, struct errinfo *ei)
 	m->preauth = m->r.cond == IMAP_PREAUTH;
 	buf_add(&m->greeting, m->r.text.data, m->r.text.len <
 	    IMAP_GREETING_MAX ? m->r.text.len : IMAP_GREETING_MAX);
-	note_caps(m);
+	imap_note_caps(m);
 	if (SESSION_WANTS_STARTTLS(srv) && m->preauth) {
 		m->broken = 1;	/* say nothing on that session */
 		return err_set(ei, ST_UNAVAILABLE, "%s port %u: the server "

@@ -48,6 +48,18 @@ struct imap {
 	int broken;			/* a read failed: no LOGOUT */
 };
 
+/* Read one response into m->r (flushing queued commands first). */
+int imap_read(struct imap *m, struct errinfo *ei);
+/* A fresh tag for the next command, kept in m->tag. */
+const char *imap_next_tag(struct imap *m);
+/* Learn capabilities from m->r: untagged CAPABILITY or [CAPABILITY]. */
+void imap_note_caps(struct imap *m);
+/*
+ * The error for m->r as the answer to what: ST_UNAVAILABLE for NO, BAD
+ * or BYE, ST_PROTOCOL otherwise, with the server's words quoted.
+ */
+int imap_error(struct imap *m, const char *what, struct errinfo *ei);
+
 /* Parse a space-separated capability list into caps. */
 void imap_caps_parse(const char *text, size_t len, struct imap_caps *caps);
 

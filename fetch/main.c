@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authonly.h"
 #include "cliopts.h"
 #include "config.h"
 #include "info.h"
 #include "log.h"
+#include "pwstore.h"
+#include "sasl.h"
 #include "status.h"
 #include "sys.h"
 #include "version.h"
@@ -22,10 +25,12 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"Usage: mfetch [option...] --serverinfo [account...]\n"
+"Usage: mfetch [option...] (--serverinfo | --auth-only) [account...]\n"
+"       mfetch [option...] (--store-password | --forget-password) [account]\n"
 "Fetch mail from POP3 and IMAP servers.\n"
 "\n"
-"  --protocol=(pop3|imap)     protocol of the incoming server (default pop3)\n");
+"  --protocol=(pop3|imap)     protocol of the incoming server (default pop3)\n"
+"  -A                         same as --auth-only (as in mpop)\n");
 	cliopts_help(f);
 	fprintf(f, "\nSee mfetch(1) and facteur.conf(5).\n");
 }
@@ -57,11 +62,16 @@ one_account(struct cliopts *o, const struct config *cfg, const char *name,
 		rc = 0;
 	} else if (check_incoming(a, ei) < 0 || cliopts_open_logs(a, ei) < 0) {
 		rc = -1;
+	} else if (o->store_password || o->forget_password) {
+		rc = pwstore_run(&a->in, a->address, o->forget_password, stdout,
+		    ei);
 	} else if (o->serverinfo) {
 		rc = fetch_serverinfo(stdout, &a->in, ei);
+	} else if (o->auth_only) {
+		rc = fetch_auth_only(stdout, a, ei);
 	} else {
 		rc = err_set(ei, ST_UNAVAILABLE, "fetching mail is not available "
-		    "in this version yet; use --serverinfo");
+		    "in this version yet; use --serverinfo or --auth-only");
 	}
 	account_free(a);
 	return rc;
@@ -85,7 +95,7 @@ main(int argc, char **argv)
 	err_clear(&ei);
 	cliopts_init(&o, SIDE_IN);
 	longopts = cliopts_table(own);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT, longopts,
+	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT "A", longopts,
 	    NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			usage(stderr);
@@ -143,6 +153,7 @@ main(int argc, char **argv)
 		}
 	}
 out:
+	sasl_done();
 	config_free(cfg);
 	free(longopts);
 	cliopts_free(&o);

@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authonly.h"
 #include "cliopts.h"
 #include "config.h"
 #include "info.h"
 #include "log.h"
+#include "pwstore.h"
+#include "sasl.h"
 #include "status.h"
 #include "sys.h"
 #include "version.h"
@@ -18,7 +21,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"Usage: msend [option...] --serverinfo\n"
+"Usage: msend [option...] (--serverinfo | --auth-only)\n"
+"       msend [option...] (--store-password | --forget-password) [account]\n"
 "Submit mail through an SMTP server (sendmail compatible).\n"
 "\n");
 	cliopts_help(f);
@@ -59,12 +63,21 @@ run(struct cliopts *o, struct errinfo *ei)
 	}
 	if (check_outgoing(a, ei) < 0)
 		goto out;
+	if (o->store_password || o->forget_password) {
+		rc = pwstore_run(&a->out, a->address, o->forget_password, stdout,
+		    ei);
+		goto out;
+	}
 	if (o->serverinfo) {
 		rc = smtp_serverinfo(stdout, &a->out, ei);
 		goto out;
 	}
+	if (o->auth_only) {
+		rc = send_auth_only(stdout, a, ei);
+		goto out;
+	}
 	err_set(ei, ST_UNAVAILABLE, "sending mail is not available in this "
-	    "version yet; use --serverinfo");
+	    "version yet; use --serverinfo or --auth-only");
 out:
 	account_free(a);
 	config_free(cfg);
@@ -114,8 +127,13 @@ main(int argc, char **argv)
 		log_set_trace(1);
 		log_set_level(LOG_LVL_DEBUG);
 	}
-	if (optind < argc && o.serverinfo) {
-		log_error("--serverinfo takes no recipients");
+	if ((o.store_password || o.forget_password) && optind < argc) {
+		/* msend --store-password ACCOUNT */
+		cliopts_handle(&o, 'a', argv[optind++], &ei);
+	}
+	if (optind < argc && (o.serverinfo || o.auth_only ||
+	    o.store_password || o.forget_password)) {
+		log_error("unexpected argument '%s'", argv[optind]);
 		rc = status_exit_code(ST_USAGE);
 		goto out;
 	}
@@ -123,6 +141,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		log_error("%s", ei.msg);
 out:
+	sasl_done();
 	free(longopts);
 	cliopts_free(&o);
 	log_close();

@@ -1,0 +1,176 @@
+/* keyring: passwords in the Secret Service, compatible with msmtp/mpop. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "keyring.h"
+#include "xalloc.h"
+
+#ifdef HAVE_LIBSECRET
+#include <libsecret/secret.h>
+
+/* msmtp's and mpop's schema: matched whatever the name. */
+static const SecretSchema schema = {
+	"org.facteur.Password", SECRET_SCHEMA_DONT_MATCH_NAME,
+	{
+		{ "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	},
+	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+};
+
+int
+keyring_available(void)
+{
+	const char *bus = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	char *path;
+	int ok;
+
+	if (bus != NULL && *bus != '\0')
+		return strncmp(bus, "autolaunch:", 11) != 0;
+	if (rt == NULL || *rt == '\0')
+		return 0;
+	/* The systemd user bus. */
+	path = xasprintf("%s/bus", rt);
+	ok = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+	free(path);
+	return ok;
+}
+
+int
+keyring_usable(struct errinfo *ei)
+{
+	if (!keyring_available())
+		return err_set(ei, ST_UNAVAILABLE, "no keyring: no session bus "
+		    "(DBUS_SESSION_BUS_ADDRESS) to reach the Secret Service");
+	return 0;
+}
+
+static int
+gerr(GError *e, const char *what, struct errinfo *ei)
+{
+	err_set(ei, ST_TEMPFAIL, "keyring: cannot %s the password: %s", what,
+	    e != NULL ? e->message : "unknown error");
+	if (e != NULL)
+		g_error_free(e);
+	return -1;
+}
+
+static int
+take(gchar *pw, char **pw_r)
+{
+	*pw_r = xstrdup(pw);
+	secret_password_free(pw);
+	return 1;
+}
+
+int
+keyring_lookup(const char *host, const char *service, const char *user,
+    char **pw_r, struct errinfo *ei)
+{
+	GError *e = NULL;
+	gchar *pw;
+
+	if (!keyring_available())
+		return 0;
+	pw = secret_password_lookup_sync(&schema, NULL, &e, "host", host,
+	    "service", service, "user", user, NULL);
+	if (e != NULL)
+		return gerr(e, "look up", ei);
+	if (pw != NULL)
+		return take(pw, pw_r);
+	/* Passwords stored through the older libgnome-keyring. */
+	pw = secret_password_lookup_sync(SECRET_SCHEMA_COMPAT_NETWORK, NULL, &e,
+	    "user", user, "protocol", service, "server", host, NULL);
+	if (e != NULL)
+		return gerr(e, "look up", ei);
+	return pw != NULL ? take(pw, pw_r) : 0;
+}
+
+int
+keyring_store(const char *host, const char *service, const char *user,
+    const char *password, struct errinfo *ei)
+{
+	GError *e = NULL;
+	char *label;
+	gboolean ok;
+
+	if (keyring_usable(ei) < 0)
+		return -1;
+	label = xasprintf("Mail password for %s at %s (%s)", user, host,
+	    service);
+	ok = secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT,
+	    label, password, NULL, &e, "host", host, "service", service,
+	    "user", user, NULL);
+	free(label);
+	if (!ok || e != NULL)
+		return gerr(e, "store", ei);
+	return 0;
+}
+
+int
+keyring_forget(const char *host, const char *service, const char *user,
+    struct errinfo *ei)
+{
+	GError *e = NULL;
+	gboolean a, b;
+
+	if (keyring_usable(ei) < 0)
+		return -1;
+	a = secret_password_clear_sync(&schema, NULL, &e, "host", host,
+	    "service", service, "user", user, NULL);
+	if (e != NULL)
+		return gerr(e, "remove", ei);
+	b = secret_password_clear_sync(SECRET_SCHEMA_COMPAT_NETWORK, NULL, &e,
+	    "user", user, "protocol", service, "server", host, NULL);
+	if (e != NULL)
+		return gerr(e, "remove", ei);
+	return a || b;
+}
+
+#else /* !HAVE_LIBSECRET */
+
+int
+keyring_available(void)
+{
+	return 0;
+}
+
+int
+keyring_lookup(const char *host, const char *service, const char *user,
+    char **pw_r, struct errinfo *ei)
+{
+	(void)host; (void)service; (void)user; (void)pw_r; (void)ei;
+	return 0;
+}
+
+int
+keyring_usable(struct errinfo *ei)
+{
+	return err_set(ei, ST_UNAVAILABLE, "this build has no keyring support "
+	    "(configured --without-libsecret)");
+}
+
+int
+keyring_store(const char *host, const char *service, const char *user,
+    const char *password, struct errinfo *ei)
+{
+	(void)host; (void)service; (void)user; (void)password;
+	return keyring_usable(ei);
+}
+
+int
+keyring_forget(const char *host, const char *service, const char *user,
+    struct errinfo *ei)
+{
+	(void)host; (void)service; (void)user;
+	return keyring_usable(ei);
+}
+
+#endif
