@@ -11,17 +11,31 @@
 #ifdef HAVE_LIBSECRET
 #include <libsecret/secret.h>
 
-/* msmtp's and mpop's schema: matched whatever the name. */
-static const SecretSchema schema = {
-	"org.facteur.Password", SECRET_SCHEMA_DONT_MATCH_NAME,
-	{
-		{ "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
-		{ NULL, 0 },
-	},
-	0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-};
+/*
+ * msmtp's and mpop's attributes.  Lookups match whatever the schema name;
+ * items are stored under msmtp's name for smtp and mpop's for pop3, so
+ * that they find ours even if they ever match on the name.
+ */
+#define SCHEMA(name) { name, SECRET_SCHEMA_DONT_MATCH_NAME, { \
+		{ "host", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+		{ "service", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+		{ "user", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+		{ NULL, 0 }, \
+	}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+static const SecretSchema schema = SCHEMA("org.facteur.Password");
+static const SecretSchema schema_msmtp = SCHEMA("de.marlam.msmtp.password");
+static const SecretSchema schema_mpop = SCHEMA("de.marlam.mpop.password");
+
+static const SecretSchema *
+store_schema(const char *service)
+{
+	if (strcmp(service, "smtp") == 0)
+		return &schema_msmtp;
+	if (strcmp(service, "pop3") == 0)
+		return &schema_mpop;
+	return &schema;
+}
 
 int
 keyring_available(void)
@@ -105,7 +119,8 @@ keyring_store(const char *host, const char *service, const char *user,
 		return -1;
 	label = xasprintf("Mail password for %s at %s (%s)", user, host,
 	    service);
-	ok = secret_password_store_sync(&schema, SECRET_COLLECTION_DEFAULT,
+	ok = secret_password_store_sync(store_schema(service),
+	    SECRET_COLLECTION_DEFAULT,
 	    label, password, NULL, &e, "host", host, "service", service,
 	    "user", user, NULL);
 	free(label);

@@ -82,6 +82,17 @@ in_list(const char *list, const char *word)
 	return 0;
 }
 
+const char *
+login_mechanism(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < NWAYS; k++)
+		if (ways[k].native == 0 && i-- == 0)
+			return ways[k].name;
+	return NULL;
+}
+
 int
 login_is_plaintext(const char *mech, unsigned native)
 {

@@ -77,6 +77,9 @@ int login_password(struct login *lg, const char **pw_r, struct errinfo *ei);
 void login_apop_digest(const char *timestamp, const char *password,
     char hex[33]);
 
+/* The i-th SASL mechanism we know, strongest first; NULL past the end. */
+const char *login_mechanism(size_t i);
+
 /* Does the mechanism send the password itself (PLAIN, LOGIN...)? */
 int login_is_plaintext(const char *mech, unsigned native);
 

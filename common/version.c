@@ -6,6 +6,8 @@
 #include <libsecret/secret.h>
 #endif
 
+#include "login.h"
+#include "sasl.h"
 #include "tls.h"
 #include "version.h"
 
@@ -26,6 +28,19 @@ version_print(FILE *f, const char *prog)
 #endif
 	fprintf(f, "Features: IPv6, TLS (implicit and STARTTLS, certificate "
 	    "pinning, client certificates)\n");
+	fprintf(f, "Authentication:");
+	for (size_t i = 0; login_mechanism(i) != NULL; i++)
+		if (sasl_supported(login_mechanism(i)))
+			fprintf(f, " %s", login_mechanism(i));
+	fprintf(f, "; USER/PASS, APOP, IMAP LOGIN\n");
+	fprintf(f, "Password sources: accounts file, password command, %s"
+	    "~/.netrc, terminal prompt\n",
+#ifdef HAVE_LIBSECRET
+	    "keyring (Secret Service), "
+#else
+	    ""
+#endif
+	    );
 	fprintf(f, "System configuration file: %s/facteur.conf\n", SYSCONFDIR);
 	fprintf(f, "User configuration file: $XDG_CONFIG_HOME/facteur/config "
 	    "(~/.config/facteur/config)\n");
