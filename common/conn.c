@@ -232,6 +232,11 @@ conn_flush(struct conn *c, struct errinfo *ei)
 		off += (size_t)n;
 	}
 	c->bytes_out += c->wlen;
+	if (c->wsecret) {
+		/* A password went out: leave no copy behind. */
+		wipe(c->wbuf, c->wlen);
+		c->wsecret = 0;
+	}
 	c->wlen = 0;
 	return 0;
 }
@@ -278,6 +283,8 @@ conn_send_line(struct conn *c, const char *shown, const char *secret,
 		return err_set(ei, ST_DATA, "command too long (%zu bytes)",
 		    ls + lh);
 	log_trace("-->", shown, ls, lh);
+	if (lh > 0)
+		c->wsecret = 1;
 	if (conn_write(c, shown, ls, ei) < 0 ||
 	    conn_write(c, secret, lh, ei) < 0 ||
 	    conn_write(c, "\r\n", 2, ei) < 0)

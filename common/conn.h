@@ -40,6 +40,7 @@ struct conn {
 	size_t rpos, rlen;	/* unread input is rbuf[rpos..rlen) */
 	char *wbuf;
 	size_t wlen;
+	int wsecret;		/* wbuf holds a secret: wipe it once sent */
 	int trace_input;	/* show input lines in the trace */
 	struct buf trace_line;	/* partial input line, for the trace */
 	unsigned long long bytes_in, bytes_out;
