@@ -84,6 +84,28 @@ take(gchar *pw, char **pw_r)
 	return 1;
 }
 
+/*
+ * Does a locked item match?  The lookups ask the Secret Service to unlock
+ * what they find; when it cannot (no prompter: ssh, cron) or the user
+ * said no, the item stays locked and they return nothing, as if there were
+ * no password.
+ */
+static int
+locked_match(const SecretSchema *s, GHashTable *attrs)
+{
+	GList *items, *l;
+	int locked = 0;
+
+	items = secret_service_search_sync(NULL, s, attrs, SECRET_SEARCH_ALL,
+	    NULL, NULL);
+	for (l = items; l != NULL; l = l->next)
+		if (secret_item_get_locked(l->data))
+			locked = 1;
+	g_list_free_full(items, g_object_unref);
+	g_hash_table_unref(attrs);
+	return locked;
+}
+
 int
 keyring_lookup(const char *host, const char *service, const char *user,
     char **pw_r, struct errinfo *ei)
@@ -104,7 +126,17 @@ keyring_lookup(const char *host, const char *service, const char *user,
 	    "user", user, "protocol", service, "server", host, NULL);
 	if (e != NULL)
 		return gerr(e, "look up", ei);
-	return pw != NULL ? take(pw, pw_r) : 0;
+	if (pw != NULL)
+		return take(pw, pw_r);
+	if (locked_match(&schema, secret_attributes_build(&schema, "host",
+	    host, "service", service, "user", user, NULL)) ||
+	    locked_match(SECRET_SCHEMA_COMPAT_NETWORK, secret_attributes_build(
+	    SECRET_SCHEMA_COMPAT_NETWORK, "user", user, "protocol", service,
+	    "server", host, NULL)))
+		return err_set(ei, ST_TEMPFAIL, "keyring: the password of %s at "
+		    "%s (%s) is in a locked keyring, which could not be "
+		    "unlocked", user, host, service);
+	return 0;
 }
 
 int

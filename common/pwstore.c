@@ -68,6 +68,11 @@ pwstore_run(const struct server *srv, const char *address, int forget,
 		    "%s at %s (%s).\n", user, srv->host, service);
 		return 0;
 	}
+	/* Is a Secret Service there?  Better to know before asking. */
+	if (keyring_lookup(srv->host, service, user, &pw, ei) < 0)
+		return -1;
+	xfree_secret(pw);
+	pw = NULL;
 	if (ask_twice(user, srv->host, service, &pw, ei) < 0)
 		return -1;
 	rc = keyring_store(srv->host, service, user, pw, ei);

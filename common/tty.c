@@ -61,23 +61,32 @@ tty_read_secret(const char *prompt, char **out_r, struct errinfo *ei)
 		echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 	}
 	if (write(fd, prompt, strlen(prompt)) < 0)
-		rc = -1;
+		rc = err_set(ei, ST_USAGE, "cannot write to the terminal: %s",
+		    strerror(errno));
 	while (rc == 0 && !interrupted) {
 		char c;
 		ssize_t r = read(fd, &c, 1);
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0 || c == '\n')
+		if (r < 0)
+			rc = err_set(ei, ST_USAGE, "cannot read the terminal: %s",
+			    strerror(errno));
+		else if (r == 0)	/* Ctrl-D: no password, not an empty one */
+			rc = err_set(ei, ST_USAGE, "no password typed (end of "
+			    "input)");
+		else if (c == '\n')
 			break;
-		if (n < TTY_SECRET_MAX)
+		else if (n < TTY_SECRET_MAX)
 			line[n++] = c;
+		else
+			rc = err_set(ei, ST_USAGE, "password longer than %d bytes",
+			    TTY_SECRET_MAX);
 	}
 	line[n] = '\0';
 	if (echo_off)
 		tcsetattr(fd, TCSAFLUSH, &saved);
-	if (write(fd, "\n", 1) < 0)
-		rc = -1;
+	(void)!write(fd, "\n", 1);
 	close(fd);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -88,10 +97,13 @@ tty_read_secret(const char *prompt, char **out_r, struct errinfo *ei)
 		raise(interrupted);
 		return -1;
 	}
+	if (rc < 0) {
+		wipe(line, sizeof(line));
+		return -1;
+	}
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
 	*out_r = xstrdup(line);
 	wipe(line, sizeof(line));
-	(void)rc;
 	return 0;
 }
