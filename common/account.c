@@ -69,6 +69,7 @@ account_new(const char *name)
 	server_init(&a->out);
 	a->in.proto = PROTO_POP3;
 	a->out.proto = PROTO_SMTP;
+	a->remove_bcc = 1;
 	return a;
 }
 
@@ -82,6 +83,9 @@ account_free(struct account *a)
 	free(a->address);
 	free(a->logfile);
 	free(a->syslog);
+	free(a->aliases);
+	free(a->dsn_notify);
+	free(a->dsn_return);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

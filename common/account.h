@@ -20,6 +20,13 @@ enum proto {
 	PROTO_SMTP
 };
 
+/* Values of set_from_header, set_date_header, set_msgid_header. */
+enum sethdr {
+	SETHDR_AUTO = 0,	/* add when missing */
+	SETHDR_ON,		/* always set (replace) */
+	SETHDR_OFF		/* never touch */
+};
+
 /* Default timeouts, in seconds. */
 #define DEFAULT_CONNECT_TIMEOUT	30
 #define DEFAULT_TIMEOUT		60
@@ -55,6 +62,14 @@ struct account {
 	struct server in;	/* incoming: POP3 or IMAP */
 	struct server out;	/* outgoing: SMTP */
 	char *logfile;		/* append a log line per event here */
+	/* How msend handles messages (msmtp's keys). */
+	char *aliases;		/* aliases file for local recipients */
+	char *dsn_notify;	/* NULL, "never", "success,failure,delay"... */
+	char *dsn_return;	/* NULL, "full", "headers" */
+	int remove_bcc;		/* remove_bcc_headers (default on) */
+	int set_from;		/* set_from_header: SETHDR_AUTO/ON/OFF */
+	int set_date;		/* set_date_header: SETHDR_AUTO/OFF */
+	int set_msgid;		/* set_msgid_header: SETHDR_AUTO/OFF */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 };
 

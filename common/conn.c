@@ -161,6 +161,7 @@ conn_fill(struct conn *c, struct errinfo *ei)
 		trace_input(c, c->rbuf + c->rlen, (size_t)n);
 	c->rlen += (size_t)n;
 	c->bytes_in += (unsigned long long)n;
+	c->input_seen = 1;
 	return 0;
 }
 
@@ -232,6 +233,10 @@ conn_flush(struct conn *c, struct errinfo *ei)
 		off += (size_t)n;
 	}
 	c->bytes_out += c->wlen;
+	if (c->input_seen) {
+		c->turns++;
+		c->input_seen = 0;
+	}
 	if (c->wsecret) {
 		/* A password went out: leave no copy behind. */
 		wipe(c->wbuf, c->wlen);

@@ -44,6 +44,8 @@ struct conn {
 	int trace_input;	/* show input lines in the trace */
 	struct buf trace_line;	/* partial input line, for the trace */
 	unsigned long long bytes_in, bytes_out;
+	unsigned long turns;	/* times we wrote after reading: round trips */
+	int input_seen;		/* read something since the last write */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -30,7 +31,15 @@ enum type {
 	T_SECONDS,	/* off | N */
 	T_DOMAIN,
 	T_LOGFILE,	/* account log file */
-	T_SYSLOG	/* on | off | facility */
+	T_SYSLOG,	/* on | off | facility */
+	/* Keys of the account itself (off: in struct account). */
+	T_A_FILE,	/* path, ~/ expanded */
+	T_A_BOOL,	/* on | off */
+	T_A_NOTIFY,	/* off | never | success,failure,delay */
+	T_A_RETURN,	/* off | headers | full */
+	T_A_SETHDR,	/* auto | on | off */
+	T_A_SETHDR2,	/* auto | off */
+	T_A_MISSING	/* on | off: SETHDR_AUTO | SETHDR_OFF */
 };
 
 struct key {
@@ -42,6 +51,7 @@ struct key {
 };
 
 #define SRV(f) offsetof(struct server, f)
+#define ACC(f) offsetof(struct account, f)
 
 static const struct key keys[] = {
 	{ "address", T_ADDRESS, 0, 0, 0 },
@@ -74,6 +84,16 @@ static const struct key keys[] = {
 	{ "connect_timeout", T_SECONDS, SIDE_BOTH, SIDE_BOTH,
 	    SRV(connect_timeout) },
 	{ "domain", T_DOMAIN, SIDE_OUT, SIDE_OUT, SRV(domain) },
+	/* msend's handling of messages, as msmtp names it. */
+	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
+	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },
+	{ "dsn_return", T_A_RETURN, 0, 0, ACC(dsn_return) },
+	{ "remove_bcc_headers", T_A_BOOL, 0, 0, ACC(remove_bcc) },
+	{ "set_from_header", T_A_SETHDR, 0, 0, ACC(set_from) },
+	{ "set_date_header", T_A_SETHDR2, 0, 0, ACC(set_date) },
+	{ "set_msgid_header", T_A_SETHDR2, 0, 0, ACC(set_msgid) },
+	{ "add_missing_from_header", T_A_MISSING, 0, 0, ACC(set_from) },
+	{ "add_missing_date_header", T_A_MISSING, 0, 0, ACC(set_date) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -246,7 +266,8 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		    name);
 		return NULL;
 	}
-	if (k->type == T_BOOL) {
+	if (k->type == T_BOOL || k->type == T_A_BOOL ||
+	    k->type == T_A_MISSING) {
 		if (parse_bool(v, &b) < 0)
 			goto bad_bool;
 		return xstrdup(b ? "on" : "off");
@@ -255,7 +276,9 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		return xstrdup("mail");
 	if (v == NULL || *v == '\0') {
 		if (k->type == T_URL || k->type == T_PROTO ||
-		    k->type == T_TLSVER || k->type == T_SECONDS) {
+		    k->type == T_TLSVER || k->type == T_SECONDS ||
+		    k->type == T_A_NOTIFY || k->type == T_A_RETURN ||
+		    k->type == T_A_SETHDR || k->type == T_A_SETHDR2) {
 			*bad_r = 1;
 			err_set(ei, ST_CONFIG, "'%s' needs a value", name);
 		}
@@ -353,7 +376,32 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		return xstrdup(buf);
 	}
 	case T_LOGFILE:
+	case T_A_FILE:
 		return expand_home(v);
+	case T_A_NOTIFY:
+		if (settings_dsn_notify(v, buf, sizeof(buf)) < 0) {
+			err_set(ei, ST_CONFIG, "'%s' takes off, never, or a list "
+			    "of success, failure and delay, not '%s'", name, v);
+			goto bad;
+		}
+		return xstrdup(buf);
+	case T_A_RETURN:
+		if (strcmp(v, "off") == 0 || strcmp(v, "full") == 0 ||
+		    strcmp(v, "headers") == 0)
+			return xstrdup(v);
+		if (strcmp(v, "hdrs") == 0)
+			return xstrdup("headers");
+		err_set(ei, ST_CONFIG, "'%s' takes off, headers or full, not "
+		    "'%s'", name, v);
+		goto bad;
+	case T_A_SETHDR:
+	case T_A_SETHDR2:
+		if (strcmp(v, "auto") == 0 || strcmp(v, "off") == 0 ||
+		    (k->type == T_A_SETHDR && strcmp(v, "on") == 0))
+			return xstrdup(v);
+		err_set(ei, ST_CONFIG, "'%s' takes auto%s or off, not '%s'",
+		    name, k->type == T_A_SETHDR ? ", on" : "", v);
+		goto bad;
 	case T_SYSLOG:
 		if (strcmp(v, "on") == 0)
 			return xstrdup("mail");
@@ -380,6 +428,8 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	case T_STR:
 	case T_PASSWORD:
 	case T_BOOL:
+	case T_A_BOOL:
+	case T_A_MISSING:
 		break;
 	}
 	return xstrdup(v);
@@ -487,6 +537,68 @@ apply_server(struct server *s, const struct key *k, const char *v)
 	}
 }
 
+static void
+apply_account(struct account *a, const struct key *k, const char *v)
+{
+	char *base = (char *)a;
+	int *ip = (int *)(void *)(base + k->off);
+
+	switch (k->type) {
+	case T_A_BOOL:
+		*ip = strcmp(v, "on") == 0;
+		break;
+	case T_A_MISSING:
+		*ip = strcmp(v, "on") == 0 ? SETHDR_AUTO : SETHDR_OFF;
+		break;
+	case T_A_SETHDR:
+	case T_A_SETHDR2:
+		*ip = strcmp(v, "on") == 0 ? SETHDR_ON : strcmp(v, "off") == 0 ?
+		    SETHDR_OFF : SETHDR_AUTO;
+		break;
+	case T_A_NOTIFY:
+	case T_A_RETURN:
+		set_str((char **)(void *)(base + k->off), v != NULL &&
+		    strcmp(v, "off") != 0 ? v : NULL, 0);
+		break;
+	default:
+		set_str((char **)(void *)(base + k->off), v, 0);
+		break;
+	}
+}
+
+int
+settings_dsn_notify(const char *v, char *out, size_t outsz)
+{
+	static const char *const word[] = { "success", "failure", "delay" };
+	int seen[3] = { 0, 0, 0 };
+	const char *p = v;
+	size_t i, o = 0;
+
+	if (strcmp(v, "off") == 0 || strcmp(v, "never") == 0) {
+		snprintf(out, outsz, "%s", v);
+		return 0;
+	}
+	out[0] = '\0';
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+
+		for (i = 0; i < 3; i++)
+			if (strlen(word[i]) == n && strncasecmp(p, word[i], n) == 0)
+				break;
+		if (i == 3 || seen[i])
+			return -1;
+		seen[i] = 1;
+		o += (size_t)snprintf(out + o, outsz - o, "%s%s", o ? "," : "",
+		    word[i]);
+		if (o >= outsz)
+			return -1;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return -1;
+	}
+	return o > 0 ? 0 : -1;
+}
+
 void
 settings_apply(const struct setlist *l, struct account *a)
 {
@@ -496,7 +608,9 @@ settings_apply(const struct setlist *l, struct account *a)
 		const struct setting *s = &l->v[i];
 		const struct key *k = &keys[s->key];
 
-		if (k->type == T_ADDRESS) {
+		if (k->type >= T_A_FILE) {
+			apply_account(a, k, s->value);
+		} else if (k->type == T_ADDRESS) {
 			set_str(&a->address, s->value, 0);
 		} else if (k->type == T_LOGFILE) {
 			set_str(&a->logfile, s->value, 0);

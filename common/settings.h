@@ -61,6 +61,12 @@ int setlist_add_side(struct setlist *l, const char *key, int side,
 /* Apply the list to a, in order. */
 void settings_apply(const struct setlist *l, struct account *a);
 
+/*
+ * Check a DSN NOTIFY list ("never", or success, failure and delay
+ * separated by commas; "off") and write it normalized (lower case) to
+ * out.  Returns 0, or -1 when invalid.
+ */
+int settings_dsn_notify(const char *v, char *out, size_t outsz);
 /* Does the key exist (with or without a side prefix)? */
 int settings_key_known(const char *key);
 

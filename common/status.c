@@ -64,6 +64,7 @@ status_exit_code(enum status st)
 	case ST_USAGE:		return EX_USAGE;
 	case ST_DATA:		return EX_DATAERR;
 	case ST_NOINPUT:	return EX_NOINPUT;
+	case ST_NOUSER:		return EX_NOUSER;
 	case ST_NOHOST:		return EX_NOHOST;
 	case ST_UNAVAILABLE:	return EX_UNAVAILABLE;
 	case ST_SOFTWARE:	return EX_SOFTWARE;
@@ -86,6 +87,7 @@ status_name(enum status st)
 	case ST_USAGE:		return "usage error";
 	case ST_DATA:		return "bad input data";
 	case ST_NOINPUT:	return "missing input";
+	case ST_NOUSER:		return "recipient refused";
 	case ST_NOHOST:		return "unknown host";
 	case ST_UNAVAILABLE:	return "service unavailable";
 	case ST_SOFTWARE:	return "internal error";

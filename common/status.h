@@ -17,6 +17,7 @@ enum status {
 	ST_USAGE,	/* bad command line: EX_USAGE 64 */
 	ST_DATA,	/* bad input data (a message): EX_DATAERR 65 */
 	ST_NOINPUT,	/* a named input file is missing: EX_NOINPUT 66 */
+	ST_NOUSER,	/* some recipients refused: EX_NOUSER 67 */
 	ST_NOHOST,	/* host name does not exist: EX_NOHOST 68 */
 	ST_UNAVAILABLE,	/* refused for good, 5xx, missing feature: 69 */
 	ST_SOFTWARE,	/* internal error: EX_SOFTWARE 70 */

@@ -1,4 +1,4 @@
-/* msend: submit mail through SMTP; --serverinfo. */
+/* msend: submit mail through SMTP, sendmail-compatible; --serverinfo. */
 #include "autoconf.h"
 
 #include <getopt.h>
@@ -11,8 +11,10 @@
 #include "config.h"
 #include "info.h"
 #include "log.h"
+#include "mailjob.h"
 #include "pwstore.h"
 #include "sasl.h"
+#include "sendopts.h"
 #include "status.h"
 #include "sys.h"
 #include "version.h"
@@ -21,11 +23,14 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"Usage: msend [option...] (--serverinfo | --auth-only)\n"
+"Usage: msend [option...] [--] recipient...  < message\n"
+"       msend [option...] -t [recipient...]  < message\n"
+"       msend [option...] (--serverinfo | --auth-only)\n"
 "       msend [option...] (--store-password | --forget-password) [account]\n"
 "Submit mail through an SMTP server (sendmail compatible).\n"
 "\n");
 	cliopts_help(f);
+	sendopts_help(f);
 	fprintf(f, "\nSee msend(1) and facteur.conf(5).\n");
 }
 
@@ -43,13 +48,26 @@ check_outgoing(const struct account *a, struct errinfo *ei)
 }
 
 static int
-run(struct cliopts *o, struct errinfo *ei)
+run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 {
 	struct config *cfg = NULL;
 	struct account *a = NULL;
 	const char *name = o->naccounts ? o->accounts[o->naccounts - 1] : NULL;
 	int rc = -1;
 
+	if (!o->pretend && !o->serverinfo && !o->auth_only &&
+	    !o->store_password && !o->forget_password) {
+		switch (so->mode) {
+		case SEND_LIST_QUEUE:
+			printf("msend keeps no queue: mail queue is empty\n");
+			return 0;
+		case SEND_NEWALIASES:
+			return 0;	/* the aliases file needs no database */
+		case SEND_MAIL:
+			break;
+		}
+		return mailjob_run(so, o, 0, ei);
+	}
 	if (cliopts_load_config(o, 1, &cfg, ei) < 0)
 		return -1;
 	if (cliopts_resolve(o, cfg, name, &a, ei) < 0)
@@ -76,8 +94,7 @@ run(struct cliopts *o, struct errinfo *ei)
 		rc = send_auth_only(stdout, a, ei);
 		goto out;
 	}
-	err_set(ei, ST_UNAVAILABLE, "sending mail is not available in this "
-	    "version yet; use --serverinfo or --auth-only");
+	err_set(ei, ST_SOFTWARE, "nothing to do");
 out:
 	account_free(a);
 	config_free(cfg);
@@ -87,8 +104,8 @@ out:
 int
 main(int argc, char **argv)
 {
-	static const struct option own[] = { { NULL, 0, NULL, 0 } };
 	struct option *longopts;
+	struct sendopts so;
 	struct cliopts o;
 	struct errinfo ei;
 	int c, rc;
@@ -97,15 +114,25 @@ main(int argc, char **argv)
 	log_init("msend");
 	err_clear(&ei);
 	cliopts_init(&o, SIDE_OUT);
-	longopts = cliopts_table(own);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT, longopts,
-	    NULL)) != -1) {
+	sendopts_init(&so);
+	sendopts_progname(&so, argv[0]);
+	longopts = cliopts_table(sendopts_long);
+	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT SENDOPTS_SHORT,
+	    longopts, NULL)) != -1) {
+		int h;
+
 		if (c == '?' || c == ':') {
 			usage(stderr);
 			rc = status_exit_code(ST_USAGE);
 			goto out;
 		}
-		if (cliopts_handle(&o, c, optarg, &ei) <= 0) {
+		h = sendopts_handle(&so, &o, c, optarg, &ei);
+		if (h < 0) {
+			log_error("%s", ei.msg);
+			rc = status_exit_code(ei.st);
+			goto out;
+		}
+		if (h == 0 && cliopts_handle(&o, c, optarg, &ei) <= 0) {
 			if (ei.st == ST_OK)
 				err_set(&ei, ST_USAGE, "unknown option");
 			log_error("%s", ei.msg);
@@ -137,12 +164,20 @@ main(int argc, char **argv)
 		rc = status_exit_code(ST_USAGE);
 		goto out;
 	}
-	rc = run(&o, &ei) < 0 ? status_exit_code(ei.st) : 0;
+	for (; optind < argc; optind++) {
+		if (sendopts_add_rcpt(&so, argv[optind], &ei) < 0) {
+			log_error("%s", ei.msg);
+			rc = status_exit_code(ei.st);
+			goto out;
+		}
+	}
+	rc = run(&o, &so, &ei) < 0 ? status_exit_code(ei.st) : 0;
 	if (rc != 0)
 		log_error("%s", ei.msg);
 out:
 	sasl_done();
 	free(longopts);
+	sendopts_free(&so);
 	cliopts_free(&o);
 	log_close();
 	return rc;

@@ -1,0 +1,119 @@
+/* hdr: fields of a header block. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hdr.h"
+#include "xalloc.h"
+
+int
+hdr_is_field_line(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == ':')
+			break;
+		if (c <= ' ' || c >= 0x7f) {
+			/* "Name :" (RFC 5322 4.5.1 obs-optional). */
+			while (i < len && (line[i] == ' ' || line[i] == '\t'))
+				i++;
+			if (i < len && line[i] == ':' && i > 0 &&
+			    line[0] != ' ' && line[0] != '\t')
+				break;
+			return 0;
+		}
+	}
+	return i > 0 && i < len;
+}
+
+/* The end of the line starting at p (past its LF), or len. */
+static size_t
+line_end(const char *text, size_t len, size_t p)
+{
+	const char *lf = memchr(text + p, '\n', len - p);
+
+	return lf != NULL ? (size_t)(lf - text) + 1 : len;
+}
+
+int
+hdr_next(const char *text, size_t len, size_t *off, struct hdr_field *f)
+{
+	size_t p = *off, e, n;
+
+	if (p >= len)
+		return 0;
+	e = line_end(text, len, p);
+	n = e - p;
+	while (n > 0 && (text[p + n - 1] == '\n' || text[p + n - 1] == '\r'))
+		n--;
+	if (!hdr_is_field_line(text + p, n))
+		return 0;
+	f->start = p;
+	f->name_len = 0;
+	while (text[p + f->name_len] != ':' && text[p + f->name_len] != ' ' &&
+	    text[p + f->name_len] != '\t')
+		f->name_len++;
+	f->value = (size_t)((const char *)memchr(text + p, ':', n) - text) + 1;
+	/* Continuation lines. */
+	while (e < len && (text[e] == ' ' || text[e] == '\t'))
+		e = line_end(text, len, e);
+	f->end = e;
+	*off = e;
+	return 1;
+}
+
+int
+hdr_is(const char *text, const struct hdr_field *f, const char *name)
+{
+	return strlen(name) == f->name_len &&
+	    strncasecmp(text + f->start, name, f->name_len) == 0;
+}
+
+char *
+hdr_value(const char *text, const struct hdr_field *f)
+{
+	size_t i, n = 0;
+	char *v = xmalloc(f->end - f->value + 1);
+
+	for (i = f->value; i < f->end; i++) {
+		if (text[i] == '\r' || text[i] == '\n')
+			continue;	/* unfold: drop the line ends only */
+		v[n++] = text[i];
+	}
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	v[n] = '\0';
+	i = strspn(v, " \t");
+	if (i > 0)
+		memmove(v, v + i, n - i + 1);
+	return v;
+}
+
+int
+hdr_has(const char *text, size_t len, const char *name)
+{
+	struct hdr_field f;
+	size_t off = 0;
+
+	while (hdr_next(text, len, &off, &f))
+		if (hdr_is(text, &f, name))
+			return 1;
+	return 0;
+}
+
+char *
+hdr_get(const char *text, size_t len, const char *name)
+{
+	struct hdr_field f;
+	size_t off = 0;
+
+	while (hdr_next(text, len, &off, &f))
+		if (hdr_is(text, &f, name))
+			return hdr_value(text, &f);
+	return NULL;
+}

@@ -1,0 +1,284 @@
+/* mailjob: one message from stdin to the server. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "account.h"
+#include "addr.h"
+#include "aliases.h"
+#include "config.h"
+#include "log.h"
+#include "login.h"
+#include "mailjob.h"
+#include "msghdr.h"
+#include "session.h"
+#include "smtp.h"
+#include "smtp_auth.h"
+#include "spool.h"
+#include "submit.h"
+#include "xalloc.h"
+
+#define LOGLINE_RCPTS_MAX 2000	/* bytes of recipients in the log line */
+
+struct job {
+	const struct sendopts *so;
+	struct cliopts *co;
+	struct config *cfg;
+	struct account *a;
+	struct spool sp;
+	char *from;			/* envelope sender */
+	struct addr_list rcpts;
+	struct buf hdr;			/* the header to send */
+	struct submit_result res;
+	struct timespec t0;
+	unsigned long turns;
+};
+
+/* The account whose address is addr, or NULL (the default then). */
+static char *
+account_for(const struct config *cfg, const struct cliopts *co,
+    const char *addr)
+{
+	size_t i;
+	char *name = NULL;
+
+	if (cfg == NULL || addr == NULL || *addr == '\0')
+		return NULL;
+	for (i = 0; i < config_count(cfg) && name == NULL; i++) {
+		struct account *a;
+		struct errinfo ei;
+
+		if (config_is_alias(cfg, i) ||
+		    config_resolve(cfg, config_name(cfg, i), &co->set, &a,
+		    &ei) < 0)
+			continue;
+		if (a->address != NULL && addr_equal(a->address, addr))
+			name = xstrdup(config_name(cfg, i));
+		account_free(a);
+	}
+	return name;
+}
+
+static int
+choose_account(struct job *j, struct errinfo *ei)
+{
+	const struct cliopts *co = j->co;
+	char *name = NULL, *hfrom = NULL;
+	int rc;
+
+	if (co->naccounts > 0) {
+		name = xstrdup(co->accounts[co->naccounts - 1]);
+	} else if (j->so->from != NULL && *j->so->from != '\0') {
+		name = account_for(j->cfg, co, j->so->from);
+	} else {
+		hfrom = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
+		name = account_for(j->cfg, co, hfrom);
+	}
+	rc = cliopts_resolve(co, j->cfg, name, &j->a, ei);
+	free(name);
+	free(hfrom);
+	return rc;
+}
+
+static int
+envelope_from(struct job *j, struct errinfo *ei)
+{
+	if (j->so->from != NULL) {
+		j->from = xstrdup(j->so->from);
+	} else if (j->so->read_envelope_from) {
+		j->from = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
+		if (j->from == NULL)
+			return err_set(ei, ST_DATA, "--read-envelope-from: the "
+			    "message has no From address");
+	} else if (j->a->address != NULL) {
+		j->from = xstrdup(j->a->address);
+	} else {
+		return err_set(ei, ST_CONFIG, "no envelope sender: set "
+		    "'address' in the account, or use -f ADDRESS");
+	}
+	if (!addr_envelope_ok(j->from))
+		return err_set(ei, ST_DATA, "invalid envelope sender '%.200s'",
+		    j->from);
+	return 0;
+}
+
+/* Remove later copies of the same address. */
+static void
+dedupe(struct addr_list *l)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		for (k = 0; k < n; k++)
+			if (addr_equal(l->v[k], l->v[i]))
+				break;
+		if (k < n) {
+			free(l->v[i]);
+			continue;
+		}
+		l->v[n++] = l->v[i];
+	}
+	l->n = n;
+}
+
+static int
+recipients(struct job *j, struct errinfo *ei)
+{
+	size_t i;
+
+	for (i = 0; i < j->so->nrcpts; i++)
+		if (addr_parse_list(j->so->rcpts[i], &j->rcpts, ei) < 0)
+			return -1;
+	if (j->so->read_recipients && msghdr_recipients(j->sp.hdr.data,
+	    j->sp.hdr.len, &j->rcpts, ei) < 0)
+		return -1;
+	if (j->a->aliases != NULL && *j->a->aliases != '\0' &&
+	    aliases_expand(j->a->aliases, &j->rcpts, ei) < 0)
+		return -1;
+	dedupe(&j->rcpts);
+	if (j->rcpts.n == 0)
+		return err_set(ei, ST_USAGE, j->so->read_recipients ? "no "
+		    "recipients: none given and none in To, Cc or Bcc" :
+		    "no recipients given (or use -t)");
+	for (i = 0; i < j->rcpts.n; i++)
+		if (!addr_envelope_ok(j->rcpts.v[i]) || *j->rcpts.v[i] == '\0')
+			return err_set(ei, ST_DATA, "invalid recipient "
+			    "'%.200s'", j->rcpts.v[i]);
+	return 0;
+}
+
+static int
+finish_header(struct job *j, struct errinfo *ei)
+{
+	struct msghdr_opts o;
+	const char *at = strrchr(j->from, '@');
+
+	memset(&o, 0, sizeof(o));
+	o.from = *j->from != '\0' ? j->from : j->a->address;
+	o.fullname = j->so->fullname;
+	o.set_from = (enum sethdr)j->a->set_from;
+	o.set_date = (enum sethdr)j->a->set_date;
+	o.set_msgid = (enum sethdr)j->a->set_msgid;
+	o.remove_bcc = j->a->remove_bcc;
+	o.msgid_domain = at != NULL ? at + 1 : session_helo_domain(&j->a->out);
+	o.now = time(NULL);
+	return msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr, ei);
+}
+
+static int
+send_it(struct job *j, struct errinfo *ei)
+{
+	struct envelope env;
+	struct smtp s;
+	struct login lg;
+	int rc = -1;
+
+	memset(&env, 0, sizeof(env));
+	env.from = j->from;
+	env.rcpts = &j->rcpts;
+	env.dsn_notify = j->a->dsn_notify;
+	env.dsn_return = j->a->dsn_return;
+	env.envid = j->so->envid;
+	if (smtp_open(&s, &j->a->out, ei) == 0) {
+		login_init(&lg, &j->a->out, j->a->name, j->a->address,
+		    conn_tls(s.c));
+		if (smtp_login(&s, &lg, ei) == 0)
+			rc = submit_message(&s, &env, &j->hdr, &j->sp, &j->res,
+			    ei);
+		login_free(&lg);
+	}
+	if (s.c != NULL)
+		j->turns = s.c->turns;
+	smtp_close(&s);
+	return rc;
+}
+
+/* One line per message, for the log file and syslog. */
+static void
+log_line(struct job *j, int rc, const struct errinfo *ei)
+{
+	struct timespec t1;
+	struct buf r;
+	size_t i;
+	double el;
+
+	if (j->a == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	el = (double)(t1.tv_sec - j->t0.tv_sec) +
+	    (double)(t1.tv_nsec - j->t0.tv_nsec) / 1e9;
+	buf_init(&r, LOGLINE_RCPTS_MAX);
+	for (i = 0; i < j->rcpts.n; i++)
+		if (buf_printf(&r, "%s%s", i ? "," : "", j->rcpts.v[i]) < 0) {
+			buf_truncate(&r, r.len > 3 ? 3 : r.len);
+			buf_addstr(&r, "...");
+			break;
+		}
+	log_info("account=%s host=%s port=%u tls=%s from=%s recipients=%s "
+	    "mailsize=%llu smtpstatus=%.3s smtpmsg='%s' elapsed=%.3fs "
+	    "turns=%lu exitcode=%d%s%s%s", *j->a->name ? j->a->name : "-",
+	    j->a->out.host != NULL ? j->a->out.host : "-",
+	    server_port(&j->a->out), !j->a->out.tls ? "off" :
+	    j->a->out.starttls ? "starttls" : "on",
+	    j->from != NULL ? (*j->from ? j->from : "<>") : "-",
+	    r.len ? r.data : "-", j->res.size,
+	    *j->res.final ? j->res.final : "-",
+	    strlen(j->res.final) > 4 ? j->res.final + 4 : "", el, j->turns,
+	    rc < 0 ? status_exit_code(ei->st) : 0, rc < 0 ? " error='" : "",
+	    rc < 0 ? ei->msg : "", rc < 0 ? "'" : "");
+	buf_free(&r);
+}
+
+int
+mailjob_run(const struct sendopts *so, struct cliopts *co, int in,
+    struct errinfo *ei)
+{
+	struct job j;
+	int rc = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.so = so;
+	j.co = co;
+	clock_gettime(CLOCK_MONOTONIC, &j.t0);
+	spool_init(&j.sp, in);
+	addr_list_init(&j.rcpts);
+	buf_init(&j.hdr, SPOOL_HEADER_MAX + 64 * 1024);
+	submit_result_init(&j.res);
+	if (!so->read_recipients && so->nrcpts == 0) {
+		err_set(ei, ST_USAGE, "no recipients given (or use -t)");
+		goto out;
+	}
+	if (cliopts_load_config(co, 1, &j.cfg, ei) < 0 ||
+	    spool_read_header(&j.sp, ei) < 0 || choose_account(&j, ei) < 0)
+		goto out;
+	if (cliopts_open_logs(j.a, ei) < 0)
+		goto out;
+	if (envelope_from(&j, ei) < 0 || recipients(&j, ei) < 0 ||
+	    finish_header(&j, ei) < 0 || spool_read_body(&j.sp, ei) < 0)
+		goto done;
+	rc = send_it(&j, ei);
+done:
+	if (j.res.refused.len > 0) {
+		size_t i, len;
+
+		for (i = 0; buf_line(&j.res.refused, i, &len) != NULL; i++) {
+			const char *l = buf_line(&j.res.refused, i, &len);
+
+			if (len > 0)
+				log_error("%.*s", (int)len, l);
+		}
+	}
+	log_line(&j, rc, ei);
+out:
+	submit_result_free(&j.res);
+	buf_free(&j.hdr);
+	addr_list_free(&j.rcpts);
+	spool_free(&j.sp);
+	account_free(j.a);
+	config_free(j.cfg);
+	return rc;
+}

@@ -1,0 +1,238 @@
+/* sendopts: sendmail's and msmtp's command line for msend. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "sendopts.h"
+#include "settings.h"
+#include "xalloc.h"
+
+enum {
+	O_READ_ENVELOPE_FROM = CLIOPTS_OWN_BASE,
+	O_REMOVE_BCC,
+	O_ADD_MISSING_FROM,
+	O_ADD_MISSING_DATE,
+	O_SET_FROM,
+	O_SET_DATE,
+	O_SET_MSGID,
+	O_ALIASES,
+	O_DOMAIN
+};
+
+const struct option sendopts_long[] = {
+	{ "from", required_argument, NULL, 'f' },
+	{ "read-recipients", no_argument, NULL, 't' },
+	{ "read-envelope-from", no_argument, NULL, O_READ_ENVELOPE_FROM },
+	{ "dsn-notify", required_argument, NULL, 'N' },
+	{ "dsn-return", required_argument, NULL, 'R' },
+	{ "remove-bcc-headers", optional_argument, NULL, O_REMOVE_BCC },
+	{ "add-missing-from-header", optional_argument, NULL,
+	    O_ADD_MISSING_FROM },
+	{ "add-missing-date-header", optional_argument, NULL,
+	    O_ADD_MISSING_DATE },
+	{ "set-from-header", required_argument, NULL, O_SET_FROM },
+	{ "set-date-header", required_argument, NULL, O_SET_DATE },
+	{ "set-msgid-header", required_argument, NULL, O_SET_MSGID },
+	{ "aliases", required_argument, NULL, O_ALIASES },
+	{ "domain", required_argument, NULL, O_DOMAIN },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Option -> account key, for those that are keys. */
+static const struct {
+	int opt;
+	const char *key;
+	const char *name;
+} keyopts[] = {
+	{ 'N', "dsn_notify", "-N/--dsn-notify" },
+	{ 'R', "dsn_return", "-R/--dsn-return" },
+	{ O_REMOVE_BCC, "remove_bcc_headers", "--remove-bcc-headers" },
+	{ O_ADD_MISSING_FROM, "add_missing_from_header",
+	    "--add-missing-from-header" },
+	{ O_ADD_MISSING_DATE, "add_missing_date_header",
+	    "--add-missing-date-header" },
+	{ O_SET_FROM, "set_from_header", "--set-from-header" },
+	{ O_SET_DATE, "set_date_header", "--set-date-header" },
+	{ O_SET_MSGID, "set_msgid_header", "--set-msgid-header" },
+	{ O_ALIASES, "aliases", "--aliases" },
+	{ O_DOMAIN, "domain", "--domain" },
+};
+
+void
+sendopts_init(struct sendopts *so)
+{
+	memset(so, 0, sizeof(*so));
+}
+
+void
+sendopts_free(struct sendopts *so)
+{
+	size_t i;
+
+	free(so->from);
+	free(so->fullname);
+	free(so->envid);
+	for (i = 0; i < so->nrcpts; i++)
+		free(so->rcpts[i]);
+	free(so->rcpts);
+	memset(so, 0, sizeof(*so));
+}
+
+void
+sendopts_progname(struct sendopts *so, const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	base = base != NULL ? base + 1 : argv0;
+	if (strcmp(base, "mailq") == 0)
+		so->mode = SEND_LIST_QUEUE;
+	else if (strcmp(base, "newaliases") == 0)
+		so->mode = SEND_NEWALIASES;
+}
+
+static int
+has_bad_byte(const char *s)
+{
+	return strpbrk(s, "\r\n") != NULL;
+}
+
+/* -f ADDR: "<>" and "" are the null sender; <addr> loses its brackets. */
+static int
+set_from(struct sendopts *so, const char *arg, struct errinfo *ei)
+{
+	size_t n = strlen(arg);
+
+	if (has_bad_byte(arg))
+		return err_set(ei, ST_USAGE, "-f: line end in the address");
+	free(so->from);
+	if (n >= 2 && arg[0] == '<' && arg[n - 1] == '>')
+		so->from = xstrndup(arg + 1, n - 2);
+	else
+		so->from = xstrdup(arg);
+	if (!addr_envelope_ok(so->from))
+		return err_set(ei, ST_USAGE, "-f: invalid address '%s'", arg);
+	return 0;
+}
+
+static int
+mode_b(struct sendopts *so, const char *arg, struct errinfo *ei)
+{
+	if (strcmp(arg, "m") == 0)
+		so->mode = SEND_MAIL;
+	else if (strcmp(arg, "p") == 0)
+		so->mode = SEND_LIST_QUEUE;
+	else if (strcmp(arg, "i") == 0)
+		so->mode = SEND_NEWALIASES;
+	else
+		return err_set(ei, ST_USAGE, "-b%s: msend can only send mail "
+		    "(-bm), list its queue (-bp) or rebuild aliases (-bi)", arg);
+	return 0;
+}
+
+int
+sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
+    const char *arg, struct errinfo *ei)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keyopts) / sizeof(keyopts[0]); i++) {
+		if (keyopts[i].opt != opt)
+			continue;
+		/* sendmail's -R takes "hdrs". */
+		if (setlist_add_side(&co->set, keyopts[i].key, SIDE_OUT, arg,
+		    ei) < 0) {
+			ei->st = ST_USAGE;
+			return err_prefix(ei, "%s: ", keyopts[i].name);
+		}
+		return 1;
+	}
+	switch (opt) {
+	case 't':
+		so->read_recipients = 1;
+		return 1;
+	case O_READ_ENVELOPE_FROM:
+		so->read_envelope_from = 1;
+		return 1;
+	case 'f':
+	case 'r':
+		return set_from(so, arg, ei) < 0 ? -1 : 1;
+	case 'F':
+		if (has_bad_byte(arg))
+			return err_set(ei, ST_USAGE, "-F: line end in the name");
+		free(so->fullname);
+		so->fullname = xstrdup(arg);
+		return 1;
+	case 'V':
+		if (!addr_envelope_ok(arg) || strlen(arg) > 100)
+			return err_set(ei, ST_USAGE, "-V: invalid envelope id");
+		free(so->envid);
+		so->envid = xstrdup(arg);
+		return 1;
+	case 'b':
+		return mode_b(so, arg, ei) < 0 ? -1 : 1;
+	case 'I':
+		so->mode = SEND_NEWALIASES;
+		return 1;
+	case 'q':
+		return err_set(ei, ST_USAGE, "-q: msend keeps no queue to run");
+	case 'v':
+		return cliopts_handle(co, 'd', NULL, ei);
+	case 'i':	/* a lone "." never ends the message anyway */
+	case 'o':	/* -oi, -oem, -odi, -oXxx: sendmail's options */
+	case 'B':	/* body type */
+	case 'L':	/* syslog label */
+	case 'h':	/* hop count */
+	case 'm':	/* me too */
+	case 'G':	/* gateway submission */
+	case 'U':	/* initial user submission */
+	case 'n':	/* no aliasing */
+	case 'O':	/* option=value */
+	case 'e':	/* old error mode, -eX */
+	case 'p':	/* protocol */
+		return 1;
+	case 'A':	/* sendmail's -Am/-Ac; --auth-only has no argument */
+		if (arg == NULL)
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
+int
+sendopts_add_rcpt(struct sendopts *so, const char *arg, struct errinfo *ei)
+{
+	if (has_bad_byte(arg))
+		return err_set(ei, ST_USAGE, "line end in the recipient '%.40s'",
+		    arg);
+	so->rcpts = xreallocarray(so->rcpts, so->nrcpts + 1,
+	    sizeof(*so->rcpts));
+	so->rcpts[so->nrcpts++] = xstrdup(arg);
+	return 0;
+}
+
+void
+sendopts_help(FILE *f)
+{
+	fputs(
+"Sending (sendmail and msmtp compatible):\n"
+"  -t, --read-recipients      recipients also from To, Cc, Bcc (or Resent-*)\n"
+"  -f, -r, --from=ADDRESS     envelope sender (-f '<>': none)\n"
+"  --read-envelope-from       envelope sender from the From header\n"
+"  -F NAME                    full name for an added From header\n"
+"  -N, --dsn-notify=(off|never|success,failure,delay) ask for DSNs\n"
+"  -R, --dsn-return=(off|headers|full) what a DSN returns\n"
+"  -V ENVID                   DSN envelope id\n"
+"  --remove-bcc-headers[=(on|off)] remove Bcc (default on)\n"
+"  --set-from-header=(auto|on|off) add From when missing (auto), always\n"
+"  --set-date-header=(auto|off), --set-msgid-header=(auto|off)\n"
+"  --add-missing-from-header[=(on|off)], --add-missing-date-header[=...]\n"
+"  --aliases=FILE             aliases for local recipients\n"
+"  --domain=NAME              EHLO argument\n"
+"  -v                         same as --debug\n"
+"  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
+"  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",
+	    f);
+}

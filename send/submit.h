@@ -1,0 +1,64 @@
+/*
+ * submit: one mail transaction on an open (and logged-in) SMTP session:
+ * MAIL FROM, RCPT TO for each recipient, DATA, the message, the final
+ * dot (RFC 5321 3.3).  With PIPELINING (RFC 2920) MAIL, every RCPT and
+ * DATA go in one write and their replies are read together; QUIT follows
+ * the final dot in the same write, and its reply is not waited for.
+ *
+ * MAIL FROM declares SIZE (RFC 1870; a message over the server's limit
+ * is refused before anything is sent), BODY=8BITMIME (RFC 6152) for an
+ * 8-bit message, SMTPUTF8 (RFC 6531) when an address needs it, and the
+ * DSN parameters (RFC 3461: RET, ENVID; NOTIFY and ORCPT on RCPT).
+ */
+#ifndef FACTEUR_SUBMIT_H
+#define FACTEUR_SUBMIT_H
+
+#include "addr.h"
+#include "buf.h"
+#include "smtp.h"
+#include "spool.h"
+#include "status.h"
+
+#define SUBMIT_RCPT_BATCH	100	/* RCPTs per pipelined write */
+
+struct envelope {
+	const char *from;		/* "" for the null sender */
+	const struct addr_list *rcpts;
+	const char *dsn_notify;		/* NULL, "never", "success,delay"... */
+	const char *dsn_return;		/* NULL, "full", "headers" */
+	const char *envid;		/* NULL or the ENVID */
+};
+
+struct submit_result {
+	size_t accepted;		/* recipients the server took */
+	struct buf refused;		/* one line per refused recipient */
+	int tempfail_rcpt;		/* some refusal was temporary (4xx) */
+	char final[SMTP_LINE_MAX];	/* the reply to the final dot */
+	unsigned long long size;	/* message size as declared */
+	int quit_sent;			/* QUIT went with the final dot */
+};
+
+void submit_result_init(struct submit_result *r);
+void submit_result_free(struct submit_result *r);
+
+/*
+ * Send the message: hdr (the final header block, LF line ends) and the
+ * spooled body.  Returns 0 when the server accepted it for every
+ * recipient; -1 otherwise:
+ *   ST_NOUSER      accepted for some recipients only (r->refused says
+ *                  which were refused, and why);
+ *   ST_TEMPFAIL    a 4xx reply, a network failure or timeout, or the
+ *                  connection lost before the reply to the final dot;
+ *   ST_UNAVAILABLE a 5xx reply, every recipient refused, the message
+ *                  too large, or a needed extension (DSN, SMTPUTF8)
+ *                  missing;
+ *   ST_PROTOCOL    garbage from the server.
+ */
+int submit_message(struct smtp *s, const struct envelope *env,
+    const struct buf *hdr, struct spool *sp, struct submit_result *r,
+    struct errinfo *ei);
+
+/* RFC 3461 xtext of s into out ("+" "=" and non-printables as +HH). */
+void submit_xtext(const char *s, struct buf *out);
+
+#endif
