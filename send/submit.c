@@ -193,6 +193,51 @@ send_data(struct tx *t, const char *hw, size_t hwlen, struct spool *sp,
 	return pp_cmdf(c, ei, ".");
 }
 
+struct unstuff {
+	struct conn *c;
+	struct wire w;
+	char *buf;
+};
+
+static int
+write_unstuffed(void *arg, const char *p, size_t n, struct errinfo *ei)
+{
+	struct unstuff *u = arg;
+
+	while (n > 0) {
+		size_t k = n > SPOOL_CHUNK ? SPOOL_CHUNK : n;
+		size_t o = wire_unstuff(&u->w, p, k, u->buf);
+
+		if (conn_write(u->c, u->buf, o, ei) < 0)
+			return -1;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* BDAT size LAST, the header (not stuffed), the body unstuffed. */
+static int
+send_bdat(struct tx *t, const char *hw, size_t hwlen, struct spool *sp,
+    struct errinfo *ei)
+{
+	struct unstuff u;
+	int rc;
+
+	if (pp_cmdf(t->s->c, ei, "BDAT %llu LAST", t->r->size) < 0)
+		return -1;
+	log_trace_note("sending the message (%llu bytes)", t->r->size);
+	if (conn_write(t->s->c, hw, hwlen, ei) < 0 ||
+	    conn_write(t->s->c, "\r\n", 2, ei) < 0)
+		return -1;
+	u.c = t->s->c;
+	wire_init(&u.w);
+	u.buf = xmalloc(SPOOL_CHUNK);
+	rc = spool_replay(sp, write_unstuffed, &u, ei);
+	free(u.buf);
+	return rc;
+}
+
 static int
 lost_final(struct errinfo *ei)
 {
@@ -206,7 +251,7 @@ lost_final(struct errinfo *ei)
 }
 
 static int
-transact(struct tx *t, const char *hw, size_t hwlen, int eightbit,
+transact(struct tx *t, const char *hw, size_t hwlen, int eightbit, int bdat,
     struct spool *sp, struct errinfo *ei)
 {
 	struct smtp *s = t->s;
@@ -234,6 +279,21 @@ transact(struct tx *t, const char *hw, size_t hwlen, int eightbit,
 		if (read_upto(t, i + 1, ei) < 0)
 			return -1;
 		goto mail_refused;
+	}
+	if (bdat) {
+		/* The message goes now; every reply is read after. */
+		if (send_bdat(t, hw, hwlen, sp, ei) < 0 ||
+		    pp_cmdf(s->c, ei, "QUIT") < 0)
+			return -1;
+		t->r->quit_sent = 1;
+		if (read_upto(t, n + 1, ei) < 0 || smtp_read(s, ei) < 0)
+			return lost_final(ei);
+		if (!(t->mail_code >= 200 && t->mail_code < 300))
+			goto mail_refused;
+		if (t->r->accepted == 0)
+			return err_set(ei, t->r->tempfail_rcpt ? ST_TEMPFAIL :
+			    ST_UNAVAILABLE, "no recipient was accepted");
+		goto final;
 	}
 	if (pipe || t->r->accepted > 0) {
 		if (pp_cmdf(s->c, ei, "DATA") < 0 || read_upto(t, n + 2, ei) < 0)
@@ -267,6 +327,7 @@ transact(struct tx *t, const char *hw, size_t hwlen, int eightbit,
 	}
 	if (smtp_read(s, ei) < 0)
 		return lost_final(ei);
+final:
 	smtp_reply_quote(&s->r, t->r->final, sizeof(t->r->final));
 	if (!SMTP_POSITIVE(&s->r))
 		return smtp_reply_error(s, "sending the message", ei);
@@ -291,7 +352,7 @@ submit_message(struct smtp *s, const struct envelope *env,
 	struct wire w;
 	char *hw;
 	size_t hwlen;
-	int rc;
+	int rc, bdat;
 
 	memset(&t, 0, sizeof(t));
 	t.s = s;
@@ -299,12 +360,22 @@ submit_message(struct smtp *s, const struct envelope *env,
 	t.r = r;
 	if (env->rcpts->n == 0)
 		return err_set(ei, ST_USAGE, "no recipients");
-	wire_init(&w);
 	hw = xmalloc(WIRE_OUT_MAX(hdr->len));
+	wire_init(&w);
 	hwlen = wire_encode(&w, hdr->data, hdr->len, hw);
 	hwlen += wire_finish(&w, hw + hwlen);
 	r->size = w.size + 2 + sp->body.size;
-	rc = transact(&t, hw, hwlen, w.eightbit || sp->body.eightbit, sp, ei);
+	bdat = s->esmtp && (s->caps.flags & SMTP_CAP_CHUNKING) &&
+	    (s->caps.flags & SMTP_CAP_PIPELINING) && r->size <= SUBMIT_BDAT_MAX;
+	if (bdat) {
+		/* BDAT sends the message as it is: no dot-stuffing. */
+		wire_init(&w);
+		w.nostuff = 1;
+		hwlen = wire_encode(&w, hdr->data, hdr->len, hw);
+		hwlen += wire_finish(&w, hw + hwlen);
+	}
+	rc = transact(&t, hw, hwlen, w.eightbit || sp->body.eightbit, bdat, sp,
+	    ei);
 	free(hw);
 	if (r->quit_sent)
 		s->broken = 1;	/* QUIT is sent: nothing more to say */

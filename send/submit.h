@@ -4,6 +4,10 @@
  * dot (RFC 5321 3.3).  With PIPELINING (RFC 2920) MAIL, every RCPT and
  * DATA go in one write and their replies are read together; QUIT follows
  * the final dot in the same write, and its reply is not waited for.
+ * When the server also offers CHUNKING (RFC 3030), a message of up to
+ * SUBMIT_BDAT_MAX bytes goes as "BDAT size LAST" in that same first
+ * write, without waiting for DATA's 354: the whole transaction is then
+ * one round trip.
  *
  * MAIL FROM declares SIZE (RFC 1870; a message over the server's limit
  * is refused before anything is sent), BODY=8BITMIME (RFC 6152) for an
@@ -20,6 +24,8 @@
 #include "status.h"
 
 #define SUBMIT_RCPT_BATCH	100	/* RCPTs per pipelined write */
+#define SUBMIT_BDAT_MAX	(4 * 1024 * 1024) /* bytes sent with BDAT before
+					   the replies to MAIL and RCPT */
 
 struct envelope {
 	const char *from;		/* "" for the null sender */

@@ -35,7 +35,7 @@ wire_encode(struct wire *w, const char *in, size_t n, char *out)
 		}
 		if (!w->mid_line) {
 			w->mid_line = 1;
-			if (c == '.')
+			if (c == '.' && !w->nostuff)
 				out[o++] = '.';
 		}
 		if (c > 0x7f)
@@ -58,4 +58,22 @@ wire_finish(struct wire *w, char *out)
 	out[0] = '\r';
 	out[1] = '\n';
 	return 2;
+}
+
+size_t
+wire_unstuff(struct wire *w, const char *in, size_t n, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!w->mid_line) {
+			w->mid_line = 1;
+			if (in[i] == '.')
+				continue;	/* the stuffing dot */
+		}
+		if (in[i] == '\n')
+			w->mid_line = 0;
+		out[o++] = in[i];
+	}
+	return o;
 }

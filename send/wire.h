@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 struct wire {
+	int nostuff;		/* no dot-stuffing (BDAT, RFC 3030) */
 	int mid_line;		/* inside a line (not at its start) */
 	int after_cr;		/* the last byte was a CR: skip one LF */
 	int eightbit;		/* a byte above 127 was seen */
@@ -35,5 +36,12 @@ size_t wire_encode(struct wire *w, const char *in, size_t n, char *out);
 
 /* End the text: CR LF if the last line had no end.  out: 2 bytes. */
 size_t wire_finish(struct wire *w, char *out);
+
+/*
+ * Undo the dot-stuffing of text wire_encode() produced (for BDAT, which
+ * sends the message as it is).  out has room for n bytes; returns the
+ * bytes written.  w only keeps the position in the line.
+ */
+size_t wire_unstuff(struct wire *w, const char *in, size_t n, char *out);
 
 #endif
