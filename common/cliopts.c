@@ -317,8 +317,21 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "passwordeval       = %s\n", str(s->passwordeval));
 	fprintf(f, "connect_timeout    = %d\n", s->connect_timeout);
 	fprintf(f, "timeout            = %d\n", s->timeout);
-	if (side == SIDE_OUT)
+	if (side == SIDE_OUT) {
+		static const char *const sethdr[] = { "auto", "on", "off" };
+
 		fprintf(f, "domain             = %s\n", str(s->domain));
+		fprintf(f, "aliases            = %s\n", str(a->aliases));
+		fprintf(f, "dsn_notify         = %s\n", a->dsn_notify != NULL ?
+		    a->dsn_notify : "off");
+		fprintf(f, "dsn_return         = %s\n", a->dsn_return != NULL ?
+		    a->dsn_return : "off");
+		fprintf(f, "remove_bcc_headers = %s\n", a->remove_bcc ? "on" :
+		    "off");
+		fprintf(f, "set_from_header    = %s\n", sethdr[a->set_from % 3]);
+		fprintf(f, "set_date_header    = %s\n", sethdr[a->set_date % 3]);
+		fprintf(f, "set_msgid_header   = %s\n", sethdr[a->set_msgid % 3]);
+	}
 	fprintf(f, "logfile            = %s\n", str(a->logfile));
 	fprintf(f, "syslog             = %s\n", a->syslog != NULL ? a->syslog :
 	    "off");

@@ -205,8 +205,8 @@ int
 sendopts_add_rcpt(struct sendopts *so, const char *arg, struct errinfo *ei)
 {
 	if (has_bad_byte(arg))
-		return err_set(ei, ST_USAGE, "line end in the recipient '%.40s'",
-		    arg);
+		return err_set(ei, ST_USAGE, "a recipient argument contains a "
+		    "line end");
 	so->rcpts = xreallocarray(so->rcpts, so->nrcpts + 1,
 	    sizeof(*so->rcpts));
 	so->rcpts[so->nrcpts++] = xstrdup(arg);
