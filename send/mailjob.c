@@ -277,6 +277,7 @@ out:
 	submit_result_free(&j.res);
 	buf_free(&j.hdr);
 	addr_list_free(&j.rcpts);
+	free(j.from);
 	spool_free(&j.sp);
 	account_free(j.a);
 	config_free(j.cfg);
