@@ -58,6 +58,16 @@ b64(struct buf *b, const unsigned char *p, size_t n)
 	}
 }
 
+/* The buffer's text, and the buffer freed. */
+static char *
+detach(struct buf *b)
+{
+	char *s = buf_detach(b, NULL);
+
+	buf_free(b);
+	return s;
+}
+
 static int
 is_atext(unsigned char c)
 {
@@ -91,7 +101,7 @@ msghdr_display_name(const char *name)
 			buf_addch(&b, (char)p[i]);
 		}
 		buf_addch(&b, '"');
-		return buf_detach(&b, NULL);
+		return detach(&b);
 	}
 	for (i = 0; i < n;) {
 		size_t k = n - i > EW_CHUNK ? EW_CHUNK : n - i;
@@ -106,7 +116,7 @@ msghdr_display_name(const char *name)
 		buf_addstr(&b, "?=");
 		i += k;
 	}
-	return buf_detach(&b, NULL);
+	return detach(&b);
 }
 
 static void
