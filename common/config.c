@@ -354,6 +354,10 @@ config_resolve(const struct config *cfg, const char *name,
 			d = cfg->acct[0];
 		}
 	}
+	/* "account default : work" is the account work, by its name. */
+	while (d != NULL && strcmp(d->name, "default") == 0 &&
+	    d->nparents == 1 && d->own.n == 0)
+		d = d->parents[0];
 	a = account_new(d != NULL ? d->name : NULL);
 	if (d != NULL) {
 		a->file = xstrdup(cfg->path);

@@ -351,6 +351,7 @@ smtp_host_lookup = native
 # Mail for $DOMAIN goes to Dovecot over LMTP; nothing else leaves.
 virtual_mailbox_domains = $DOMAIN
 virtual_mailbox_maps = texthash:$PF_ETC/vmailbox
+recipient_delimiter = +
 virtual_transport = lmtp:inet:127.0.0.1:$P_LMTP
 relayhost =
 default_transport = error:5.7.1 the facteur test server delivers only to $DOMAIN

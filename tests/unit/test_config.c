@@ -279,8 +279,9 @@ test_default_account(void **state)
 	assert_int_equal(config_is_alias(cfg, 0), 0);
 	assert_int_equal(config_is_alias(cfg, 1), 0);
 	assert_int_equal(config_is_alias(cfg, 2), 1);
+	/* The alias resolves to the account it names, by that name. */
 	a = resolve(cfg, NULL, NULL);
-	str_is("name", a->name, "default");
+	str_is("name", a->name, "personal");
 	str_is("in.host", a->in.host, "home.example.org");
 	assert_int_equal(a->in.proto, PROTO_POP3);
 	account_free(a);
