@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""bench/send.py: msend beside msmtp, one process per message (the cron and
+sendmail pattern), through a local Postfix submission server (STARTTLS and
+login), with no added delay and with an emulated round-trip time.
+
+It starts the test suite's own servers (tests/integration/servers.sh, root
+needed) unless --no-servers with --port/--ca/--maildir are given, puts a
+delaying TCP proxy in front of the submission port, sends N generated
+messages with each tool, checks that every message arrived intact (body
+hashes from the recipient's Maildir), and prints per tool and RTT:
+
+  wall time per message (median, mean), protocol turns per message (times
+  the client sent data after receiving data, counted by the proxy),
+  effective RTTs per message ((wall at RTT - wall at 0) / RTT), and the
+  peak RSS of the tool's process (GNU time's %M).
+
+The proxy delays every chunk, in each direction, by RTT/2 (order kept);
+the TCP handshake to the proxy itself is not delayed, for every tool
+alike.  Standard library only.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# --- the delaying, turn-counting proxy ------------------------------------
+
+class Proxy:
+    def __init__(self, upstream_port, rtt_ms):
+        self.upstream_port = upstream_port
+        self.delay = rtt_ms / 2000.0
+        self.turns = []          # per connection
+        self.loop = None
+        self.port = None
+        self.ready = threading.Event()
+
+    async def pump(self, reader, writer, conn, from_client):
+        queue = asyncio.Queue()
+
+        async def sender():
+            while True:
+                due, data = await queue.get()
+                if data is None:
+                    break
+                wait = due - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+            try:
+                writer.write_eof()
+            except (OSError, RuntimeError):
+                pass
+
+        task = asyncio.ensure_future(sender())
+        while True:
+            try:
+                data = await reader.read(65536)
+            except OSError:
+                data = b""
+            if not data:
+                break
+            if from_client:
+                if conn["server_spoke"]:
+                    conn["turns"] += 1
+                    conn["server_spoke"] = False
+            else:
+                conn["server_spoke"] = True
+            await queue.put((time.monotonic() + self.delay, data))
+        await queue.put((0, None))
+        await task
+
+    async def handle(self, creader, cwriter):
+        conn = {"turns": 0, "server_spoke": False}
+        self.turns.append(conn)
+        sreader, swriter = await asyncio.open_connection("127.0.0.1",
+                                                         self.upstream_port)
+        await asyncio.gather(self.pump(creader, swriter, conn, True),
+                             self.pump(sreader, cwriter, conn, False))
+        cwriter.close()
+        swriter.close()
+
+    def run(self):
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(
+            asyncio.start_server(self.handle, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self.ready.set()
+        self.loop.run_forever()
+
+    def start(self):
+        threading.Thread(target=self.run, daemon=True).start()
+        self.ready.wait()
+
+    def stop(self):
+        def halt():
+            for task in asyncio.all_tasks(self.loop):
+                task.cancel()
+            self.loop.stop()
+        self.loop.call_soon_threadsafe(halt)
+
+
+# --- messages ---------------------------------------------------------------
+
+def make_messages(n, seed=42):
+    rnd = random.Random(seed)
+    msgs = []
+    for i in range(n):
+        size = rnd.randint(1000, 8000)
+        lines = []
+        total = 0
+        while total < size:
+            k = rnd.randint(10, 76)
+            line = "".join(rnd.choice("abcdefghij klmnopqrstuvwxyz.,")
+                           for _ in range(k))
+            if rnd.random() < 0.05:
+                line = "." + line
+            if i % 10 == 3 and rnd.random() < 0.1:
+                line += " caf\u00e9"
+            lines.append(line)
+            total += len(line) + 1
+        body = "\n".join(lines) + "\n"
+        head = ("From: alice@facteur.test\nTo: bob@facteur.test\n"
+                "Subject: bench %d\nX-Bench: %d\n\n" % (i, i))
+        msgs.append((head + body).encode())
+    return msgs
+
+
+def body_hash(data):
+    body = data.split(b"\n\n", 1)[1] if b"\n\n" in data else b""
+    return hashlib.sha256(body.replace(b"\r\n", b"\n")).hexdigest()
+
+
+# --- running the tools --------------------------------------------------------
+
+def run_one(argv, data, rssfile):
+    """Run argv with data on stdin; returns (rc, wall seconds, maxrss KiB).
+
+    The peak RSS comes from GNU time (-f %M) around the tool: a forked
+    Python child would report the interpreter's own pages.
+    """
+    t0 = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rssfile] + argv,
+                       input=data, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    wall = time.monotonic() - t0
+    with open(rssfile) as f:
+        rss = int(f.read().split()[-1])
+    return p.returncode, wall, rss
+
+
+def tool_argv(tool, work, port, env):
+    if tool == "msend":
+        return [env["MSEND"], "-C", os.path.join(work, "msend.conf"),
+                "bob@facteur.test"]
+    if tool == "msend-plain":
+        return [env["MSEND"], "-C", os.path.join(work, "msend.conf"),
+                "--auth=plain", "bob@facteur.test"]
+    if tool == "msmtp":
+        return ["msmtp", "-C", os.path.join(work, "msmtp.conf"),
+                "bob@facteur.test"]
+    raise SystemExit("unknown tool " + tool)
+
+
+def write_configs(work, port, ca):
+    with open(os.path.join(work, "msend.conf"), "w") as f:
+        f.write("account bench\naddress alice@facteur.test\n"
+                "outgoing smtp://127.0.0.1:%d\ntls_trust_file %s\n"
+                "user alice\npassword alicepass\n"
+                "account default : bench\n" % (port, ca))
+    with open(os.path.join(work, "msmtp.conf"), "w") as f:
+        f.write("account bench\nhost 127.0.0.1\nport %d\ntls on\n"
+                "tls_starttls on\ntls_trust_file %s\nauth on\nuser alice\n"
+                "password alicepass\nfrom alice@facteur.test\n"
+                "account default : bench\n" % (port, ca))
+    for name in ("msend.conf", "msmtp.conf"):
+        os.chmod(os.path.join(work, name), 0o600)
+
+
+def wait_delivered(maildir, want, timeout=120):
+    """Bodies (by X-Bench number) found in maildir/new, waiting for want."""
+    deadline = time.monotonic() + timeout
+    found = {}
+    while time.monotonic() < deadline:
+        for name in os.listdir(os.path.join(maildir, "new")):
+            path = os.path.join(maildir, "new", name)
+            with open(path, "rb") as f:
+                data = f.read()
+            for line in data.split(b"\n\n", 1)[0].split(b"\n"):
+                if line.startswith(b"X-Bench: "):
+                    found[int(line[9:])] = data
+        if len(found) >= want:
+            break
+        time.sleep(0.2)
+    return found
+
+
+def clear_maildir(maildir):
+    new = os.path.join(maildir, "new")
+    if os.path.isdir(new):
+        for name in os.listdir(new):
+            os.unlink(os.path.join(new, name))
+
+
+# --- the servers ------------------------------------------------------------
+
+def start_servers(state):
+    certs = os.path.join(state, "certs")
+    subprocess.run(["sh", os.path.join(TOP, "tests/mkcerts.sh"), certs],
+                   check=True, stdout=subprocess.DEVNULL)
+    env = dict(os.environ, CERTS=certs)
+    srv = os.path.join(state, "srv")
+    subprocess.run(["sh", os.path.join(TOP, "tests/integration/servers.sh"),
+                    "start", srv], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    out = subprocess.run(["sh", os.path.join(TOP,
+                          "tests/integration/servers.sh"), "env", srv],
+                         check=True, capture_output=True, text=True).stdout
+    vals = {}
+    for line in out.splitlines():
+        k, _, v = line.partition("=")
+        vals[k] = v.strip("'")
+    return srv, vals
+
+
+def stop_servers(srv):
+    subprocess.run(["sh", os.path.join(TOP, "tests/integration/servers.sh"),
+                    "stop", srv], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+# --- main -----------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--count", type=int, default=200)
+    ap.add_argument("--rtt", type=float, nargs="+", default=[0, 20],
+                    help="round-trip times in ms (default: 0 20)")
+    ap.add_argument("--tools", default="msend,msmtp",
+                    help="comma list of msend, msend-plain, msmtp")
+    ap.add_argument("--msend", default=os.environ.get("MSEND",
+                    os.path.join(os.getcwd(), "send", "msend")))
+    args = ap.parse_args()
+    tools = args.tools.split(",")
+    if "msmtp" in tools and shutil.which("msmtp") is None:
+        raise SystemExit("msmtp is not installed (apt-get install msmtp)")
+    if not os.access("/usr/bin/time", os.X_OK):
+        raise SystemExit("GNU time is needed (apt-get install time)")
+    if not os.access(args.msend, os.X_OK):
+        raise SystemExit("no msend at %s: run from a build directory or "
+                         "give --msend" % args.msend)
+    env = {"MSEND": os.path.abspath(args.msend)}
+
+    state = tempfile.mkdtemp(prefix="facteur-bench.")
+    os.chmod(state, 0o755)
+    srv, vals = start_servers(state)
+    results = []
+    try:
+        maildir = vals["FT_BOB_MAILDIR"]
+        msgs = make_messages(args.count)
+        hashes = [body_hash(m) for m in msgs]
+        for rtt in args.rtt:
+            proxy = Proxy(int(vals["FT_PORT_SUBMISSION"]), rtt)
+            proxy.start()
+            write_configs(state, proxy.port, vals["FT_CA"])
+            for tool in tools:
+                clear_maildir(maildir)
+                proxy.turns.clear()
+                walls, rss, fails = [], 0, 0
+                argv = tool_argv(tool, state, proxy.port, env)
+                for m in msgs:
+                    rc, wall, maxrss = run_one(argv, m, os.path.join(
+                        state, "rss"))
+                    walls.append(wall)
+                    rss = max(rss, maxrss)
+                    fails += rc != 0
+                got = wait_delivered(maildir, len(msgs))
+                bad = sum(1 for i, h in enumerate(hashes)
+                          if i not in got or body_hash(got[i]) != h)
+                turns = [c["turns"] for c in proxy.turns]
+                results.append({
+                    "tool": tool, "rtt": rtt, "n": len(msgs),
+                    "median_ms": statistics.median(walls) * 1000,
+                    "mean_ms": statistics.mean(walls) * 1000,
+                    "turns": statistics.mean(turns) if turns else 0,
+                    "rss_kib": rss, "failed": fails, "bad": bad,
+                })
+                print("# %s at %g ms: done" % (tool, rtt), file=sys.stderr)
+            proxy.stop()
+    finally:
+        stop_servers(srv)
+        shutil.rmtree(state, ignore_errors=True)
+
+    base = {r["tool"]: r["mean_ms"] for r in results if r["rtt"] == 0}
+    print("%-12s %6s %10s %10s %8s %10s %9s %s" % (
+        "tool", "RTT ms", "median ms", "mean ms", "turns", "RTTs/msg",
+        "RSS KiB", "check"))
+    for r in results:
+        eff = "" if r["rtt"] == 0 or r["tool"] not in base else "%.2f" % (
+            (r["mean_ms"] - base[r["tool"]]) / r["rtt"])
+        check = "ok" if not r["failed"] and not r["bad"] else \
+            "FAILED %d, wrong %d" % (r["failed"], r["bad"])
+        print("%-12s %6g %10.1f %10.1f %8.2f %10s %9d %s" % (
+            r["tool"], r["rtt"], r["median_ms"], r["mean_ms"], r["turns"],
+            eff, r["rss_kib"], check))
+
+
+if __name__ == "__main__":
+    main()
