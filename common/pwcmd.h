@@ -14,10 +14,11 @@
 #ifndef FACTEUR_PWCMD_H
 #define FACTEUR_PWCMD_H
 
+#include "cmd.h"
 #include "status.h"
 
 #define PWCMD_OUT_MAX	(64 * 1024)	/* bytes of output read */
-#define PWCMD_ARGS_MAX	64		/* words in a command */
+#define PWCMD_ARGS_MAX	CMD_ARGS_MAX	/* words in a command (cmd.h) */
 
 /*
  * Run cmd; on success *out_r is the first line of its output (without

@@ -1,0 +1,148 @@
+/* deliver: the header held for the envelope sender, then streaming. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "addr.h"
+#include "deliver.h"
+#include "hdr.h"
+#include "xalloc.h"
+
+void
+delivery_init(struct delivery *d, struct sink *sink)
+{
+	memset(d, 0, sizeof(*d));
+	d->sink = sink;
+	buf_init(&d->head, DELIVER_HEAD_MAX);
+}
+
+void
+delivery_free(struct delivery *d)
+{
+	buf_free(&d->head);
+}
+
+void
+delivery_start(struct delivery *d)
+{
+	buf_reset(&d->head);
+	d->begun = 0;
+	d->failed = 0;
+	d->size = 0;
+}
+
+char *
+deliver_envelope_from(const char *head, size_t len)
+{
+	char *rp = hdr_get(head, len, "Return-Path");
+	struct addr_list l;
+	struct errinfo ei;
+	char *a = NULL;
+
+	if (rp != NULL) {
+		addr_list_init(&l);
+		if (addr_parse_list(rp, &l, &ei) == 0)
+			a = xstrdup(l.n > 0 ? l.v[0] : "");
+		addr_list_free(&l);
+		free(rp);
+		if (a != NULL)
+			return a;
+	}
+	rp = hdr_get(head, len, "From");
+	if (rp == NULL)
+		return NULL;
+	addr_list_init(&l);
+	if (addr_parse_list(rp, &l, &ei) == 0 && l.n > 0)
+		a = xstrdup(l.v[0]);
+	addr_list_free(&l);
+	free(rp);
+	return a;
+}
+
+static int
+begin(struct delivery *d, struct errinfo *ei)
+{
+	struct sink_msg m;
+	char *from = deliver_envelope_from(d->head.data, d->head.len);
+	int rc;
+
+	m.from = from != NULL && *from != '\0' ? from : "MAILER-DAEMON";
+	m.received = time(NULL);
+	rc = d->sink->ops->begin(d->sink, &m, ei);
+	free(from);
+	if (rc < 0)
+		return -1;
+	d->begun = 1;
+	if (d->head.len > 0 && d->sink->ops->write(d->sink, d->head.data,
+	    d->head.len, ei) < 0)
+		return -1;
+	buf_reset(&d->head);
+	return 0;
+}
+
+/* Where the header ends in the held bytes (after "\n\n"), or 0. */
+static size_t
+head_end(const struct buf *b)
+{
+	const char *p;
+
+	if (b->len >= 1 && b->data[0] == '\n')
+		return 1;
+	p = memmem(b->data, b->len, "\n\n", 2);
+	return p != NULL ? (size_t)(p - b->data) + 2 : 0;
+}
+
+int
+delivery_write(struct delivery *d, const char *p, size_t n,
+    struct errinfo *ei)
+{
+	if (d->failed)
+		return err_set(ei, ST_SOFTWARE, "delivery after a failure");
+	d->size += n;
+	if (!d->begun) {
+		size_t room = DELIVER_HEAD_MAX - d->head.len, k = n < room ?
+		    n : room;
+
+		buf_add(&d->head, p, k);
+		p += k;
+		n -= k;
+		if (head_end(&d->head) == 0 && d->head.len < DELIVER_HEAD_MAX)
+			return 0;
+		if (begin(d, ei) < 0) {
+			d->failed = 1;
+			return -1;
+		}
+	}
+	if (n > 0 && d->sink->ops->write(d->sink, p, n, ei) < 0) {
+		d->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+delivery_commit(struct delivery *d, struct errinfo *ei)
+{
+	if (d->failed)
+		return err_set(ei, ST_SOFTWARE, "commit after a failure");
+	if (!d->begun && begin(d, ei) < 0) {
+		d->failed = 1;
+		if (d->begun)
+			d->sink->ops->abort(d->sink);
+		d->begun = 0;
+		return -1;
+	}
+	d->begun = 0;
+	return d->sink->ops->commit(d->sink, ei);
+}
+
+void
+delivery_abort(struct delivery *d)
+{
+	if (d->begun)
+		d->sink->ops->abort(d->sink);
+	d->begun = 0;
+	buf_reset(&d->head);
+}

@@ -1,0 +1,48 @@
+/*
+ * deliver: one fetched message into a sink, as it streams in.  The
+ * header is held (up to DELIVER_HEAD_MAX bytes) until its end, to find
+ * the envelope sender for the mbox From_ line and the MDA's %F
+ * (Return-Path, else the From address, else MAILER-DAEMON); then the
+ * sink is begun and everything goes straight through.  Memory does not
+ * depend on the message's size.
+ */
+#ifndef FACTEUR_DELIVER_H
+#define FACTEUR_DELIVER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "sink.h"
+#include "status.h"
+
+#define DELIVER_HEAD_MAX	(64 * 1024)
+
+struct delivery {
+	struct sink *sink;
+	struct buf head;	/* held until the header's end */
+	int begun;		/* the sink has begun the message */
+	int failed;
+	unsigned long long size;
+};
+
+void delivery_init(struct delivery *d, struct sink *sink);
+void delivery_free(struct delivery *d);
+
+/* Start a message (nothing touches the sink yet). */
+void delivery_start(struct delivery *d);
+/* Message bytes (LF line ends). */
+int delivery_write(struct delivery *d, const char *p, size_t n,
+    struct errinfo *ei);
+/* The message is whole: make it durable.  0 only once it is. */
+int delivery_commit(struct delivery *d, struct errinfo *ei);
+/* Undo whatever was written of it. */
+void delivery_abort(struct delivery *d);
+
+/*
+ * The envelope sender of a header block (LF line ends): Return-Path
+ * without its brackets ("" for "<>"), else the From address; NULL when
+ * neither.  Allocated.  Pure.
+ */
+char *deliver_envelope_from(const char *head, size_t len);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * maildir: delivering into a Maildir (cur, new, tmp; created when
+ * missing): the message is written to tmp/ under a unique name, fsync'ed,
+ * renamed into new/, and new/ is fsync'ed, so that a message in new/ is
+ * always whole and durable.  An aborted message is removed from tmp/.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "sink.h"
+#include "xalloc.h"
+
+#define MAILDIR_BUF	(64 * 1024)
+
+struct maildir {
+	struct sink s;
+	int fd;
+	char *tmp;		/* tmp/NAME of the message being written */
+	char *name;
+	char *buf;
+	size_t len;
+	unsigned long long size;
+	unsigned seq;
+	int ready;		/* the directories exist */
+};
+
+static int
+mkdir_p(const char *path, struct errinfo *ei)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				rc = err_set(ei, ST_CANTCREAT, "maildir: cannot "
+				    "create %s: %s", p, strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+static int
+prepare(struct maildir *d, struct errinfo *ei)
+{
+	static const char *const sub[] = { "tmp", "new", "cur" };
+	size_t i;
+
+	if (d->ready)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		char *p = xasprintf("%s/%s", d->s.target, sub[i]);
+		int rc = mkdir_p(p, ei);
+
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	d->ready = 1;
+	return 0;
+}
+
+/* time.MusecPpidQseq.host, the host name made safe ('/' and ':'). */
+static char *
+unique_name(struct maildir *d)
+{
+	char host[256], safe[1024];
+	struct timeval tv;
+	size_t i, o = 0;
+
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	for (i = 0; host[i] != '\0' && o + 5 < sizeof(safe); i++) {
+		if (host[i] == '/')
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o, "\\057");
+		else if (host[i] == ':')
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o, "\\072");
+		else
+			safe[o++] = host[i];
+	}
+	safe[o] = '\0';
+	gettimeofday(&tv, NULL);
+	return xasprintf("%lld.M%06ldP%ldQ%u.%s", (long long)tv.tv_sec,
+	    (long)tv.tv_usec, (long)getpid(), ++d->seq, safe);
+}
+
+static int
+flush(struct maildir *d, struct errinfo *ei)
+{
+	size_t off = 0;
+
+	while (off < d->len) {
+		ssize_t w = write(d->fd, d->buf + off, d->len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return err_set(ei, errno == ENOSPC || errno == EDQUOT ?
+			    ST_TEMPFAIL : ST_IOERR, "maildir %s: cannot write "
+			    "%s: %s", d->s.target, d->tmp, strerror(errno));
+		off += (size_t)w;
+	}
+	d->len = 0;
+	return 0;
+}
+
+static int
+md_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
+{
+	struct maildir *d = (struct maildir *)s;
+
+	(void)msg;
+	if (prepare(d, ei) < 0)
+		return -1;
+	free(d->name);
+	free(d->tmp);
+	d->name = unique_name(d);
+	d->tmp = xasprintf("%s/tmp/%s", s->target, d->name);
+	d->fd = open(d->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (d->fd < 0)
+		return err_set(ei, ST_CANTCREAT, "maildir %s: cannot create %s: "
+		    "%s", s->target, d->tmp, strerror(errno));
+	d->len = 0;
+	d->size = 0;
+	return 0;
+}
+
+static int
+md_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
+{
+	struct maildir *d = (struct maildir *)s;
+
+	d->size += n;
+	while (n > 0) {
+		size_t k = MAILDIR_BUF - d->len;
+
+		if (k == 0) {
+			if (flush(d, ei) < 0)
+				return -1;
+			continue;
+		}
+		if (k > n)
+			k = n;
+		memcpy(d->buf + d->len, p, k);
+		d->len += k;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static void
+md_abort(struct sink *s)
+{
+	struct maildir *d = (struct maildir *)s;
+
+	if (d->fd >= 0) {
+		close(d->fd);
+		d->fd = -1;
+	}
+	if (d->tmp != NULL)
+		unlink(d->tmp);
+	d->len = 0;
+}
+
+static int
+fsync_dir(const char *dir, struct errinfo *ei)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0 || fsync(fd) < 0)
+		rc = err_set(ei, ST_IOERR, "maildir: cannot fsync %s: %s", dir,
+		    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int
+md_commit(struct sink *s, struct errinfo *ei)
+{
+	struct maildir *d = (struct maildir *)s;
+	char *dst, *newdir;
+	int rc;
+
+	if (flush(d, ei) < 0)
+		goto fail;
+	if (fsync(d->fd) < 0 || close(d->fd) < 0) {
+		d->fd = -1;
+		err_set(ei, ST_IOERR, "maildir %s: cannot write %s: %s",
+		    s->target, d->tmp, strerror(errno));
+		goto fail;
+	}
+	d->fd = -1;
+	dst = xasprintf("%s/new/%s,S=%llu", s->target, d->name, d->size);
+	newdir = xasprintf("%s/new", s->target);
+	if (rename(d->tmp, dst) < 0) {
+		err_set(ei, ST_IOERR, "maildir %s: cannot move %s into new/: %s",
+		    s->target, d->tmp, strerror(errno));
+		free(dst);
+		free(newdir);
+		goto fail;
+	}
+	rc = fsync_dir(newdir, ei);
+	if (rc < 0)
+		unlink(dst);	/* not durable: not delivered */
+	free(dst);
+	free(newdir);
+	return rc;
+fail:
+	md_abort(s);
+	return -1;
+}
+
+static void
+md_free(struct sink *s)
+{
+	struct maildir *d = (struct maildir *)s;
+
+	if (d->fd >= 0)
+		md_abort(s);
+	free(d->tmp);
+	free(d->name);
+	free(d->buf);
+	free(s->target);
+	free(d);
+}
+
+static const struct sink_ops maildir_ops = {
+	md_begin, md_write, md_commit, md_abort, md_free
+};
+
+struct sink *
+sink_maildir_new(const char *dir)
+{
+	struct maildir *d = xcalloc(1, sizeof(*d));
+
+	d->s.ops = &maildir_ops;
+	d->s.target = xstrdup(dir);
+	d->fd = -1;
+	d->buf = xmalloc(MAILDIR_BUF);
+	return &d->s;
+}

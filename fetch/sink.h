@@ -1,0 +1,58 @@
+/*
+ * sink: where a fetched message goes, one message at a time: an mbox
+ * file, a Maildir, or a delivery program (MDA).  POP3 and IMAP use the
+ * same sinks through deliver.h.
+ *
+ * A message is begin()-ed, written in chunks (LF line ends, the message
+ * as it is: mboxrd quoting is the mbox sink's business), then either
+ * commit()-ed, which returns 0 only once the message is durable (the
+ * file and its directory fsync'ed, or the MDA exited 0), or abort()-ed,
+ * which leaves no trace of it (the mbox truncated back, the temporary
+ * file removed, the MDA killed before it saw the end).
+ */
+#ifndef FACTEUR_SINK_H
+#define FACTEUR_SINK_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "status.h"
+
+#define SINK_LOCK_TIMEOUT	60	/* seconds to wait for an mbox lock */
+
+struct sink;
+
+struct sink_msg {
+	const char *from;	/* envelope sender: From_ line, MDA's %F */
+	time_t received;	/* for the From_ line */
+};
+
+struct sink_ops {
+	int (*begin)(struct sink *s, const struct sink_msg *m,
+	    struct errinfo *ei);
+	int (*write)(struct sink *s, const char *p, size_t n,
+	    struct errinfo *ei);
+	int (*commit)(struct sink *s, struct errinfo *ei);
+	void (*abort)(struct sink *s);
+	void (*free)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	char *target;		/* the path or command, for messages */
+};
+
+/*
+ * Make a sink from a delivery spec, as mpop writes it: "mbox,FILE",
+ * "maildir,DIR", "mda,COMMAND" (a leading "~/" is the home directory).
+ * Nothing is opened yet.  Returns 0, or -1 (ST_CONFIG for a bad spec).
+ */
+int sink_new(const char *spec, struct sink **s_r, struct errinfo *ei);
+void sink_free(struct sink *s);
+
+/* The constructors behind sink_new(). */
+struct sink *sink_mbox_new(const char *path);
+struct sink *sink_maildir_new(const char *dir);
+struct sink *sink_mda_new(const char *command);
+
+#endif
