@@ -70,6 +70,7 @@ account_new(const char *name)
 	a->in.proto = PROTO_POP3;
 	a->out.proto = PROTO_SMTP;
 	a->remove_bcc = 1;
+	a->keep = KEEP_DEFAULT;
 	return a;
 }
 
@@ -86,6 +87,8 @@ account_free(struct account *a)
 	free(a->aliases);
 	free(a->dsn_notify);
 	free(a->dsn_return);
+	free(a->delivery);
+	free(a->uidls_file);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

@@ -27,6 +27,11 @@ enum sethdr {
 	SETHDR_OFF		/* never touch */
 };
 
+/* keep: messages stay on the server for good. */
+#define KEEP_FOREVER	(-1L)
+/* The default, as Thunderbird's account wizard: 14 days. */
+#define KEEP_DEFAULT	(14L * 86400)
+
 /* Default timeouts, in seconds. */
 #define DEFAULT_CONNECT_TIMEOUT	30
 #define DEFAULT_TIMEOUT		60
@@ -70,6 +75,14 @@ struct account {
 	int set_from;		/* set_from_header: SETHDR_AUTO/ON/OFF */
 	int set_date;		/* set_date_header: SETHDR_AUTO/OFF */
 	int set_msgid;		/* set_msgid_header: SETHDR_AUTO/OFF */
+	/* How mfetch handles messages (mpop's keys where they exist). */
+	char *delivery;		/* "mbox,FILE", "maildir,DIR", "mda,COMMAND" */
+	long keep;		/* KEEP_FOREVER, 0 (delete), or seconds */
+	char *uidls_file;	/* NULL: the default state file */
+	unsigned long long killsize;	/* delete unfetched above this; 0 */
+	unsigned long long skipsize;	/* skip above this; 0 */
+	int fetchall;		/* fetch messages seen before too */
+	long max_messages;	/* per run; 0: no limit */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 };
 

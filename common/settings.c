@@ -39,7 +39,11 @@ enum type {
 	T_A_RETURN,	/* off | headers | full */
 	T_A_SETHDR,	/* auto | on | off */
 	T_A_SETHDR2,	/* auto | off */
-	T_A_MISSING	/* on | off: SETHDR_AUTO | SETHDR_OFF */
+	T_A_MISSING,	/* on | off: SETHDR_AUTO | SETHDR_OFF */
+	T_A_DELIVERY,	/* mbox,FILE | maildir,DIR | mda,COMMAND */
+	T_A_KEEP,	/* on | off | N[smhdw] */
+	T_A_SIZE,	/* off | N[kKmMgG] */
+	T_A_COUNT	/* off | N */
 };
 
 struct key {
@@ -94,6 +98,14 @@ static const struct key keys[] = {
 	{ "set_msgid_header", T_A_SETHDR2, 0, 0, ACC(set_msgid) },
 	{ "add_missing_from_header", T_A_MISSING, 0, 0, ACC(set_from) },
 	{ "add_missing_date_header", T_A_MISSING, 0, 0, ACC(set_date) },
+	/* mfetch's handling of messages (mpop's names). */
+	{ "delivery", T_A_DELIVERY, 0, 0, ACC(delivery) },
+	{ "keep", T_A_KEEP, 0, 0, ACC(keep) },
+	{ "uidls_file", T_A_FILE, 0, 0, ACC(uidls_file) },
+	{ "killsize", T_A_SIZE, 0, 0, ACC(killsize) },
+	{ "skipsize", T_A_SIZE, 0, 0, ACC(skipsize) },
+	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },
+	{ "max_messages", T_A_COUNT, 0, 0, ACC(max_messages) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -219,6 +231,55 @@ has_ctl(const char *s)
 	return 0;
 }
 
+/* "mbox,~/x": the home expanded in the part after the comma. */
+static char *
+expand_home_after_comma(const char *v);
+
+int
+settings_number(int kind, const char *v, long long *n_r)
+{
+	long long n = 0, mult = 1;
+	const char *p = v;
+
+	if (kind == 'k' && strcmp(v, "on") == 0) {
+		*n_r = KEEP_FOREVER;
+		return 0;
+	}
+	if (strcmp(v, "off") == 0) {
+		*n_r = 0;
+		return 0;
+	}
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		n = n * 10 + (*p - '0');
+		if (n > (1LL << 40))
+			return -1;
+	}
+	if (kind == 'k') {
+		switch (*p) {
+		case 's': mult = 1; p++; break;
+		case 'm': mult = 60; p++; break;
+		case 'h': mult = 3600; p++; break;
+		case 'd': mult = 86400; p++; break;
+		case 'w': mult = 7 * 86400; p++; break;
+		case '\0': mult = 86400; break;	/* days, as mpop */
+		default: return -1;
+		}
+	} else if (kind == 's') {
+		switch (*p) {
+		case 'k': case 'K': mult = 1024; p++; break;
+		case 'm': case 'M': mult = 1024 * 1024; p++; break;
+		case 'g': case 'G': mult = 1024LL * 1024 * 1024; p++; break;
+		default: break;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	*n_r = n * mult;
+	return 0;
+}
+
 static int
 parse_bool(const char *v, int *b_r)
 {
@@ -246,6 +307,17 @@ expand_home(const char *v)
 		home = pw != NULL ? pw->pw_dir : "/";
 	}
 	return xasprintf("%s%s", home, v + 1);
+}
+
+static char *
+expand_home_after_comma(const char *v)
+{
+	const char *c = strchr(v, ',');
+	char *tail = expand_home(c + 1), *r;
+
+	r = xasprintf("%.*s,%s", (int)(c - v + 0), v, tail);
+	free(tail);
+	return r;
 }
 
 /*
@@ -278,7 +350,9 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		if (k->type == T_URL || k->type == T_PROTO ||
 		    k->type == T_TLSVER || k->type == T_SECONDS ||
 		    k->type == T_A_NOTIFY || k->type == T_A_RETURN ||
-		    k->type == T_A_SETHDR || k->type == T_A_SETHDR2) {
+		    k->type == T_A_SETHDR || k->type == T_A_SETHDR2 ||
+		    k->type == T_A_DELIVERY || k->type == T_A_KEEP ||
+		    k->type == T_A_SIZE || k->type == T_A_COUNT) {
 			*bad_r = 1;
 			err_set(ei, ST_CONFIG, "'%s' needs a value", name);
 		}
@@ -394,6 +468,32 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		err_set(ei, ST_CONFIG, "'%s' takes off, headers or full, not "
 		    "'%s'", name, v);
 		goto bad;
+	case T_A_DELIVERY:
+		if (strncmp(v, "mbox,", 5) == 0 || strncmp(v, "maildir,", 8) == 0) {
+			if (strchr(v, ',')[1] != '\0')
+				return expand_home_after_comma(v);
+		} else if (strncmp(v, "mda,", 4) == 0 && v[4] != '\0') {
+			return xstrdup(v);
+		}
+		err_set(ei, ST_CONFIG, "'%s' takes mbox,FILE, maildir,DIRECTORY "
+		    "or mda,COMMAND, not '%s'", name, v);
+		goto bad;
+	case T_A_KEEP:
+	case T_A_SIZE:
+	case T_A_COUNT: {
+		long long n;
+
+		if (settings_number(k->type == T_A_KEEP ? 'k' : k->type ==
+		    T_A_SIZE ? 's' : 'c', v, &n) < 0) {
+			err_set(ei, ST_CONFIG, "'%s' takes %s, not '%s'", name,
+			    k->type == T_A_KEEP ? "on, off or a duration (30d, "
+			    "12h, 2w)" : k->type == T_A_SIZE ? "off or a size "
+			    "(500k, 20m)" : "off or a number", v);
+			goto bad;
+		}
+		snprintf(buf, sizeof(buf), "%lld", n);
+		return xstrdup(buf);
+	}
 	case T_A_SETHDR:
 	case T_A_SETHDR2:
 		if (strcmp(v, "auto") == 0 || strcmp(v, "off") == 0 ||
@@ -554,6 +654,14 @@ apply_account(struct account *a, const struct key *k, const char *v)
 	case T_A_SETHDR2:
 		*ip = strcmp(v, "on") == 0 ? SETHDR_ON : strcmp(v, "off") == 0 ?
 		    SETHDR_OFF : SETHDR_AUTO;
+		break;
+	case T_A_KEEP:
+	case T_A_COUNT:
+		*(long *)(void *)(base + k->off) = strtol(v, NULL, 10);
+		break;
+	case T_A_SIZE:
+		*(unsigned long long *)(void *)(base + k->off) =
+		    strtoull(v, NULL, 10);
 		break;
 	case T_A_NOTIFY:
 	case T_A_RETURN:

@@ -9,6 +9,7 @@
 #include "authonly.h"
 #include "cliopts.h"
 #include "config.h"
+#include "fetchrun.h"
 #include "info.h"
 #include "log.h"
 #include "pwstore.h"
@@ -18,17 +19,57 @@
 #include "version.h"
 
 enum {
-	O_PROTOCOL = CLIOPTS_OWN_BASE
+	O_PROTOCOL = CLIOPTS_OWN_BASE,
+	O_DELIVERY,
+	O_KEEP,
+	O_ONLY_NEW,
+	O_FETCHALL,
+	O_KILLSIZE,
+	O_SKIPSIZE,
+	O_UIDLS_FILE,
+	O_MAX_MESSAGES,
+	O_CHECK
 };
+
+/* Options that are account keys. */
+static const struct {
+	int opt;
+	const char *key;
+	const char *name;
+} keyopts[] = {
+	{ O_DELIVERY, "delivery", "--delivery" },
+	{ O_KEEP, "keep", "--keep" },
+	{ O_KILLSIZE, "killsize", "--killsize" },
+	{ O_SKIPSIZE, "skipsize", "--skipsize" },
+	{ O_UIDLS_FILE, "uidls_file", "--uidls-file" },
+	{ O_MAX_MESSAGES, "max_messages", "--max-messages" },
+};
+
+static struct fetchrun_opts fopts;
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-"Usage: mfetch [option...] (--serverinfo | --auth-only) [account...]\n"
+"Usage: mfetch [option...] [account...]\n"
+"       mfetch [option...] (--serverinfo | --auth-only) [account...]\n"
 "       mfetch [option...] (--store-password | --forget-password) [account]\n"
-"Fetch mail from POP3 and IMAP servers.\n"
+"Fetch mail from POP3 (and IMAP) servers into an mbox, a Maildir or an MDA.\n"
+"Without account names, every account with an incoming server.\n"
 "\n"
+"Fetching:\n"
+"  --delivery=(mbox,FILE|maildir,DIR|mda,COMMAND) where messages go\n"
+"  --keep[=(on|off|DURATION)] keep messages on the server: on, off, or\n"
+"                             for a time after delivery (30d, 12h; default\n"
+"                             14d)\n"
+"  --only-new[=(on|off)]      off: fetch messages delivered before too\n"
+"  --fetchall                 same as --only-new=off\n"
+"  --killsize=(off|SIZE)      delete messages larger than SIZE unfetched\n"
+"  --skipsize=(off|SIZE)      leave messages larger than SIZE\n"
+"  --max-messages=(off|N)     fetch at most N messages per run\n"
+"  --uidls-file=FILE          where delivered UIDs are kept\n"
+"  -c, --check                count new messages; fetch nothing\n"
+"  -q, --quiet                print nothing unless something fails\n"
 "  --protocol=(pop3|imap)     protocol of the incoming server (default pop3)\n"
 "  -A                         same as --auth-only (as in mpop)\n");
 	cliopts_help(f);
@@ -46,6 +87,8 @@ check_incoming(const struct account *a, struct errinfo *ei)
 		    "imap://, pop3://)", a->file, a->line, a->name);
 	return err_set(ei, ST_USAGE, "no incoming server: give --host=HOST");
 }
+
+static int check_found;	/* --check saw new mail */
 
 /* Handle one account (name NULL: the default one). */
 static int
@@ -70,11 +113,77 @@ one_account(struct cliopts *o, const struct config *cfg, const char *name,
 	} else if (o->auth_only) {
 		rc = fetch_auth_only(stdout, a, ei);
 	} else {
-		rc = err_set(ei, ST_UNAVAILABLE, "fetching mail is not available "
-		    "in this version yet; use --serverinfo or --auth-only");
+		unsigned long fresh;
+
+		rc = fetch_account(stdout, a, &fopts, &fresh, ei);
+		if (rc == 0 && fopts.check_only && fresh > 0)
+			check_found = 1;
 	}
 	account_free(a);
 	return rc;
+}
+
+/* mfetch's own options: 1 handled, 0 not one of them, -1 bad value. */
+static int
+own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keyopts) / sizeof(keyopts[0]); i++) {
+		if (keyopts[i].opt != c)
+			continue;
+		if (setlist_add_side(&o->set, keyopts[i].key, SIDE_IN,
+		    c == O_KEEP && arg == NULL ? "on" : arg, ei) < 0) {
+			ei->st = ST_USAGE;
+			return err_prefix(ei, "%s: ", keyopts[i].name);
+		}
+		return 1;
+	}
+	switch (c) {
+	case O_ONLY_NEW:
+	case O_FETCHALL:
+		if (setlist_add_side(&o->set, "fetchall", SIDE_IN, c == O_FETCHALL ?
+		    "on" : arg == NULL || strcmp(arg, "on") == 0 ? "off" :
+		    strcmp(arg, "off") == 0 ? "on" : "bad", ei) < 0) {
+			ei->st = ST_USAGE;
+			return err_prefix(ei, "--only-new: ");
+		}
+		return 1;
+	case 'c':
+	case O_CHECK:
+		fopts.check_only = 1;
+		return 1;
+	case 'q':
+		fopts.quiet = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Fetch mode without names: every account with an incoming server. */
+static int
+all_accounts(struct cliopts *o, const struct config *cfg, int *rc_r,
+    struct errinfo *ei)
+{
+	size_t i, n = 0;
+
+	for (i = 0; cfg != NULL && i < config_count(cfg); i++) {
+		struct account *a;
+
+		if (config_is_alias(cfg, i) ||
+		    config_resolve(cfg, config_name(cfg, i), &o->set, &a, ei) < 0)
+			continue;
+		if (a->in.host != NULL && *a->in.host != '\0') {
+			n++;
+			if (one_account(o, cfg, config_name(cfg, i), ei) < 0) {
+				log_error("%s", ei->msg);
+				if (*rc_r == 0)
+					*rc_r = status_exit_code(ei->st);
+			}
+		}
+		account_free(a);
+	}
+	return (int)n;
 }
 
 int
@@ -82,6 +191,16 @@ main(int argc, char **argv)
 {
 	static const struct option own[] = {
 		{ "protocol", required_argument, NULL, O_PROTOCOL },
+		{ "delivery", required_argument, NULL, O_DELIVERY },
+		{ "keep", optional_argument, NULL, O_KEEP },
+		{ "only-new", optional_argument, NULL, O_ONLY_NEW },
+		{ "fetchall", no_argument, NULL, O_FETCHALL },
+		{ "killsize", required_argument, NULL, O_KILLSIZE },
+		{ "skipsize", required_argument, NULL, O_SKIPSIZE },
+		{ "uidls-file", required_argument, NULL, O_UIDLS_FILE },
+		{ "max-messages", required_argument, NULL, O_MAX_MESSAGES },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct option *longopts;
@@ -95,7 +214,7 @@ main(int argc, char **argv)
 	err_clear(&ei);
 	cliopts_init(&o, SIDE_IN);
 	longopts = cliopts_table(own);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT "A", longopts,
+	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT "Acq", longopts,
 	    NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			usage(stderr);
@@ -103,6 +222,8 @@ main(int argc, char **argv)
 			goto out;
 		}
 		h = cliopts_handle(&o, c, optarg, &ei);
+		if (h == 0)
+			h = own_option(&o, c, optarg, &ei);
 		if (h == 0 && c == O_PROTOCOL) {
 			h = setlist_add_side(&o.set, "protocol", SIDE_IN, optarg,
 			    &ei) < 0 ? -1 : 1;
@@ -139,7 +260,11 @@ main(int argc, char **argv)
 		rc = status_exit_code(ei.st);
 		goto out;
 	}
-	if (o.naccounts == 0 || o.host_given) {
+	if (o.naccounts == 0 && !o.host_given && !o.serverinfo &&
+	    !o.auth_only && !o.pretend && !o.store_password &&
+	    !o.forget_password && all_accounts(&o, cfg, &rc, &ei) > 0) {
+		/* done: every account with an incoming server */
+	} else if (o.naccounts == 0 || o.host_given) {
 		if (one_account(&o, cfg, NULL, &ei) < 0) {
 			log_error("%s", ei.msg);
 			rc = status_exit_code(ei.st);
@@ -152,6 +277,9 @@ main(int argc, char **argv)
 				rc = status_exit_code(ei.st);
 		}
 	}
+	/* --check: 0 when there is new mail, 1 when there is none. */
+	if (rc == 0 && fopts.check_only && !check_found)
+		rc = 1;
 out:
 	sasl_done();
 	config_free(cfg);

@@ -1,0 +1,119 @@
+/* fetchrun: one account, from the lock to the summary. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "deliver.h"
+#include "fetchrun.h"
+#include "log.h"
+#include "login.h"
+#include "policy.h"
+#include "pop3_auth.h"
+#include "pop3_fetch.h"
+#include "sink.h"
+#include "uidstate.h"
+#include "xalloc.h"
+
+static void
+human(unsigned long long n, char *out, size_t outsz)
+{
+	if (n >= 10ULL * 1024 * 1024)
+		snprintf(out, outsz, "%llu MiB", n / (1024 * 1024));
+	else if (n >= 10 * 1024)
+		snprintf(out, outsz, "%llu KiB", n / 1024);
+	else
+		snprintf(out, outsz, "%llu bytes", n);
+}
+
+static const char *
+label(const struct account *a)
+{
+	return a->name != NULL && *a->name != '\0' ? a->name : a->in.host;
+}
+
+int
+fetch_account(FILE *out, const struct account *a,
+    const struct fetchrun_opts *o, unsigned long *fresh_r,
+    struct errinfo *ei)
+{
+	struct fetch_policy pol;
+	struct fetch_stats st;
+	struct uidstate u;
+	struct sink *sink = NULL;
+	struct delivery d;
+	struct pop3 p;
+	struct login lg;
+	char *path;
+	int rc = -1, opened = 0;
+	struct errinfo sei;
+
+	*fresh_r = 0;
+	memset(&st, 0, sizeof(st));
+	if (a->in.proto != PROTO_POP3)
+		return err_set(ei, ST_UNAVAILABLE, "account '%s': fetching over "
+		    "IMAP is not available in this version yet (POP3 is)",
+		    label(a));
+	policy_from_account(&pol, a);
+	pol.check_only = o->check_only;
+	if (!o->check_only) {
+		if (a->delivery == NULL || *a->delivery == '\0')
+			return err_set(ei, ST_CONFIG, "account '%s' has no "
+			    "delivery: add 'delivery mbox,~/mail/inbox' (or "
+			    "maildir,DIR or mda,COMMAND), or give --delivery",
+			    label(a));
+		if (sink_new(a->delivery, &sink, ei) < 0)
+			return -1;
+	}
+	path = a->uidls_file != NULL ? xstrdup(a->uidls_file) :
+	    uidstate_default_path(a->in.host, server_login_user(&a->in,
+	    a->address));
+	if (uidstate_open(&u, path, ei) < 0) {
+		free(path);
+		uidstate_close(&u);
+		sink_free(sink);
+		return -1;
+	}
+	free(path);
+	delivery_init(&d, sink);
+	if (pop3_open(&p, &a->in, ei) == 0) {
+		opened = 1;
+		login_init(&lg, &a->in, a->name, a->address, conn_tls(p.c));
+		if (pop3_login(&p, &lg, ei) == 0)
+			rc = pop3_fetch(&p, &d, &u, &pol, &st, ei);
+		login_free(&lg);
+	}
+	/* QUIT makes the DELEs happen; its answer is read. */
+	pop3_close(&p);
+	if (opened && uidstate_save(&u, rc == 0, &sei) < 0) {
+		log_error("%s", sei.msg);
+		if (rc == 0) {
+			*ei = sei;
+			rc = -1;
+		}
+	}
+	uidstate_close(&u);
+	delivery_free(&d);
+	sink_free(sink);
+	*fresh_r = st.fresh;
+	if (opened && (!o->quiet || o->check_only)) {
+		char b1[32], b2[32];
+
+		human(st.fresh_bytes, b1, sizeof(b1));
+		human(st.fetched_bytes, b2, sizeof(b2));
+		if (o->check_only)
+			fprintf(out, "%s: %lu new message%s (%s) of %lu\n",
+			    label(a), st.fresh, st.fresh == 1 ? "" : "s", b1,
+			    st.messages);
+		else if (!o->quiet)
+			fprintf(out, "%s: %lu message%s fetched (%s), %lu deleted, "
+			    "%lu skipped, %lu on the server before\n", label(a),
+			    st.fetched, st.fetched == 1 ? "" : "s", b2, st.deleted,
+			    st.skipped, st.messages);
+	}
+	log_info("account=%s host=%s fetched=%lu bytes=%llu deleted=%lu "
+	    "skipped=%lu messages=%lu status=%s", label(a), a->in.host,
+	    st.fetched, st.fetched_bytes, st.deleted, st.skipped, st.messages,
+	    rc == 0 ? "ok" : ei->msg);
+	return rc;
+}

@@ -1,0 +1,28 @@
+/*
+ * fetchrun: fetching one account: its delivery target, its UID state
+ * (locked: a second run on the same account stops at once), the POP3
+ * session with the login and pop3_fetch(), the state saved, and a
+ * one-line summary.
+ */
+#ifndef FACTEUR_FETCHRUN_H
+#define FACTEUR_FETCHRUN_H
+
+#include <stdio.h>
+
+#include "account.h"
+#include "status.h"
+
+struct fetchrun_opts {
+	int check_only;		/* --check: count new messages only */
+	int quiet;		/* -q: nothing on stdout unless asked */
+};
+
+/*
+ * Fetch the account.  *fresh_r gets the number of new messages (for
+ * --check).  Returns 0, or -1 with ei.
+ */
+int fetch_account(FILE *out, const struct account *a,
+    const struct fetchrun_opts *o, unsigned long *fresh_r,
+    struct errinfo *ei);
+
+#endif

@@ -1,0 +1,429 @@
+/* pop3_fetch: UIDL, LIST, RETR, DELE; pipelined when the server allows. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conn.h"
+#include "dotbody.h"
+#include "log.h"
+#include "pop3_fetch.h"
+#include "pp.h"
+#include "xalloc.h"
+
+struct msg {
+	char uid[UID_MAX + 1];
+	unsigned long long size;
+	int listed;
+	enum fetch_action act;
+};
+
+struct job {
+	struct pop3 *p;
+	struct delivery *d;
+	struct uidstate *u;
+	const struct fetch_policy *pol;
+	struct fetch_stats *st;
+	struct msg *m;			/* m[1..n] */
+	unsigned long n;
+	int have_uids;
+	int stop;			/* a delivery failed: fetch no more */
+	struct errinfo first;		/* the first error, kept */
+	/* Commands sent and not yet answered, in order. */
+	struct pend {
+		int retr;		/* RETR, else DELE */
+		unsigned long i;
+	} *q;
+	size_t qhead, qlen, qalloc;
+	size_t retr_out;
+};
+
+static unsigned long
+parse_num(const char **p, const char *end, int *ok)
+{
+	unsigned long long v = 0;
+	const char *s = *p;
+
+	while (s < end && *s >= '0' && *s <= '9' && v <= POP3_MSGS_MAX * 10ULL)
+		v = v * 10 + (unsigned long long)(*s++ - '0');
+	*ok = s > *p && v <= (1ULL << 50);
+	*p = s;
+	return (unsigned long)v;
+}
+
+/* "n uid" (UIDL) lines. */
+static int
+on_uidl(void *arg, const char *l, size_t len, struct errinfo *ei)
+{
+	struct job *j = arg;
+	const char *p = l, *end = l + len;
+	unsigned long n;
+	int ok;
+
+	n = parse_num(&p, end, &ok);
+	if (!ok || n == 0 || n > j->n || p >= end || *p != ' ')
+		return err_set(ei, ST_PROTOCOL, "malformed UIDL line '%.80s'",
+		    l);
+	p++;
+	if (!uidstate_valid_uid(p, (size_t)(end - p)))
+		return err_set(ei, ST_PROTOCOL, "message %lu: invalid UID (1 to "
+		    "%d printable characters, RFC 1939): '%.80s'", n, UID_MAX,
+		    p);
+	memcpy(j->m[n].uid, p, (size_t)(end - p));
+	j->m[n].uid[end - p] = '\0';
+	return 0;
+}
+
+/* "n size" (LIST) lines. */
+static int
+on_list(void *arg, const char *l, size_t len, struct errinfo *ei)
+{
+	struct job *j = arg;
+	const char *p = l, *end = l + len;
+	unsigned long n;
+	unsigned long long size = 0;
+	int ok;
+
+	n = parse_num(&p, end, &ok);
+	if (!ok || n == 0 || n > j->n || p >= end || *p != ' ')
+		return err_set(ei, ST_PROTOCOL, "malformed LIST line '%.80s'", l);
+	p++;
+	while (p < end && *p >= '0' && *p <= '9' && size < (1ULL << 50))
+		size = size * 10 + (unsigned long long)(*p++ - '0');
+	j->m[n].size = size;
+	j->m[n].listed = 1;
+	return 0;
+}
+
+static int
+stat_cmd(struct job *j, struct errinfo *ei)
+{
+	const char *p, *end;
+	int ok;
+
+	if (pp_cmdf(j->p->c, ei, "STAT") < 0 || pop3_read(j->p, 0, ei) < 0)
+		return -1;
+	if (j->p->r.kind != POP3_OK)
+		return pop3_error(j->p, "STAT", ei);
+	p = j->p->r.status.data;
+	end = p + j->p->r.status.len;
+	j->n = parse_num(&p, end, &ok);
+	if (!ok || j->n > POP3_MSGS_MAX)
+		return err_set(ei, ST_PROTOCOL, "malformed STAT answer '%.80s'",
+		    j->p->r.status.data);
+	j->m = xcalloc(j->n + 1, sizeof(*j->m));
+	return 0;
+}
+
+static int
+read_list(struct job *j, const char *what, pop3_line_fn fn, int *ok_r,
+    struct errinfo *ei)
+{
+	int rc;
+
+	j->p->r.on_line = fn;
+	j->p->r.arg = j;
+	rc = pop3_read(j->p, 1, ei);
+	j->p->r.on_line = NULL;
+	j->p->r.arg = NULL;
+	if (rc < 0)
+		return -1;
+	*ok_r = j->p->r.kind == POP3_OK;
+	if (!*ok_r && strcmp(what, "LIST") == 0)
+		return pop3_error(j->p, what, ei);
+	return 0;
+}
+
+static int
+cmp_uid(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* STAT, then UIDL and LIST together (pipelined when allowed). */
+static int
+inventory(struct job *j, struct errinfo *ei)
+{
+	int pipe = (j->p->caps.flags & POP3_CAP_PIPELINING) != 0, ok;
+	unsigned long i, k;
+
+	if (stat_cmd(j, ei) < 0)
+		return -1;
+	if (j->n == 0)
+		return 0;
+	if (pp_cmdf(j->p->c, ei, "UIDL") < 0 ||
+	    (pipe && pp_cmdf(j->p->c, ei, "LIST") < 0))
+		return -1;
+	if (read_list(j, "UIDL", on_uidl, &ok, ei) < 0)
+		return -1;
+	j->have_uids = ok;
+	if (!ok)
+		log_warn("%s: the server has no UIDL: messages cannot be told "
+		    "apart between runs%s", j->p->srv->host, j->pol->keep != 0 ?
+		    ", so every message is fetched on every run" : "");
+	if (!pipe && pp_cmdf(j->p->c, ei, "LIST") < 0)
+		return -1;
+	if (read_list(j, "LIST", on_list, &ok, ei) < 0)
+		return -1;
+	for (i = 1; i <= j->n; i++) {
+		if (j->have_uids && j->m[i].uid[0] == '\0')
+			return err_set(ei, ST_PROTOCOL, "the server's UIDL list "
+			    "has no UID for message %lu", i);
+		if (!j->m[i].listed)
+			return err_set(ei, ST_PROTOCOL, "the server's LIST has "
+			    "no size for message %lu", i);
+	}
+	/* The same UID twice would let one message's fate decide another's. */
+	if (j->have_uids && j->n > 1) {
+		const char **v = xcalloc(j->n, sizeof(*v));
+
+		for (i = 0; i < j->n; i++)
+			v[i] = j->m[i + 1].uid;
+		qsort(v, j->n, sizeof(*v), cmp_uid);
+		for (k = 1; k < j->n; k++)
+			if (strcmp(v[k - 1], v[k]) == 0)
+				break;
+		if (k < j->n) {
+			err_set(ei, ST_PROTOCOL, "the server gave two messages the "
+			    "same UID '%s': refusing to fetch or delete anything",
+			    v[k]);
+			free(v);
+			return -1;
+		}
+		free(v);
+	}
+	return 0;
+}
+
+static void
+push(struct job *j, int retr, unsigned long i)
+{
+	if (j->qhead + j->qlen == j->qalloc) {
+		if (j->qhead > 0) {
+			memmove(j->q, j->q + j->qhead, j->qlen * sizeof(*j->q));
+			j->qhead = 0;
+		} else {
+			j->qalloc = j->qalloc ? j->qalloc * 2 : 64;
+			j->q = xreallocarray(j->q, j->qalloc, sizeof(*j->q));
+		}
+	}
+	j->q[j->qhead + j->qlen].retr = retr;
+	j->q[j->qhead + j->qlen].i = i;
+	j->qlen++;
+	if (retr)
+		j->retr_out++;
+}
+
+static int
+queue_dele(struct job *j, unsigned long i, struct errinfo *ei)
+{
+	if (pp_cmdf(j->p->c, ei, "DELE %lu", i) < 0)
+		return -1;
+	push(j, 0, i);
+	return 0;
+}
+
+/* Stream one body into the delivery (or nowhere, when discarding). */
+static int
+read_body(struct job *j, int discard, struct errinfo *ei,
+    struct errinfo *dei)
+{
+	struct dotbody db;
+	char *out = xmalloc(DOTBODY_OUT_MAX(CONN_RBUF_SIZE));
+	int rc = 0, sink_ok = !discard;
+
+	dotbody_init(&db);
+	conn_trace_input(j->p->c, 0);
+	while (!db.done) {
+		size_t avail, used, w;
+		const char *in = conn_peek(j->p->c, &avail);
+
+		if (avail == 0) {
+			if (conn_fill(j->p->c, ei) < 0) {
+				j->p->broken = 1;
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		w = dotbody_decode(&db, in, avail, out, &used);
+		conn_consume(j->p->c, used);
+		if (sink_ok && w > 0 && delivery_write(j->d, out, w, dei) < 0)
+			sink_ok = 0;
+	}
+	conn_trace_input(j->p->c, 1);
+	free(out);
+	if (rc < 0)
+		return -1;
+	return sink_ok || discard ? 0 : 1;
+}
+
+/* The answer to RETR i, and its message. */
+static int
+handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
+{
+	struct msg *m = &j->m[i];
+	struct errinfo dei;
+	int r;
+
+	if (pop3_read(j->p, 0, ei) < 0)
+		return -1;
+	if (j->p->r.kind != POP3_OK) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "RETR %lu", i);
+		pop3_error(j->p, what, &dei);
+		log_error("%s", dei.msg);
+		if (j->first.st == ST_OK)
+			j->first = dei;
+		return 0;
+	}
+	if (j->stop)
+		return read_body(j, 1, ei, &dei);
+	delivery_start(j->d);
+	err_clear(&dei);
+	r = read_body(j, 0, ei, &dei);
+	if (r < 0) {
+		delivery_abort(j->d);
+		return -1;
+	}
+	if (r == 0 && delivery_commit(j->d, &dei) == 0) {
+		time_t now = time(NULL);
+
+		j->st->fetched++;
+		j->st->fetched_bytes += j->d->size;
+		if (j->have_uids &&
+		    uidstate_record(j->u, m->uid, now, &dei) < 0) {
+			/* Delivered but not recorded: never delete it now. */
+			log_error("%s", dei.msg);
+			j->first = dei;
+			j->stop = 1;
+			return 0;
+		}
+		if (policy_delete_now(j->pol) && !j->stop)
+			return queue_dele(j, i, ei);
+		return 0;
+	}
+	delivery_abort(j->d);
+	log_error("message %lu not delivered (kept on the server): %s", i,
+	    dei.msg);
+	if (j->first.st == ST_OK)
+		j->first = dei;
+	j->stop = 1;
+	return 0;
+}
+
+static int
+handle_dele(struct job *j, unsigned long i, struct errinfo *ei)
+{
+	if (pop3_read(j->p, 0, ei) < 0)
+		return -1;
+	if (j->p->r.kind != POP3_OK) {
+		char what[32];
+		struct errinfo dei;
+
+		snprintf(what, sizeof(what), "DELE %lu", i);
+		pop3_error(j->p, what, &dei);
+		log_warn("%s", dei.msg);
+		return 0;
+	}
+	j->st->deleted++;
+	return 0;
+}
+
+/* Read the answer to the oldest command sent. */
+static int
+process_one(struct job *j, struct errinfo *ei)
+{
+	struct pend pd = j->q[j->qhead];
+
+	j->qhead++;
+	j->qlen--;
+	if (!pd.retr)
+		return handle_dele(j, pd.i, ei);
+	j->retr_out--;
+	return handle_retr(j, pd.i, ei);
+}
+
+static int
+run(struct job *j, struct errinfo *ei)
+{
+	int pipe = (j->p->caps.flags & POP3_CAP_PIPELINING) != 0;
+	time_t now = time(NULL);
+	unsigned long i, next = 1;
+	long fetched = 0;
+
+	/* Decide; the deletions that need no fetching go first. */
+	for (i = 1; i <= j->n; i++) {
+		struct uident *e = j->have_uids ? uidstate_find(j->u,
+		    j->m[i].uid) : NULL;
+
+		if (e != NULL)
+			e->present = 1;
+		j->m[i].act = policy_decide(j->pol, e != NULL ? &e->seen : NULL,
+		    j->m[i].size, now);
+		if (e == NULL) {
+			j->st->fresh++;
+			j->st->fresh_bytes += j->m[i].size;
+		}
+		if (j->m[i].act == ACT_SKIP)
+			j->st->skipped++;
+		if (j->m[i].act == ACT_FETCH && (j->pol->check_only ||
+		    (j->pol->max_messages > 0 && ++fetched > j->pol->max_messages)))
+			j->m[i].act = ACT_LEAVE;
+		if (j->m[i].act == ACT_DELETE) {
+			if (queue_dele(j, i, ei) < 0 ||
+			    (!pipe && process_one(j, ei) < 0))
+				return -1;
+		}
+	}
+	for (;;) {
+		while (!j->stop && next <= j->n &&
+		    (pipe ? j->retr_out < POP3_FETCH_WINDOW : j->qlen == 0)) {
+			if (j->m[next].act == ACT_FETCH) {
+				if (pp_cmdf(j->p->c, ei, "RETR %lu", next) < 0)
+					return -1;
+				push(j, 1, next);
+			}
+			next++;
+		}
+		if (j->qlen == 0)
+			break;
+		if (process_one(j, ei) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+pop3_fetch(struct pop3 *p, struct delivery *d, struct uidstate *u,
+    const struct fetch_policy *pol, struct fetch_stats *st,
+    struct errinfo *ei)
+{
+	struct job j;
+	int rc = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.p = p;
+	j.d = d;
+	j.u = u;
+	j.pol = pol;
+	j.st = st;
+	err_clear(&j.first);
+	if (inventory(&j, ei) < 0)
+		goto out;
+	st->messages = j.n;
+	if (run(&j, ei) < 0)
+		goto out;
+	if (j.first.st != ST_OK) {
+		*ei = j.first;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(j.m);
+	free(j.q);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * pop3_fetch: one POP3 session's work, after the login: UIDL and LIST
+ * (pipelined), the decision for each message (policy.h), then RETR of
+ * the messages to fetch, streamed through the body decoder into the
+ * delivery, and DELE of those the policy removes.
+ *
+ * With PIPELINING (RFC 2920 style, RFC 2449 capability) up to
+ * POP3_FETCH_WINDOW RETRs are outstanding, and each DELE goes with the
+ * next RETRs; without it, one command at a time.  The order for every
+ * message: delivered and durable, then its UID recorded durably, then
+ * DELE.  A delivery failure rolls that message back, deletes nothing of
+ * it and ends the session's fetching (the commands already sent are
+ * read to the end).
+ */
+#ifndef FACTEUR_POP3_FETCH_H
+#define FACTEUR_POP3_FETCH_H
+
+#include "deliver.h"
+#include "policy.h"
+#include "pop3.h"
+#include "status.h"
+#include "uidstate.h"
+
+#define POP3_FETCH_WINDOW	16	/* RETRs in flight with PIPELINING */
+#define POP3_MSGS_MAX		1000000	/* messages in a maildrop */
+
+struct fetch_stats {
+	unsigned long messages;		/* in the maildrop */
+	unsigned long fresh;		/* not delivered before */
+	unsigned long long fresh_bytes;
+	unsigned long fetched;
+	unsigned long long fetched_bytes;
+	unsigned long deleted;
+	unsigned long skipped;
+};
+
+int pop3_fetch(struct pop3 *p, struct delivery *d, struct uidstate *u,
+    const struct fetch_policy *pol, struct fetch_stats *st,
+    struct errinfo *ei);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * uidstate: which messages of an account mfetch has already delivered,
+ * by their UID (POP3 UIDL, RFC 1939 7), with the time each was first
+ * delivered (for "keep 14d").  One file per account (host, user), locked
+ * for the whole run so that a second mfetch on the same account (cron
+ * overlap) stops at once.
+ *
+ * Every delivered UID is appended to a journal and fsync'ed before the
+ * message may be deleted on the server, so that a crash at any instant
+ * re-delivers at most the message in flight; at the end of the run the
+ * state is rewritten (temporary file, fsync, rename, fsync of the
+ * directory) and the journal removed.  A crash between the two only
+ * leaves entries that are applied again, harmlessly.
+ *
+ * File format, one entry per line: "FIRST-SEEN UID" (seconds since the
+ * epoch; the UID is 1 to 70 printable characters), "#" comments.
+ */
+#ifndef FACTEUR_UIDSTATE_H
+#define FACTEUR_UIDSTATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "status.h"
+
+#define UID_MAX		70	/* RFC 1939: 1 to 70 characters */
+#define UIDSTATE_FILE_MAX (64 * 1024 * 1024)
+
+struct uident {
+	char *uid;
+	time_t seen;		/* first delivered */
+	int present;		/* on the server in this session */
+};
+
+struct uidstate {
+	char *path;
+	char *journal_path;
+	int lockfd;
+	int jfd;		/* the journal, once written to */
+	struct uident *v;
+	size_t n, alloc;
+	size_t *index;		/* open addressing: position + 1, 0 empty */
+	size_t nindex;
+};
+
+/*
+ * The default state file of an account: $XDG_STATE_HOME (else
+ * ~/.local/state)/facteur/USER@HOST.uids.  Allocated.
+ */
+char *uidstate_default_path(const char *host, const char *user);
+
+/*
+ * Lock and load.  Returns 0, or -1: ST_TEMPFAIL when another mfetch
+ * holds the lock ("already running"), ST_CANTCREAT / ST_IOERR for file
+ * trouble, ST_CONFIG for a malformed file ("file:line").
+ */
+int uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei);
+/* Unlock and free (does not save). */
+void uidstate_close(struct uidstate *u);
+
+/* The entry of uid, or NULL. */
+struct uident *uidstate_find(struct uidstate *u, const char *uid);
+/* Record a delivered message durably (journal + fsync). */
+int uidstate_record(struct uidstate *u, const char *uid, time_t seen,
+    struct errinfo *ei);
+/*
+ * Rewrite the state.  With prune, entries not marked present are
+ * dropped (their messages are gone from the server).
+ */
+int uidstate_save(struct uidstate *u, int prune, struct errinfo *ei);
+
+/* Is s a valid UID (1..UID_MAX bytes, 0x21..0x7e)? */
+int uidstate_valid_uid(const char *s, size_t len);
+
+#endif
