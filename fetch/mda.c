@@ -2,8 +2,8 @@
  * mda: delivering through a program (procmail, maildrop, dovecot-lda)
  * that reads the message on its standard input.  The command runs
  * without a shell unless it needs one (see cmd.h); %F is replaced with
- * the envelope sender (as a word of its own without a shell, quoted for
- * the shell otherwise) and %% with %.  Exit 0 means delivered; 75
+ * the envelope sender and %u with the local user running mfetch (inside
+ * a word without a shell, quoted for the shell otherwise), %% with %.  Exit 0 means delivered; 75
  * (EX_TEMPFAIL) means "try again later"; anything else is an error.  Both
  * keep the message on the server.  An aborted delivery kills the program
  * before it sees the end of its input, so that it delivers nothing.
@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,15 @@ expand(const char *s, const char *from, int shell)
 				cmd_shell_quote(&b, from);
 			else
 				buf_addstr(&b, from);
+			s++;
+		} else if (s[0] == '%' && s[1] == 'u') {
+			struct passwd *pw = getpwuid(getuid());
+			const char *u = pw != NULL ? pw->pw_name : "";
+
+			if (shell)
+				cmd_shell_quote(&b, u);
+			else
+				buf_addstr(&b, u);
 			s++;
 		} else if (s[0] == '%' && s[1] == '%') {
 			buf_addch(&b, '%');
