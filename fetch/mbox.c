@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,18 +89,52 @@ out(void *arg, const char *p, size_t n, struct errinfo *ei)
 	return 0;
 }
 
-/* "<path>.lock", created exclusively; a stale one is removed. */
+/* Is the dotlock's holder (a PID written in it, as procmail and mutt
+ * do) gone?  A lock without a readable PID is judged by its age. */
+static int
+dotlock_stale(const char *path)
+{
+	char b[32];
+	struct stat st;
+	ssize_t n;
+	long pid;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, b, sizeof(b) - 1);
+	if (fstat(fd, &st) < 0)
+		st.st_mtime = time(NULL);
+	close(fd);
+	if (n > 0) {
+		char *end;
+
+		b[n] = '\0';
+		pid = strtol(b, &end, 10);
+		if (pid > 0 && (*end == '\n' || *end == '\0'))
+			return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	}
+	return time(NULL) - st.st_mtime > DOTLOCK_STALE;
+}
+
+/* "<path>.lock", created exclusively, with our PID; a stale one goes. */
 static int
 dotlock(struct mbox *m, struct errinfo *ei)
 {
 	time_t until = time(NULL) + SINK_LOCK_TIMEOUT;
 
 	for (;;) {
-		struct stat st;
 		int fd = open(m->lockpath, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		    O_NOFOLLOW | O_CLOEXEC, 0644);
 
 		if (fd >= 0) {
+			char pid[32];
+			int n = snprintf(pid, sizeof(pid), "%ld\n",
+			    (long)getpid());
+
+			if (write(fd, pid, (size_t)n) != n) {
+				/* An empty lock is judged by its age. */
+			}
 			close(fd);
 			m->dotlocked = 1;
 			return 0;
@@ -114,8 +149,7 @@ dotlock(struct mbox *m, struct errinfo *ei)
 			return err_set(ei, ST_CANTCREAT, "mbox %s: cannot create "
 			    "the lock file %s: %s", m->s.target, m->lockpath,
 			    strerror(errno));
-		if (lstat(m->lockpath, &st) == 0 &&
-		    time(NULL) - st.st_mtime > DOTLOCK_STALE) {
+		if (dotlock_stale(m->lockpath)) {
 			log_warn("mbox %s: removing the stale lock file %s",
 			    m->s.target, m->lockpath);
 			unlink(m->lockpath);
