@@ -117,38 +117,66 @@ dotlock_stale(const char *path)
 	return time(NULL) - st.st_mtime > DOTLOCK_STALE;
 }
 
-/* "<path>.lock", created exclusively, with our PID; a stale one goes. */
+/*
+ * Create "<path>.lock" holding our PID, atomically: the PID is written to
+ * a file of our own first, then linked to the lock name (link() fails if
+ * the lock exists), as liblockfile does; so a lock is never seen empty,
+ * even if we are killed half way.  0 locked, 1 held by someone, -1.
+ */
+static int
+dotlock_try(struct mbox *m, int *err_r)
+{
+	char *tmp = xasprintf("%s.%ld", m->lockpath, (long)getpid());
+	char pid[32];
+	int fd, n, rc;
+
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd < 0) {
+		*err_r = errno;
+		free(tmp);
+		return -1;
+	}
+	rc = write(fd, pid, (size_t)n) == n ? 0 : -1;
+	*err_r = errno;
+	if (close(fd) < 0 && rc == 0) {
+		rc = -1;
+		*err_r = errno;
+	}
+	if (rc == 0 && link(tmp, m->lockpath) < 0) {
+		*err_r = errno;
+		rc = errno == EEXIST ? 1 : -1;
+	}
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* "<path>.lock" with our PID; a stale one (its process gone) goes. */
 static int
 dotlock(struct mbox *m, struct errinfo *ei)
 {
 	time_t until = time(NULL) + SINK_LOCK_TIMEOUT;
 
 	for (;;) {
-		int fd = open(m->lockpath, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0644);
+		int err, r = dotlock_try(m, &err);
 
-		if (fd >= 0) {
-			char pid[32];
-			int n = snprintf(pid, sizeof(pid), "%ld\n",
-			    (long)getpid());
-
-			if (write(fd, pid, (size_t)n) != n) {
-				/* An empty lock is judged by its age. */
-			}
-			close(fd);
+		if (r == 0) {
 			m->dotlocked = 1;
 			return 0;
 		}
-		if (errno == EACCES || errno == EROFS || errno == EPERM) {
+		if (r < 0 && (err == EACCES || err == EROFS || err == EPERM)) {
 			/* No right to lock in this directory: fcntl only. */
 			log_debug("mbox %s: no dotlock (%s)", m->s.target,
-			    strerror(errno));
+			    strerror(err));
 			return 0;
 		}
-		if (errno != EEXIST)
+		if (r < 0)
 			return err_set(ei, ST_CANTCREAT, "mbox %s: cannot create "
 			    "the lock file %s: %s", m->s.target, m->lockpath,
-			    strerror(errno));
+			    strerror(err));
 		if (dotlock_stale(m->lockpath)) {
 			log_warn("mbox %s: removing the stale lock file %s",
 			    m->s.target, m->lockpath);
