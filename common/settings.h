@@ -66,13 +66,13 @@ void settings_apply(const struct setlist *l, struct account *a);
  * separated by commas; "off") and write it normalized (lower case) to
  * out.  Returns 0, or -1 when invalid.
  */
-int settings_dsn_notify(const char *v, char *out, size_t outsz);
+int settings_dsn_notify(const char *v, char *out, size_t outsz);	/* values.c */
 /*
  * Parse a number with a unit: kind 'k' (keep: on = KEEP_FOREVER, off = 0,
  * N with s, m, h, d (default) or w, in seconds), 's' (a size: off = 0,
  * N with k, m or g), 'c' (a count: off = 0, N).  Returns 0 or -1.
  */
-int settings_number(int kind, const char *v, long long *n_r);
+int settings_number(int kind, const char *v, long long *n_r);	/* values.c */
 /* Does the key exist (with or without a side prefix)? */
 int settings_key_known(const char *key);
 

@@ -15,18 +15,17 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "fdout.h"
 #include "sink.h"
 #include "xalloc.h"
 
-#define MAILDIR_BUF	(64 * 1024)
 
 struct maildir {
 	struct sink s;
 	int fd;
 	char *tmp;		/* tmp/NAME of the message being written */
 	char *name;
-	char *buf;
-	size_t len;
+	struct fdout out;
 	unsigned long long size;
 	unsigned seq;
 	int ready;		/* the directories exist */
@@ -103,23 +102,11 @@ unique_name(struct maildir *d)
 }
 
 static int
-flush(struct maildir *d, struct errinfo *ei)
+write_error(struct maildir *d, int err, struct errinfo *ei)
 {
-	size_t off = 0;
-
-	while (off < d->len) {
-		ssize_t w = write(d->fd, d->buf + off, d->len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return err_set(ei, errno == ENOSPC || errno == EDQUOT ?
-			    ST_TEMPFAIL : ST_IOERR, "maildir %s: cannot write "
-			    "%s: %s", d->s.target, d->tmp, strerror(errno));
-		off += (size_t)w;
-	}
-	d->len = 0;
-	return 0;
+	return err_set(ei, err == ENOSPC || err == EDQUOT ? ST_TEMPFAIL :
+	    ST_IOERR, "maildir %s: cannot write %s: %s", d->s.target, d->tmp,
+	    strerror(err));
 }
 
 static int
@@ -139,7 +126,7 @@ md_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 	if (d->fd < 0)
 		return err_set(ei, ST_CANTCREAT, "maildir %s: cannot create %s: "
 		    "%s", s->target, d->tmp, strerror(errno));
-	d->len = 0;
+	fdout_reset(&d->out, d->fd);
 	d->size = 0;
 	return 0;
 }
@@ -148,24 +135,10 @@ static int
 md_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
 {
 	struct maildir *d = (struct maildir *)s;
+	int err = fdout_write(&d->out, p, n);
 
 	d->size += n;
-	while (n > 0) {
-		size_t k = MAILDIR_BUF - d->len;
-
-		if (k == 0) {
-			if (flush(d, ei) < 0)
-				return -1;
-			continue;
-		}
-		if (k > n)
-			k = n;
-		memcpy(d->buf + d->len, p, k);
-		d->len += k;
-		p += k;
-		n -= k;
-	}
-	return 0;
+	return err != 0 ? write_error(d, err, ei) : 0;
 }
 
 static void
@@ -179,7 +152,7 @@ md_abort(struct sink *s)
 	}
 	if (d->tmp != NULL)
 		unlink(d->tmp);
-	d->len = 0;
+	fdout_reset(&d->out, -1);
 }
 
 static int
@@ -202,8 +175,10 @@ md_commit(struct sink *s, struct errinfo *ei)
 	char *dst, *newdir;
 	int rc;
 
-	if (flush(d, ei) < 0)
+	if ((rc = fdout_flush(&d->out)) != 0) {
+		write_error(d, rc, ei);
 		goto fail;
+	}
 	if (fsync(d->fd) < 0 || close(d->fd) < 0) {
 		d->fd = -1;
 		err_set(ei, ST_IOERR, "maildir %s: cannot write %s: %s",
@@ -240,7 +215,7 @@ md_free(struct sink *s)
 		md_abort(s);
 	free(d->tmp);
 	free(d->name);
-	free(d->buf);
+	fdout_free(&d->out);
 	free(s->target);
 	free(d);
 }
@@ -257,6 +232,6 @@ sink_maildir_new(const char *dir)
 	d->s.ops = &maildir_ops;
 	d->s.target = xstrdup(dir);
 	d->fd = -1;
-	d->buf = xmalloc(MAILDIR_BUF);
+	fdout_init(&d->out);
 	return &d->s;
 }

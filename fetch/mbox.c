@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fdout.h"
 #include "log.h"
 #include "mboxrd.h"
 #include "sink.h"
 #include "xalloc.h"
 
-#define MBOX_BUF	(64 * 1024)
 #define DOTLOCK_STALE	300	/* seconds after which a dotlock is stale */
 
 struct mbox {
@@ -33,8 +33,7 @@ struct mbox {
 	int dotlocked;
 	off_t start;		/* size before this message */
 	struct mboxrd rd;
-	char *buf;
-	size_t len;
+	struct fdout out;
 	int failed;		/* a write failed: only abort remains */
 };
 
@@ -49,20 +48,12 @@ io_error(struct mbox *m, const char *what, int err, struct errinfo *ei)
 static int
 flush(struct mbox *m, struct errinfo *ei)
 {
-	size_t off = 0;
+	int err = fdout_flush(&m->out);
 
-	while (off < m->len) {
-		ssize_t w = write(m->fd, m->buf + off, m->len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			m->failed = 1;
-			return io_error(m, "write", errno, ei);
-		}
-		off += (size_t)w;
+	if (err != 0) {
+		m->failed = 1;
+		return io_error(m, "write", err, ei);
 	}
-	m->len = 0;
 	return 0;
 }
 
@@ -70,21 +61,11 @@ static int
 out(void *arg, const char *p, size_t n, struct errinfo *ei)
 {
 	struct mbox *m = arg;
+	int err = fdout_write(&m->out, p, n);
 
-	while (n > 0) {
-		size_t k = MBOX_BUF - m->len;
-
-		if (k == 0) {
-			if (flush(m, ei) < 0)
-				return -1;
-			continue;
-		}
-		if (k > n)
-			k = n;
-		memcpy(m->buf + m->len, p, k);
-		m->len += k;
-		p += k;
-		n -= k;
+	if (err != 0) {
+		m->failed = 1;
+		return io_error(m, "write", err, ei);
 	}
 	return 0;
 }
@@ -257,13 +238,13 @@ mbox_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 	struct tm tm;
 
 	m->failed = 0;
-	m->len = 0;
 	if (dotlock(m, ei) < 0)
 		return -1;
 	if (open_mbox(m, ei) < 0 || fcntl_lock(m, ei) < 0) {
 		unlock_close(m);
 		return -1;
 	}
+	fdout_reset(&m->out, m->fd);
 	m->start = lseek(m->fd, 0, SEEK_END);
 	if (m->start < 0) {
 		io_error(m, "seek", errno, ei);
@@ -318,7 +299,7 @@ mbox_abort(struct sink *s)
 		else
 			fsync(m->fd);
 	}
-	m->len = 0;
+	fdout_reset(&m->out, -1);
 	unlock_close(m);
 }
 
@@ -347,7 +328,7 @@ mbox_free(struct sink *s)
 	struct mbox *m = (struct mbox *)s;
 
 	unlock_close(m);
-	free(m->buf);
+	fdout_free(&m->out);
 	free(m->lockpath);
 	free(s->target);
 	free(m);
@@ -366,6 +347,6 @@ sink_mbox_new(const char *path)
 	m->s.target = xstrdup(path);
 	m->lockpath = xasprintf("%s.lock", path);
 	m->fd = -1;
-	m->buf = xmalloc(MBOX_BUF);
+	fdout_init(&m->out);
 	return &m->s;
 }

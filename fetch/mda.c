@@ -22,17 +22,16 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "fdout.h"
 #include "sink.h"
 #include "xalloc.h"
 
-#define MDA_BUF	(64 * 1024)
 
 struct mda {
 	struct sink s;
 	pid_t pid;
 	int fd;			/* the program's standard input */
-	char *buf;
-	size_t len;
+	struct fdout out;
 };
 
 /* Replace %F and %% in s; quote the sender for a shell when asked. */
@@ -119,51 +118,24 @@ mda_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 		return err_set(ei, ST_OSERR, "fork: %s", strerror(errno));
 	}
 	m->fd = fds[1];
-	m->len = 0;
+	fdout_reset(&m->out, m->fd);
 	return 0;
 }
 
 static int
-flush(struct mda *m, struct errinfo *ei)
+write_error(struct mda *m, int err, struct errinfo *ei)
 {
-	size_t off = 0;
-
-	while (off < m->len) {
-		ssize_t w = write(m->fd, m->buf + off, m->len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' "
-			    "stopped reading the message: %s", m->s.target,
-			    strerror(errno));
-		off += (size_t)w;
-	}
-	m->len = 0;
-	return 0;
+	return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' stopped "
+	    "reading the message: %s", m->s.target, strerror(err));
 }
 
 static int
 mda_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
 {
 	struct mda *m = (struct mda *)s;
+	int err = fdout_write(&m->out, p, n);
 
-	while (n > 0) {
-		size_t k = MDA_BUF - m->len;
-
-		if (k == 0) {
-			if (flush(m, ei) < 0)
-				return -1;
-			continue;
-		}
-		if (k > n)
-			k = n;
-		memcpy(m->buf + m->len, p, k);
-		m->len += k;
-		p += k;
-		n -= k;
-	}
-	return 0;
+	return err != 0 ? write_error(m, err, ei) : 0;
 }
 
 static int
@@ -194,7 +166,7 @@ mda_abort(struct sink *s)
 	if (m->fd >= 0)
 		close(m->fd);
 	m->fd = -1;
-	m->len = 0;
+	fdout_reset(&m->out, -1);
 }
 
 static int
@@ -203,7 +175,8 @@ mda_commit(struct sink *s, struct errinfo *ei)
 	struct mda *m = (struct mda *)s;
 	int status, ec;
 
-	if (flush(m, ei) < 0) {
+	if ((ec = fdout_flush(&m->out)) != 0) {
+		write_error(m, ec, ei);
 		mda_abort(s);
 		return -1;
 	}
@@ -235,7 +208,7 @@ mda_free(struct sink *s)
 	struct mda *m = (struct mda *)s;
 
 	mda_abort(s);
-	free(m->buf);
+	fdout_free(&m->out);
 	free(s->target);
 	free(m);
 }
@@ -253,6 +226,6 @@ sink_mda_new(const char *command)
 	m->s.target = xstrdup(command);
 	m->pid = -1;
 	m->fd = -1;
-	m->buf = xmalloc(MDA_BUF);
+	fdout_init(&m->out);
 	return &m->s;
 }
