@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "hdr.h"
 #include "xalloc.h"
 
@@ -116,4 +117,22 @@ hdr_get(const char *text, size_t len, const char *name)
 		if (hdr_is(text, &f, name))
 			return hdr_value(text, &f);
 	return NULL;
+}
+
+char *
+hdr_first_address(const char *text, size_t len, const char *name)
+{
+	struct addr_list l;
+	struct errinfo ei;
+	char *v = hdr_get(text, len, name), *a = NULL;
+
+	if (v == NULL)
+		return NULL;
+	addr_list_init(&l);
+	if (addr_parse_list(v, &l, &ei) == 0)
+		a = l.n > 0 ? xstrdup(l.v[0]) : strspn(v, " \t<>") ==
+		    strlen(v) && strchr(v, '<') != NULL ? xstrdup("") : NULL;
+	addr_list_free(&l);
+	free(v);
+	return a;
 }

@@ -46,6 +46,13 @@ int hdr_has(const char *text, size_t len, const char *name);
 char *hdr_get(const char *text, size_t len, const char *name);
 
 /*
+ * The first address of the first field with this name (Return-Path,
+ * From...), as an addr-spec: "" for "<>", NULL when the field is missing
+ * or holds no valid address.  Allocated.
+ */
+char *hdr_first_address(const char *text, size_t len, const char *name);
+
+/*
  * Is line (without its line end) the start of a header field: a name of
  * printable ASCII characters other than ':' followed by ':'?  The old
  * form with white space before the colon ("Subject :") is accepted.

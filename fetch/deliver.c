@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "addr.h"
 #include "deliver.h"
 #include "hdr.h"
 #include "xalloc.h"
@@ -36,29 +35,9 @@ delivery_start(struct delivery *d)
 char *
 deliver_envelope_from(const char *head, size_t len)
 {
-	char *rp = hdr_get(head, len, "Return-Path");
-	struct addr_list l;
-	struct errinfo ei;
-	char *a = NULL;
+	char *a = hdr_first_address(head, len, "Return-Path");
 
-	if (rp != NULL) {
-		addr_list_init(&l);
-		if (addr_parse_list(rp, &l, &ei) == 0)
-			a = xstrdup(l.n > 0 ? l.v[0] : "");
-		addr_list_free(&l);
-		free(rp);
-		if (a != NULL)
-			return a;
-	}
-	rp = hdr_get(head, len, "From");
-	if (rp == NULL)
-		return NULL;
-	addr_list_init(&l);
-	if (addr_parse_list(rp, &l, &ei) == 0 && l.n > 0)
-		a = xstrdup(l.v[0]);
-	addr_list_free(&l);
-	free(rp);
-	return a;
+	return a != NULL ? a : hdr_first_address(head, len, "From");
 }
 
 static int

@@ -1,29 +1,11 @@
 /* sink: choosing the delivery target from its spec. */
 #include "autoconf.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sink.h"
 #include "xalloc.h"
-
-static char *
-expand_home(const char *v)
-{
-	const char *home;
-
-	if (v[0] != '~' || v[1] != '/')
-		return xstrdup(v);
-	home = getenv("HOME");
-	if (home == NULL || *home == '\0') {
-		struct passwd *pw = getpwuid(getuid());
-
-		home = pw != NULL ? pw->pw_dir : "/";
-	}
-	return xasprintf("%s%s", home, v + 1);
-}
 
 int
 sink_new(const char *spec, struct sink **s_r, struct errinfo *ei)
@@ -31,7 +13,6 @@ sink_new(const char *spec, struct sink **s_r, struct errinfo *ei)
 	const char *comma = strchr(spec, ',');
 	size_t kl = comma != NULL ? (size_t)(comma - spec) : strlen(spec);
 	const char *arg = comma != NULL ? comma + 1 : "";
-	char *path;
 
 	*s_r = NULL;
 	if (*arg == '\0')
@@ -41,12 +22,11 @@ sink_new(const char *spec, struct sink **s_r, struct errinfo *ei)
 		*s_r = sink_mda_new(arg);
 		return 0;
 	}
-	path = expand_home(arg);
+	/* "~/" was expanded when the setting was read (settings.c). */
 	if (kl == 4 && strncmp(spec, "mbox", 4) == 0)
-		*s_r = sink_mbox_new(path);
+		*s_r = sink_mbox_new(arg);
 	else if (kl == 7 && strncmp(spec, "maildir", 7) == 0)
-		*s_r = sink_maildir_new(path);
-	free(path);
+		*s_r = sink_maildir_new(arg);
 	if (*s_r == NULL)
 		return err_set(ei, ST_CONFIG, "delivery '%s': expected mbox,FILE, "
 		    "maildir,DIR or mda,COMMAND", spec);

@@ -242,16 +242,5 @@ msghdr_recipients(const char *text, size_t len, struct addr_list *l,
 char *
 msghdr_from_address(const char *text, size_t len)
 {
-	struct addr_list l;
-	struct errinfo ei;
-	char *v = hdr_get(text, len, "From"), *a = NULL;
-
-	if (v == NULL)
-		return NULL;
-	addr_list_init(&l);
-	if (addr_parse_list(v, &l, &ei) == 0 && l.n > 0)
-		a = xstrdup(l.v[0]);
-	addr_list_free(&l);
-	free(v);
-	return a;
+	return hdr_first_address(text, len, "From");
 }
