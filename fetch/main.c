@@ -11,12 +11,14 @@
 #include "config.h"
 #include "fetchrun.h"
 #include "info.h"
+#include "jobs.h"
 #include "log.h"
 #include "pwstore.h"
 #include "sasl.h"
 #include "status.h"
 #include "sys.h"
 #include "version.h"
+#include "xalloc.h"
 
 enum {
 	O_PROTOCOL = CLIOPTS_OWN_BASE,
@@ -28,7 +30,8 @@ enum {
 	O_SKIPSIZE,
 	O_UIDLS_FILE,
 	O_MAX_MESSAGES,
-	O_CHECK
+	O_CHECK,
+	O_JOBS
 };
 
 /* Options that are account keys. */
@@ -46,6 +49,7 @@ static const struct {
 };
 
 static struct fetchrun_opts fopts;
+static int njobs = JOBS_DEFAULT;
 
 static void
 usage(FILE *f)
@@ -70,6 +74,7 @@ usage(FILE *f)
 "  --uidls-file=FILE          where delivered UIDs are kept\n"
 "  -c, --check                count new messages; fetch nothing\n"
 "  -q, --quiet                print nothing unless something fails\n"
+"  -j, --jobs=N               fetch up to N accounts at once (default 4)\n"
 "  --protocol=(pop3|imap)     protocol of the incoming server (default pop3)\n"
 "  -A                         same as --auth-only (as in mpop)\n");
 	cliopts_help(f);
@@ -156,33 +161,79 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 	case 'q':
 		fopts.quiet = 1;
 		return 1;
+	case 'j': {
+		char *end;
+		long n = strtol(arg, &end, 10);
+
+		if (*end != '\0' || n < 1 || n > JOBS_MAX)
+			return err_set(ei, ST_USAGE, "--jobs: a number from 1 "
+			    "to %d, not '%s'", JOBS_MAX, arg);
+		njobs = (int)n;
+		return 1;
+	}
 	}
 	return 0;
 }
 
-/* Fetch mode without names: every account with an incoming server. */
+struct many {
+	struct cliopts *o;
+	const struct config *cfg;
+	const char **names;
+};
+
+/* In a child: one account, its exit status. */
+static int
+one_job(size_t i, void *arg)
+{
+	struct many *m = arg;
+	struct errinfo ei;
+
+	if (one_account(m->o, m->cfg, m->names[i], &ei) < 0) {
+		log_error("%s", ei.msg);
+		return status_exit_code(ei.st);
+	}
+	return 0;
+}
+
+/*
+ * Fetch mode without names: every account with an incoming server, up to
+ * njobs at a time (--check runs them in turn: its status is shared).
+ */
 static int
 all_accounts(struct cliopts *o, const struct config *cfg, int *rc_r,
     struct errinfo *ei)
 {
+	struct many m;
 	size_t i, n = 0;
 
+	m.o = o;
+	m.cfg = cfg;
+	m.names = xcalloc(cfg != NULL ? config_count(cfg) + 1 : 1,
+	    sizeof(*m.names));
 	for (i = 0; cfg != NULL && i < config_count(cfg); i++) {
 		struct account *a;
 
 		if (config_is_alias(cfg, i) ||
 		    config_resolve(cfg, config_name(cfg, i), &o->set, &a, ei) < 0)
 			continue;
-		if (a->in.host != NULL && *a->in.host != '\0') {
-			n++;
-			if (one_account(o, cfg, config_name(cfg, i), ei) < 0) {
-				log_error("%s", ei->msg);
-				if (*rc_r == 0)
-					*rc_r = status_exit_code(ei->st);
-			}
-		}
+		if (a->in.host != NULL && *a->in.host != '\0')
+			m.names[n++] = config_name(cfg, i);
 		account_free(a);
 	}
+	if (n > 1 && njobs > 1 && !fopts.check_only) {
+		int rc = jobs_run(n, njobs, one_job, &m);
+
+		if (*rc_r == 0)
+			*rc_r = rc;
+	} else {
+		for (i = 0; i < n; i++) {
+			int rc = one_job(i, &m);
+
+			if (*rc_r == 0)
+				*rc_r = rc;
+		}
+	}
+	free(m.names);
 	return (int)n;
 }
 
@@ -201,6 +252,7 @@ main(int argc, char **argv)
 		{ "max-messages", required_argument, NULL, O_MAX_MESSAGES },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct option *longopts;
@@ -214,7 +266,7 @@ main(int argc, char **argv)
 	err_clear(&ei);
 	cliopts_init(&o, SIDE_IN);
 	longopts = cliopts_table(own);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT "Acq", longopts,
+	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT "Acqj:", longopts,
 	    NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			usage(stderr);
@@ -270,7 +322,23 @@ main(int argc, char **argv)
 			rc = status_exit_code(ei.st);
 		}
 	}
-	for (i = 0; !o.host_given && (size_t)i < o.naccounts; i++) {
+	i = 0;
+	if (!o.host_given && o.naccounts > 1 && njobs > 1 &&
+	    !fopts.check_only && !o.serverinfo && !o.auth_only && !o.pretend &&
+	    !o.store_password && !o.forget_password) {
+		struct many m;
+		size_t k;
+
+		m.o = &o;
+		m.cfg = cfg;
+		m.names = xcalloc(o.naccounts, sizeof(*m.names));
+		for (k = 0; k < o.naccounts; k++)
+			m.names[k] = o.accounts[k];
+		rc = jobs_run(o.naccounts, njobs, one_job, &m);
+		free(m.names);
+		i = (int)o.naccounts;	/* done */
+	}
+	for (; !o.host_given && (size_t)i < o.naccounts; i++) {
 		if (one_account(&o, cfg, o.accounts[i], &ei) < 0) {
 			log_error("%s", ei.msg);
 			if (rc == 0)

@@ -1,0 +1,20 @@
+/*
+ * jobs: running one task per account in child processes, at most max at
+ * a time, so that a slow server does not hold up the others.  Each child
+ * runs fn(i, arg) and exits with its return value (an exit status).
+ */
+#ifndef FACTEUR_JOBS_H
+#define FACTEUR_JOBS_H
+
+#include <stddef.h>
+
+#define JOBS_DEFAULT	4
+#define JOBS_MAX	64
+
+/*
+ * Run fn for i in 0..n-1 in children, at most max at once.  Returns the
+ * exit status of the lowest i that failed, or 0.
+ */
+int jobs_run(size_t n, int max, int (*fn)(size_t i, void *arg), void *arg);
+
+#endif
