@@ -1,8 +1,10 @@
 /* fetchrun: one account, from the lock to the summary. */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "deliver.h"
 #include "fetchrun.h"
@@ -30,6 +32,21 @@ static const char *
 label(const struct account *a)
 {
 	return a->name != NULL && *a->name != '\0' ? a->name : a->in.host;
+}
+
+/* RFC 2449 EXPIRE: the server may delete before "keep" would. */
+static void
+expire_warning(const struct account *a, const struct pop3 *p,
+    const struct fetch_policy *pol)
+{
+	int days = p->caps.expire_days;
+
+	if (days < 0 || pol->keep == 0 || pol->check_only)
+		return;
+	if (pol->keep == KEEP_FOREVER || pol->keep > days * 86400L)
+		log_warn("%s: the server deletes fetched messages %s (EXPIRE "
+		    "%d), whatever 'keep' says", label(a), days == 0 ?
+		    "at once" : "after that many days", days);
 }
 
 int
@@ -75,12 +92,27 @@ fetch_account(FILE *out, const struct account *a,
 		return -1;
 	}
 	free(path);
+	if (u.login_delay > 0 && time(NULL) < u.last_login + u.login_delay) {
+		/* RFC 2449 LOGIN-DELAY: not yet. */
+		if (!o->quiet || o->check_only)
+			fprintf(out, "%s: not fetched: the server allows one login "
+			    "every %ld seconds (LOGIN-DELAY); the next in %ld\n",
+			    label(a), u.login_delay, (long)(u.last_login +
+			    u.login_delay - time(NULL)));
+		uidstate_close(&u);
+		sink_free(sink);
+		return 0;
+	}
 	delivery_init(&d, sink);
 	if (pop3_open(&p, &a->in, ei) == 0) {
 		opened = 1;
 		login_init(&lg, &a->in, a->name, a->address, conn_tls(p.c));
-		if (pop3_login(&p, &lg, ei) == 0)
+		if (pop3_login(&p, &lg, ei) == 0) {
+			u.last_login = time(NULL);
+			u.login_delay = p.caps.login_delay;
+			expire_warning(a, &p, &pol);
 			rc = pop3_fetch(&p, &d, &u, &pol, &st, ei);
+		}
 		login_free(&lg);
 	}
 	/* QUIT makes the DELEs happen; its answer is read. */

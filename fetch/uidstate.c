@@ -175,6 +175,16 @@ parse(struct uidstate *u, const char *path, const struct buf *b, int journal,
 		int last = nl == NULL || nl + 1 >= end;
 
 		line++;
+		if (len > 7 && memcmp(l, "#login ", 7) == 0) {
+			long long tl = 0, dl = 0;
+
+			if (sscanf(l + 7, "%lld %lld", &tl, &dl) == 2 && tl > 0 &&
+			    dl >= 0 && dl < 86400 * 30) {
+				u->last_login = (time_t)tl;
+				u->login_delay = (long)dl;
+			}
+			goto next;
+		}
 		if (len == 0 || l[0] == '#')
 			goto next;
 		sp = memchr(l, ' ', len);
@@ -341,6 +351,9 @@ uidstate_save(struct uidstate *u, int prune, struct errinfo *ei)
 		goto out;
 	}
 	fprintf(f, "# mfetch: messages already delivered (first seen, UID)\n");
+	if (u->last_login > 0)
+		fprintf(f, "#login %lld %ld\n", (long long)u->last_login,
+		    u->login_delay);
 	for (i = 0; i < u->n; i++)
 		if (!prune || u->v[i].present)
 			fprintf(f, "%lld %s\n", (long long)u->v[i].seen,

@@ -13,7 +13,8 @@
  * leaves entries that are applied again, harmlessly.
  *
  * File format, one entry per line: "FIRST-SEEN UID" (seconds since the
- * epoch; the UID is 1 to 70 printable characters), "#" comments.
+ * epoch; the UID is 1 to 70 printable characters), "#" comments, and
+ * "#login TIME DELAY" for the last login and the server's LOGIN-DELAY.
  */
 #ifndef FACTEUR_UIDSTATE_H
 #define FACTEUR_UIDSTATE_H
@@ -41,6 +42,9 @@ struct uidstate {
 	size_t n, alloc;
 	size_t *index;		/* open addressing: position + 1, 0 empty */
 	size_t nindex;
+	/* The last login, and the server's LOGIN-DELAY then (RFC 2449). */
+	time_t last_login;
+	long login_delay;
 };
 
 /*
