@@ -125,3 +125,10 @@ delivery_abort(struct delivery *d)
 	d->begun = 0;
 	buf_reset(&d->head);
 }
+
+void
+delivery_release(struct delivery *d)
+{
+	if (d->sink != NULL && d->sink->ops->release != NULL)
+		d->sink->ops->release(d->sink);
+}

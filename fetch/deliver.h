@@ -37,6 +37,8 @@ int delivery_write(struct delivery *d, const char *p, size_t n,
 int delivery_commit(struct delivery *d, struct errinfo *ei);
 /* Undo whatever was written of it. */
 void delivery_abort(struct delivery *d);
+/* No more messages for now: the target's locks go (see sink.h). */
+void delivery_release(struct delivery *d);
 
 /*
  * The envelope sender of a header block (LF line ends): Return-Path

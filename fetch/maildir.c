@@ -221,7 +221,7 @@ md_free(struct sink *s)
 }
 
 static const struct sink_ops maildir_ops = {
-	md_begin, md_write, md_commit, md_abort, md_free
+	md_begin, md_write, md_commit, md_abort, NULL, md_free
 };
 
 struct sink *

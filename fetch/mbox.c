@@ -3,7 +3,9 @@
  * procmail and Dovecot expect on /var/mail: fcntl lock and dotlock (each
  * with a timeout), no symbolic or hard links followed, a From_ line, a
  * blank line after each message; fsync before success; on any error the
- * file is truncated back to the size it had before the message.
+ * file is truncated back to the size it had before the message.  The
+ * locks are taken at the first message and kept for the ones that follow
+ * at once (a pipelined fetch), until release(), or an error.
  */
 #include "autoconf.h"
 
@@ -238,22 +240,27 @@ mbox_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 	struct tm tm;
 
 	m->failed = 0;
-	if (dotlock(m, ei) < 0)
-		return -1;
-	if (open_mbox(m, ei) < 0 || fcntl_lock(m, ei) < 0) {
-		unlock_close(m);
-		return -1;
+	if (m->fd < 0) {
+		/* Locked until release: the next messages come right after. */
+		if (dotlock(m, ei) < 0)
+			return -1;
+		if (open_mbox(m, ei) < 0 || fcntl_lock(m, ei) < 0) {
+			unlock_close(m);
+			return -1;
+		}
+		m->start = lseek(m->fd, 0, SEEK_END);
+		if (m->start < 0) {
+			io_error(m, "seek", errno, ei);
+			unlock_close(m);
+			return -1;
+		}
+		/* A file not ending with a line end gets one first. */
+		if (m->start > 0 && pread(m->fd, &last, 1, m->start - 1) == 1 &&
+		    last != '\n')
+			last = 0;
 	}
 	fdout_reset(&m->out, m->fd);
-	m->start = lseek(m->fd, 0, SEEK_END);
-	if (m->start < 0) {
-		io_error(m, "seek", errno, ei);
-		unlock_close(m);
-		return -1;
-	}
-	/* A file not ending with a line end gets one first. */
-	if (m->start > 0 && pread(m->fd, &last, 1, m->start - 1) == 1 &&
-	    last != '\n')
+	if (last != '\n')
 		out(m, "\n", 1, ei);
 	localtime_r(&msg->received, &tm);
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
@@ -315,11 +322,18 @@ mbox_commit(struct sink *s, struct errinfo *ei)
 		io_error(m, "fsync", errno, ei);
 		goto fail;
 	}
-	unlock_close(m);
+	/* Still locked: the next message starts where this one ended. */
+	m->start = lseek(m->fd, 0, SEEK_END);
 	return 0;
 fail:
 	mbox_abort(s);
 	return -1;
+}
+
+static void
+mbox_release(struct sink *s)
+{
+	unlock_close((struct mbox *)s);
 }
 
 static void
@@ -335,7 +349,7 @@ mbox_free(struct sink *s)
 }
 
 static const struct sink_ops mbox_ops = {
-	mbox_begin, mbox_write, mbox_commit, mbox_abort, mbox_free
+	mbox_begin, mbox_write, mbox_commit, mbox_abort, mbox_release, mbox_free
 };
 
 struct sink *

@@ -214,7 +214,7 @@ mda_free(struct sink *s)
 }
 
 static const struct sink_ops mda_ops = {
-	mda_begin, mda_write, mda_commit, mda_abort, mda_free
+	mda_begin, mda_write, mda_commit, mda_abort, NULL, mda_free
 };
 
 struct sink *

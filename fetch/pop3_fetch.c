@@ -38,6 +38,7 @@ struct job {
 	} *q;
 	size_t qhead, qlen, qalloc;
 	size_t retr_out;
+	unsigned long long retr_bytes;	/* announced sizes in flight */
 };
 
 static unsigned long
@@ -97,13 +98,14 @@ on_list(void *arg, const char *l, size_t len, struct errinfo *ei)
 	return 0;
 }
 
+/* The answer to STAT (already sent). */
 static int
-stat_cmd(struct job *j, struct errinfo *ei)
+read_stat(struct job *j, struct errinfo *ei)
 {
 	const char *p, *end;
 	int ok;
 
-	if (pp_cmdf(j->p->c, ei, "STAT") < 0 || pop3_read(j->p, 0, ei) < 0)
+	if (pop3_read(j->p, 0, ei) < 0)
 		return -1;
 	if (j->p->r.kind != POP3_OK)
 		return pop3_error(j->p, "STAT", ei);
@@ -142,19 +144,22 @@ cmp_uid(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* STAT, then UIDL and LIST together (pipelined when allowed). */
+/* STAT, UIDL and LIST: in one write when the server allows it. */
 static int
 inventory(struct job *j, struct errinfo *ei)
 {
 	int pipe = (j->p->caps.flags & POP3_CAP_PIPELINING) != 0, ok;
 	unsigned long i, k;
 
-	if (stat_cmd(j, ei) < 0)
+	if (pp_cmdf(j->p->c, ei, "STAT") < 0 ||
+	    (pipe && (pp_cmdf(j->p->c, ei, "UIDL") < 0 ||
+	    pp_cmdf(j->p->c, ei, "LIST") < 0)))
 		return -1;
-	if (j->n == 0)
+	if (read_stat(j, ei) < 0)
+		return -1;
+	if (j->n == 0 && !pipe)
 		return 0;
-	if (pp_cmdf(j->p->c, ei, "UIDL") < 0 ||
-	    (pipe && pp_cmdf(j->p->c, ei, "LIST") < 0))
+	if (!pipe && pp_cmdf(j->p->c, ei, "UIDL") < 0)
 		return -1;
 	if (read_list(j, "UIDL", on_uidl, &ok, ei) < 0)
 		return -1;
@@ -212,8 +217,10 @@ push(struct job *j, int retr, unsigned long i)
 	j->q[j->qhead + j->qlen].retr = retr;
 	j->q[j->qhead + j->qlen].i = i;
 	j->qlen++;
-	if (retr)
+	if (retr) {
 		j->retr_out++;
+		j->retr_bytes += j->m[i].size;
+	}
 }
 
 static int
@@ -344,6 +351,8 @@ process_one(struct job *j, struct errinfo *ei)
 	if (!pd.retr)
 		return handle_dele(j, pd.i, ei);
 	j->retr_out--;
+	j->retr_bytes -= j->retr_bytes < j->m[pd.i].size ? j->retr_bytes :
+	    j->m[pd.i].size;
 	return handle_retr(j, pd.i, ei);
 }
 
@@ -381,7 +390,8 @@ run(struct job *j, struct errinfo *ei)
 	}
 	for (;;) {
 		while (!j->stop && next <= j->n &&
-		    (pipe ? j->retr_out < POP3_FETCH_WINDOW : j->qlen == 0)) {
+		    (pipe ? j->retr_out == 0 || (j->retr_out < POP3_FETCH_WINDOW &&
+		    j->retr_bytes < POP3_FETCH_BYTES) : j->qlen == 0)) {
 			if (j->m[next].act == ACT_FETCH) {
 				if (pp_cmdf(j->p->c, ei, "RETR %lu", next) < 0)
 					return -1;
@@ -394,6 +404,7 @@ run(struct job *j, struct errinfo *ei)
 		if (process_one(j, ei) < 0)
 			return -1;
 	}
+	delivery_release(j->d);
 	return 0;
 }
 

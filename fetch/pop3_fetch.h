@@ -4,9 +4,11 @@
  * the messages to fetch, streamed through the body decoder into the
  * delivery, and DELE of those the policy removes.
  *
- * With PIPELINING (RFC 2920 style, RFC 2449 capability) up to
- * POP3_FETCH_WINDOW RETRs are outstanding, and each DELE goes with the
- * next RETRs; without it, one command at a time.  The order for every
+ * With PIPELINING (RFC 2449) STAT, UIDL and LIST go in one write, and
+ * RETRs are kept in flight up to POP3_FETCH_WINDOW of them or
+ * POP3_FETCH_BYTES of announced sizes, so that the link stays full at any
+ * round-trip time; each DELE goes with the next RETRs.  Without it, one
+ * command at a time.  The order for every
  * message: delivered and durable, then its UID recorded durably, then
  * DELE.  A delivery failure rolls that message back, deletes nothing of
  * it and ends the session's fetching (the commands already sent are
@@ -21,7 +23,8 @@
 #include "status.h"
 #include "uidstate.h"
 
-#define POP3_FETCH_WINDOW	16	/* RETRs in flight with PIPELINING */
+#define POP3_FETCH_WINDOW	256	/* RETRs in flight with PIPELINING */
+#define POP3_FETCH_BYTES	(8ULL * 1024 * 1024) /* and their sizes */
 #define POP3_MSGS_MAX		1000000	/* messages in a maildrop */
 
 struct fetch_stats {

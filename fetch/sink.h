@@ -34,6 +34,8 @@ struct sink_ops {
 	    struct errinfo *ei);
 	int (*commit)(struct sink *s, struct errinfo *ei);
 	void (*abort)(struct sink *s);
+	/* No more messages for now: let go of locks (may be NULL). */
+	void (*release)(struct sink *s);
 	void (*free)(struct sink *s);
 };
 

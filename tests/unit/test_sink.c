@@ -104,7 +104,9 @@ test_mbox(void **state)
 	free(text);
 	assert_int_equal(access(s->target, F_OK), 0);
 	spec2 = xasprintf("%s.lock", path);
-	assert_int_equal(access(spec2, F_OK), -1);	/* lock removed */
+	assert_int_equal(access(spec2, F_OK), 0);	/* held between messages */
+	s->ops->release(s);
+	assert_int_equal(access(spec2, F_OK), -1);	/* and let go */
 	free(spec2);
 	sink_free(s);
 	free(spec);
