@@ -67,6 +67,8 @@ fetch_account(FILE *out, const struct account *a,
 
 	*fresh_r = 0;
 	memset(&st, 0, sizeof(st));
+	st.progress = o->progress && !o->quiet && !o->check_only;
+	clock_gettime(CLOCK_MONOTONIC, &st.t0);
 	if (a->in.proto != PROTO_POP3)
 		return err_set(ei, ST_UNAVAILABLE, "account '%s': fetching over "
 		    "IMAP is not available in this version yet (POP3 is)",

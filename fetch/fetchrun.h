@@ -15,6 +15,7 @@
 struct fetchrun_opts {
 	int check_only;		/* --check: count new messages only */
 	int quiet;		/* -q: nothing on stdout unless asked */
+	int progress;		/* live progress on stderr (a terminal) */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "authonly.h"
 #include "cliopts.h"
@@ -221,6 +222,7 @@ all_accounts(struct cliopts *o, const struct config *cfg, int *rc_r,
 		account_free(a);
 	}
 	if (n > 1 && njobs > 1 && !fopts.check_only) {
+		fopts.progress = 0;	/* lines from several children */
 		int rc = jobs_run(n, njobs, one_job, &m);
 
 		if (*rc_r == 0)
@@ -300,6 +302,8 @@ main(int argc, char **argv)
 		version_print(stdout, "mfetch");
 		goto out;
 	}
+	/* Live progress when a person watches one account at a time. */
+	fopts.progress = isatty(2) && !o.debug;
 	if (o.debug) {
 		log_set_trace(1);
 		log_set_level(LOG_LVL_DEBUG);
@@ -329,6 +333,7 @@ main(int argc, char **argv)
 		struct many m;
 		size_t k;
 
+		fopts.progress = 0;
 		m.o = &o;
 		m.cfg = cfg;
 		m.names = xcalloc(o.naccounts, sizeof(*m.names));

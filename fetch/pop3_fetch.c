@@ -301,6 +301,7 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 
 		j->st->fetched++;
 		j->st->fetched_bytes += j->d->size;
+		fetch_progress(j->st, 0);
 		if (j->have_uids &&
 		    uidstate_record(j->u, m->uid, now, &dei) < 0) {
 			/* Delivered but not recorded: never delete it now. */
@@ -338,6 +339,33 @@ handle_dele(struct job *j, unsigned long i, struct errinfo *ei)
 	}
 	j->st->deleted++;
 	return 0;
+}
+
+static double
+since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void
+fetch_progress(struct fetch_stats *st, int final)
+{
+	struct timespec now;
+	double el;
+
+	if (!st->progress || st->to_fetch == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!final && since(&st->shown, &now) < 0.2)
+		return;
+	st->shown = now;
+	el = since(&st->t0, &now);
+	fprintf(stderr, "\r  %lu/%lu messages, %.1f MiB, %.1f MiB/s%s",
+	    st->fetched, st->to_fetch, (double)st->fetched_bytes / 1048576.0,
+	    el > 0 ? (double)st->fetched_bytes / 1048576.0 / el : 0.0,
+	    final ? "\n" : "");
+	fflush(stderr);
 }
 
 /* Read the answer to the oldest command sent. */
@@ -382,6 +410,8 @@ run(struct job *j, struct errinfo *ei)
 		if (j->m[i].act == ACT_FETCH && (j->pol->check_only ||
 		    (j->pol->max_messages > 0 && ++fetched > j->pol->max_messages)))
 			j->m[i].act = ACT_LEAVE;
+		if (j->m[i].act == ACT_FETCH)
+			j->st->to_fetch++;
 		if (j->m[i].act == ACT_DELETE) {
 			if (queue_dele(j, i, ei) < 0 ||
 			    (!pipe && process_one(j, ei) < 0))
@@ -405,6 +435,7 @@ run(struct job *j, struct errinfo *ei)
 			return -1;
 	}
 	delivery_release(j->d);
+	fetch_progress(j->st, 1);
 	return 0;
 }
 

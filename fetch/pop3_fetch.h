@@ -17,6 +17,8 @@
 #ifndef FACTEUR_POP3_FETCH_H
 #define FACTEUR_POP3_FETCH_H
 
+#include <time.h>
+
 #include "deliver.h"
 #include "policy.h"
 #include "pop3.h"
@@ -35,7 +37,14 @@ struct fetch_stats {
 	unsigned long long fetched_bytes;
 	unsigned long deleted;
 	unsigned long skipped;
+	/* Live progress on a terminal (fetchrun sets it up). */
+	int progress;			/* show it on stderr */
+	unsigned long to_fetch;
+	struct timespec t0, shown;
 };
+
+/* Show the progress line now if it is due (or always with final). */
+void fetch_progress(struct fetch_stats *st, int final);
 
 int pop3_fetch(struct pop3 *p, struct delivery *d, struct uidstate *u,
     const struct fetch_policy *pol, struct fetch_stats *st,
