@@ -71,6 +71,7 @@ account_new(const char *name)
 	a->out.proto = PROTO_SMTP;
 	a->remove_bcc = 1;
 	a->keep = KEEP_DEFAULT;
+	a->received_header = 1;
 	return a;
 }
 

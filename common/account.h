@@ -83,6 +83,7 @@ struct account {
 	unsigned long long skipsize;	/* skip above this; 0 */
 	int fetchall;		/* fetch messages seen before too */
 	long max_messages;	/* per run; 0: no limit */
+	int received_header;	/* add a Received field (default on) */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 };
 

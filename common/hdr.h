@@ -10,6 +10,7 @@
 #define FACTEUR_HDR_H
 
 #include <stddef.h>
+#include <time.h>
 
 #define HDR_NAME_MAX	76	/* longest field name we look at */
 
@@ -51,6 +52,9 @@ char *hdr_get(const char *text, size_t len, const char *name);
  * or holds no valid address.  Allocated.
  */
 char *hdr_first_address(const char *text, size_t len, const char *name);
+
+/* RFC 5322 date: "Sun, 22 Nov 2026 18:04:05 +0100" (local time). */
+void hdr_date(time_t t, char *out, size_t outsz);
 
 /*
  * Is line (without its line end) the start of a header field: a name of

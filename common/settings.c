@@ -106,6 +106,7 @@ static const struct key keys[] = {
 	{ "skipsize", T_A_SIZE, 0, 0, ACC(skipsize) },
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },
 	{ "max_messages", T_A_COUNT, 0, 0, ACC(max_messages) },
+	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "deliver.h"
 #include "hdr.h"
@@ -26,10 +28,27 @@ delivery_free(struct delivery *d)
 void
 delivery_start(struct delivery *d)
 {
+	d->received[0] = '\0';
 	buf_reset(&d->head);
 	d->begun = 0;
 	d->failed = 0;
 	d->size = 0;
+}
+
+void
+delivery_received(struct delivery *d, const char *server, const char *proto,
+    const char *uid)
+{
+	char host[256], date[64];
+
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	hdr_date(time(NULL), date, sizeof(date));
+	snprintf(d->received, sizeof(d->received), "Received: from %.200s\n"
+	    "\tby %.200s (mfetch %s) with %s%s%.70s%s;\n\t%s\n", server, host,
+	    PACKAGE_VERSION, proto, uid != NULL && *uid ? "\n\tid <" : "",
+	    uid != NULL ? uid : "", uid != NULL && *uid ? ">" : "", date);
 }
 
 char *
@@ -54,6 +73,9 @@ begin(struct delivery *d, struct errinfo *ei)
 	if (rc < 0)
 		return -1;
 	d->begun = 1;
+	if (d->received[0] != '\0' && d->sink->ops->write(d->sink, d->received,
+	    strlen(d->received), ei) < 0)
+		return -1;
 	if (d->head.len > 0 && d->sink->ops->write(d->sink, d->head.data,
 	    d->head.len, ei) < 0)
 		return -1;

@@ -23,6 +23,7 @@ struct delivery {
 	int begun;		/* the sink has begun the message */
 	int failed;
 	unsigned long long size;
+	char received[1024];	/* a Received field to put first, or "" */
 };
 
 void delivery_init(struct delivery *d, struct sink *sink);
@@ -30,6 +31,13 @@ void delivery_free(struct delivery *d);
 
 /* Start a message (nothing touches the sink yet). */
 void delivery_start(struct delivery *d);
+/*
+ * Put a Received field at the top of the message being started (mpop's
+ * received_header): from the server, by this host, with the protocol,
+ * and the message's UID when there is one.
+ */
+void delivery_received(struct delivery *d, const char *server,
+    const char *proto, const char *uid);
 /* Message bytes (LF line ends). */
 int delivery_write(struct delivery *d, const char *p, size_t n,
     struct errinfo *ei);

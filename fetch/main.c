@@ -32,7 +32,8 @@ enum {
 	O_UIDLS_FILE,
 	O_MAX_MESSAGES,
 	O_CHECK,
-	O_JOBS
+	O_JOBS,
+	O_RECEIVED
 };
 
 /* Options that are account keys. */
@@ -47,6 +48,7 @@ static const struct {
 	{ O_SKIPSIZE, "skipsize", "--skipsize" },
 	{ O_UIDLS_FILE, "uidls_file", "--uidls-file" },
 	{ O_MAX_MESSAGES, "max_messages", "--max-messages" },
+	{ O_RECEIVED, "received_header", "--received-header" },
 };
 
 static struct fetchrun_opts fopts;
@@ -73,6 +75,7 @@ usage(FILE *f)
 "  --skipsize=(off|SIZE)      leave messages larger than SIZE\n"
 "  --max-messages=(off|N)     fetch at most N messages per run\n"
 "  --uidls-file=FILE          where delivered UIDs are kept\n"
+"  --received-header[=(on|off)] add a Received field (default on)\n"
 "  -c, --check                count new messages; fetch nothing\n"
 "  -q, --quiet                print nothing unless something fails\n"
 "  -j, --jobs=N               fetch up to N accounts at once (default 4)\n"
@@ -139,7 +142,8 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 		if (keyopts[i].opt != c)
 			continue;
 		if (setlist_add_side(&o->set, keyopts[i].key, SIDE_IN,
-		    c == O_KEEP && arg == NULL ? "on" : arg, ei) < 0) {
+		    (c == O_KEEP || c == O_RECEIVED) && arg == NULL ? "on" : arg,
+		    ei) < 0) {
 			ei->st = ST_USAGE;
 			return err_prefix(ei, "%s: ", keyopts[i].name);
 		}
@@ -255,6 +259,7 @@ main(int argc, char **argv)
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "received-header", optional_argument, NULL, O_RECEIVED },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct option *longopts;

@@ -40,4 +40,5 @@ policy_from_account(struct fetch_policy *p, const struct account *a)
 	p->killsize = a->killsize;
 	p->skipsize = a->skipsize;
 	p->max_messages = a->max_messages;
+	p->received_header = a->received_header;
 }

@@ -19,6 +19,7 @@ struct fetch_policy {
 	long max_messages;		/* fetched per run; 0: no limit */
 	int check_only;			/* count, fetch and delete nothing */
 	int have_uids;			/* the server gave UIDs */
+	int received_header;		/* add a Received field */
 };
 
 enum fetch_action {

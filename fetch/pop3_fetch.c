@@ -290,6 +290,9 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 	if (j->stop)
 		return read_body(j, 1, ei, &dei);
 	delivery_start(j->d);
+	if (j->pol->received_header)
+		delivery_received(j->d, j->p->srv->host, conn_is_tls(j->p->c) ?
+		    "POP3S" : "POP3", j->have_uids ? m->uid : NULL);
 	err_clear(&dei);
 	r = read_body(j, 0, ei, &dei);
 	if (r < 0) {

@@ -14,25 +14,6 @@
 /* Bytes of UTF-8 per RFC 2047 encoded word (60 base64 characters). */
 #define EW_CHUNK 45
 
-void
-msghdr_date(time_t t, char *out, size_t outsz)
-{
-	static const char *const day[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-		"Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
-		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	struct tm tm;
-	long off;
-
-	localtime_r(&t, &tm);
-	off = tm.tm_gmtoff / 60;
-	snprintf(out, outsz, "%s, %d %s %04d %02d:%02d:%02d %c%02ld%02ld",
-	    day[tm.tm_wday % 7], tm.tm_mday, mon[tm.tm_mon % 12],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60,
-	    (off < 0 ? -off : off) % 60);
-}
-
 static void
 b64(struct buf *b, const unsigned char *p, size_t n)
 {
@@ -190,7 +171,7 @@ msghdr_finish(const char *in, size_t len, const struct msghdr_opts *o,
 		}
 	}
 	if (!has_date && o->set_date != SETHDR_OFF) {
-		msghdr_date(o->now, tmp, sizeof(tmp));
+		hdr_date(o->now, tmp, sizeof(tmp));
 		add_field(out, "Date", tmp);
 	}
 	if (!has_msgid && o->set_msgid != SETHDR_OFF) {

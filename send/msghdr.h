@@ -45,9 +45,6 @@ int msghdr_recipients(const char *text, size_t len, struct addr_list *l,
 /* The first address of From (for account choice), or NULL (free()). */
 char *msghdr_from_address(const char *text, size_t len);
 
-/* RFC 5322 date: "Sun, 22 Nov 2026 18:04:05 +0100" (local time). */
-void msghdr_date(time_t t, char *out, size_t outsz);
-
 /* A display name made safe for a header: as is, quoted, or RFC 2047
  * encoded (UTF-8, base64).  Allocated. */
 char *msghdr_display_name(const char *name);
