@@ -94,6 +94,8 @@ fetch_account(FILE *out, const struct account *a,
 		return -1;
 	}
 	free(path);
+	u.label = xasprintf("account %s, host %s, user %s", label(a), a->in.host,
+	    server_login_user(&a->in, a->address));
 	if (u.login_delay > 0 && time(NULL) < u.last_login + u.login_delay) {
 		/* RFC 2449 LOGIN-DELAY: not yet. */
 		if (!o->quiet || o->check_only)

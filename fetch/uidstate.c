@@ -287,6 +287,7 @@ uidstate_close(struct uidstate *u)
 		close(u->lockfd);
 	free(u->path);
 	free(u->journal_path);
+	free(u->label);
 	memset(u, 0, sizeof(*u));
 	u->lockfd = u->jfd = -1;
 }
@@ -350,7 +351,8 @@ uidstate_save(struct uidstate *u, int prune, struct errinfo *ei)
 			close(fd);
 		goto out;
 	}
-	fprintf(f, "# mfetch: messages already delivered (first seen, UID)\n");
+	fprintf(f, "# mfetch: messages already delivered (first seen, UID)%s%s\n",
+	    u->label != NULL ? ": " : "", u->label != NULL ? u->label : "");
 	if (u->last_login > 0)
 		fprintf(f, "#login %lld %ld\n", (long long)u->last_login,
 		    u->login_delay);

@@ -45,6 +45,7 @@ struct uidstate {
 	/* The last login, and the server's LOGIN-DELAY then (RFC 2449). */
 	time_t last_login;
 	long login_delay;
+	char *label;		/* "account A, host H, user U", for the file */
 };
 
 /*
