@@ -23,6 +23,7 @@
 
 #include "deliver.h"
 #include "sink.h"
+#include "sys.h"
 #include "xalloc.h"
 
 static char dir[] = "/tmp/test_sink.XXXXXX";
@@ -228,6 +229,9 @@ static int
 setup(void **state)
 {
 	(void)state;
+	/* As mfetch's main() does: a delivery program that exits before
+	 * reading ("mda,false") is an EPIPE, not a SIGPIPE killing us. */
+	sys_init();
 	return mkdtemp(dir) == NULL ? -1 : 0;
 }
 
