@@ -206,12 +206,18 @@ choose_forced(struct login *lg, const char *want, const char *offered,
 	if (w->native == 0 && !sasl_supported(w->name))
 		return err_set(ei, ST_UNAVAILABLE, "authentication method '%s' "
 		    "is not supported by this build of libgsasl", w->name);
+	if (w->native == 0 && strcmp(w->name, "EXTERNAL") == 0 &&
+	    lg->srv->cert_file == NULL)
+		return err_set(ei, ST_CONFIG, "EXTERNAL logs in with a TLS "
+		    "client certificate: set tls_cert_file and tls_key_file");
 	if (w->native == 0 && !in_list(offered, w->name))
 		return err_set(ei, ST_UNAVAILABLE, "%s port %u: the server does "
 		    "not offer %s (it offers: %s)", lg->srv->host,
 		    server_port(lg->srv), w->name, *offered ? offered : "none");
 	if (w->needs_tls && lg->tls == NULL)
-		return err_set(ei, ST_UNAVAILABLE, "%s needs TLS", w->name);
+		return err_set(ei, ST_UNAVAILABLE, "%s port %u: %s needs TLS "
+		    "(this connection has none)", lg->srv->host,
+		    server_port(lg->srv), w->name);
 	if (w->plaintext && lg->tls == NULL && !lg->srv->auth_plaintext)
 		return refuse_plaintext(lg, w->native == LOGIN_USERPASS ?
 		    "USER/PASS" : w->native ? "IMAP LOGIN" : w->name, ei);

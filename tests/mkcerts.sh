@@ -10,6 +10,8 @@
 #   unknown.pem unknown.key  localhost, signed by other-ca
 #   selfsigned.pem .key      localhost, self-signed
 #   client.pem client.key    a client certificate signed by the CA
+#   alice-client.pem .key    a client certificate for user alice (CN),
+#                            for Dovecot's EXTERNAL login
 #   dh.pem                   DH parameters (ffdhe2048) for Dovecot
 set -eu
 dir=${1:-certs}
@@ -77,6 +79,7 @@ mkcert expired localhost "$names" ca server 20200101000000Z 20200201000000Z
 mkcert wrongname wrong.example "DNS:wrong.example" ca server
 mkcert unknown localhost "$names" other-ca server
 mkcert client "facteur test client" "" ca client
+mkcert alice-client alice "" ca client
 key selfsigned.key
 openssl req -x509 -new -key selfsigned.key -out selfsigned.pem -days 3650 \
     -subj "/CN=localhost" -addext "subjectAltName=$names" 2>/dev/null

@@ -244,14 +244,27 @@ ssl_cert = <$CERTS/server.pem
 ssl_key = <$CERTS/server.key
 ssl_dh = <$CERTS/dh.pem
 ssl_min_protocol = TLSv1.2
+# Client certificates are asked for (not required) and, when one signed
+# by the test CA comes, its CN is the user: the EXTERNAL login.
+ssl_ca = <$CERTS/ca.pem
+ssl_verify_client_cert = yes
+ssl_require_crl = no
+auth_ssl_username_from_cert = yes
+ssl_cert_username_field = commonName
 
 # Our client, not the server, must refuse to send passwords in clear.
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
+auth_mechanisms = plain login cram-md5 digest-md5 scram-sha-1 scram-sha-256 external
 auth_username_format = %Ln
 auth_verbose = yes
 # Failed logins are part of the tests: no delays.
 auth_failure_delay = 0
+# EXTERNAL: the certificate is the proof; no password to check.
+passdb {
+  driver = static
+  args = nopassword=y
+  mechanisms = external
+}
 passdb {
   driver = passwd-file
   args = $DV/passwd

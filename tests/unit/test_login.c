@@ -113,6 +113,52 @@ test_login_choose(void **state)
 		login_free(&lg);
 		server_free(&srv);
 	}
+	/* EXTERNAL: only with a client certificate, only inside TLS. */
+	{
+		static const struct {
+			const char *auth, *cert;
+			int tls, want_rc;
+			enum status want_st;
+		} ext[] = {
+			{ NULL, "c.pem", 1, 0, 0 },
+			{ NULL, NULL, 1, 0, 0 },	/* SCRAM instead */
+			{ NULL, "c.pem", 0, 0, 0 },	/* SCRAM instead */
+			{ "external", "c.pem", 1, 0, 0 },
+			{ "external", NULL, 1, -1, ST_CONFIG },
+			{ "external", "c.pem", 0, -1, ST_UNAVAILABLE },
+		};
+
+		for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+			struct server srv;
+			struct login lg;
+			struct errinfo ei;
+			int rc;
+
+			server_init(&srv);
+			srv.proto = PROTO_IMAP;
+			srv.host = xstrdup("mail.example.org");
+			srv.auth = ext[i].auth ? xstrdup(ext[i].auth) : NULL;
+			srv.cert_file = ext[i].cert ? xstrdup(ext[i].cert) :
+			    NULL;
+			login_init(&lg, &srv, "acct", "me@example.org",
+			    ext[i].tls ? SOME_TLS : NULL);
+			rc = login_choose(&lg, "EXTERNAL SCRAM-SHA-256", 0,
+			    &ei);
+			if (rc != ext[i].want_rc)
+				fail_msg("external case %zu: rc %d (%s)", i, rc,
+				    ei.msg);
+			if (rc == 0 && strcmp(login_method_name(&lg),
+			    ext[i].cert && ext[i].tls ? "EXTERNAL" :
+			    "SCRAM-SHA-256") != 0)
+				fail_msg("external case %zu: chose %s", i,
+				    login_method_name(&lg));
+			if (rc < 0 && ei.st != ext[i].want_st)
+				fail_msg("external case %zu: status %d (%s)", i,
+				    ei.st, ei.msg);
+			login_free(&lg);
+			server_free(&srv);
+		}
+	}
 	assert_true(login_is_plaintext("PLAIN", 0));
 	assert_true(login_is_plaintext("xoauth2", 0));
 	assert_false(login_is_plaintext("SCRAM-SHA-256", 0));
