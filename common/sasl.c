@@ -291,6 +291,12 @@ start(struct exchange *x, size_t ir_max, struct errinfo *ei)
 			return -1;
 		if (!server_speaks_first(lg->mech)) {
 			rc = step(x->s, NULL, 0, &first);
+			if (rc == GSASL_GSSAPI_INIT_SEC_CONTEXT_ERROR)
+				return err_set(ei, ST_NOPERM, "GSSAPI: no "
+				    "Kerberos ticket for %s@%s could be had "
+				    "(klist shows your tickets, kinit gets "
+				    "one)", gss_service(lg->service),
+				    lg->srv->host);
 			if (rc != GSASL_OK && rc != GSASL_NEEDS_MORE)
 				return err_set(ei, ST_CONFIG, "%s: %s", lg->mech,
 				    gsasl_strerror(rc));

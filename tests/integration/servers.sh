@@ -32,6 +32,8 @@
 #   FT_ALICE_USER FT_ALICE_PASS FT_ALICE_ADDR FT_ALICE_MAILDIR (same: FT_BOB_)
 #   FT_LOG_DOVECOT FT_LOG_DOVECOT_INFO FT_LOG_POSTFIX FT_LOG_START
 #   FT_DOVECOT_CONF FT_POSTFIX_CONFIG FT_POSTFIX_QUEUE
+#   FT_KRB5_CONFIG FT_KRB5_REALM (empty without a KDC: see kdc.sh; with
+#   one, Dovecot and Postfix also offer GSSAPI)
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +56,10 @@ die() {
 shquote() {
 	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
+
+# shellcheck source=kdc.sh
+. "$HERE/kdc.sh"
+KDC=
 
 setpaths() {
 	S=$1
@@ -170,6 +176,7 @@ stop() {
 		sleep 0.05
 	done
 	rm -f "$PF_PID" "$DV_PID"
+	kdc_stop
 }
 
 logs() {
@@ -254,11 +261,21 @@ ssl_cert_username_field = commonName
 
 # Our client, not the server, must refuse to send passwords in clear.
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 digest-md5 scram-sha-1 scram-sha-256 external
+auth_mechanisms = plain login cram-md5 digest-md5 scram-sha-1 scram-sha-256 external${KDC:+ gssapi}
 auth_username_format = %Ln
 auth_verbose = yes
 # Failed logins are part of the tests: no delays.
 auth_failure_delay = 0
+EOF
+	if [ -n "$KDC" ]; then
+		cat >> "$DV_CONF" <<EOF
+# GSSAPI: the service keys of our KDC (kdc.sh), any of its principals.
+auth_krb5_keytab = $K_KEYTAB
+auth_gssapi_hostname = "\$ALL"
+import_environment = TZ KRB5_CONFIG=$K_CONF
+EOF
+	fi
+	cat >> "$DV_CONF" <<EOF
 # EXTERNAL: the certificate is the proof; no password to check.
 passdb {
   driver = static
@@ -448,7 +465,9 @@ write_env() {
 		    FT_LOG_POSTFIX="$LOG/postfix.log" \
 		    FT_LOG_START="$LOG/start.log" \
 		    FT_DOVECOT_CONF="$DV_CONF" FT_POSTFIX_CONFIG="$PF_ETC" \
-		    FT_POSTFIX_QUEUE="$PF_QUEUE"; do
+		    FT_POSTFIX_QUEUE="$PF_QUEUE" \
+		    FT_KRB5_CONFIG="${KDC:+$K_CONF}" \
+		    FT_KRB5_REALM="${KDC:+$REALM}"; do
 			printf '%s=%s\n' "${v%%=*}" "$(shquote "${v#*=}")"
 		done
 		for up in $USERS; do
@@ -467,12 +486,24 @@ write_env() {
 # was taken meanwhile (try again).
 start_once() {
 	# shellcheck disable=SC2046
-	set -- $(pick_ports 8)
+	set -- $(pick_ports 9)
 	P_SUBMISSION=$1 P_SMTPS=$2 P_SMTP=$3 P_IMAP=$4 P_IMAPS=$5
-	P_POP3=$6 P_POP3S=$7 P_LMTP=$8
+	P_POP3=$6 P_POP3S=$7 P_LMTP=$8 P_KDC=$9
+	: > "$LOG/start.log"
+	KDC=
+	if kdc_wanted; then
+		kdc_setup || { echo "servers.sh: cannot set up the KDC" >&2;
+		    return 1; }
+		if ! kdc_start; then
+			grep -qs 'Address already in use' "$LOG/start.log" \
+			    "$LOG/krb5kdc.log" && return 2
+			echo "servers.sh: krb5kdc did not start" >&2
+			return 1
+		fi
+		KDC=1
+	fi
 	write_dovecot
 	write_postfix
-	: > "$LOG/start.log"
 	if ! dovecot -c "$DV_CONF" >> "$LOG/start.log" 2>&1; then
 		grep -qs 'Address already in use' "$LOG/start.log" \
 		    "$LOG/dovecot.log" && return 2
