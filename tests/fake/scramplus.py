@@ -8,7 +8,10 @@ under TLS, AUTH with the -PLUS mechanisms; it checks the client's GS2
 header and channel binding against its own view of the TLS session
 (tls-unique, from Python's ssl, on TLS 1.2), verifies the client proof
 with the password, and answers with its signature (or a wrong one, to see
-the client refuse it).  Prints TAP.  Standard library only.
+the client refuse it).  On TLS 1.3 the expected tls-exporter value
+(RFC 9266) is computed from the exporter secret the server's ssl writes
+to a key log file (RFC 8446, section 7.5), since Python's ssl cannot
+export keying material itself.  Prints TAP.  Standard library only.
 """
 
 import base64
@@ -18,7 +21,9 @@ import os
 import socket
 import ssl
 import subprocess
+import struct
 import sys
+import tempfile
 import threading
 
 CERTS = os.environ.get("CERTS", "")
@@ -41,6 +46,37 @@ def tap(ok, desc, diag=""):
 
 def b64(b):
     return base64.b64encode(b).decode()
+
+
+def hkdf_expand_label(h, secret, label, context, length):
+    """RFC 8446 HKDF-Expand-Label with hash h (a hashlib constructor)."""
+    full = b"tls13 " + label
+    info = (struct.pack(">H", length) + bytes([len(full)]) + full
+            + bytes([len(context)]) + context)
+    out, block, i = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(secret, block + info + bytes([i]), h).digest()
+        out += block
+        i += 1
+    return out[:length]
+
+
+def tls13_exporter(h, exporter_secret, label, length):
+    """RFC 8446 7.5 TLS-Exporter(label, "", length)."""
+    derived = hkdf_expand_label(h, exporter_secret, label, h(b"").digest(),
+                                h().digest_size)
+    return hkdf_expand_label(h, derived, b"exporter", h(b"").digest(),
+                             length)
+
+
+def exporter_secret(keylog):
+    """The EXPORTER_SECRET of the (one) session in an NSS key log."""
+    with open(keylog) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "EXPORTER_SECRET":
+                return bytes.fromhex(parts[2])
+    return None
 
 
 class Server(threading.Thread):
@@ -99,6 +135,8 @@ class Server(threading.Thread):
                             os.path.join(CERTS, "server.key"))
         ctx.maximum_version = (ssl.TLSVersion.TLSv1_2 if self.tls_max == "1.2"
                                else ssl.TLSVersion.TLSv1_3)
+        keylog = tempfile.NamedTemporaryFile(prefix="scramplus-keylog.")
+        ctx.keylog_filename = keylog.name
         tconn = ctx.wrap_socket(conn, server_side=True)
         f = tconn.makefile("rwb", buffering=0)
         recv()  # EHLO
@@ -133,7 +171,15 @@ class Server(threading.Thread):
             want = tconn.get_channel_binding("tls-unique")
             self.result["cbind_ok"] = data == want
         else:
-            self.result["cbind_ok"] = None   # tls-exporter: not in Python
+            # TLS 1.3: the suite's hash names the HKDF hash (SHA-384 for
+            # TLS_AES_256_GCM_SHA384, else SHA-256).
+            h = (hashlib.sha384 if tconn.cipher()[0].endswith("SHA384")
+                 else hashlib.sha256)
+            secret = exporter_secret(keylog.name)
+            want = (tls13_exporter(h, secret, b"EXPORTER-Channel-Binding", 32)
+                    if secret is not None else None)
+            self.result["cbind_ok"] = want is not None and data == want
+        keylog.close()
         if fattrs["r"] != snonce:
             raise ValueError("nonce mismatch")
         salted = hashlib.pbkdf2_hmac(self.hash().name, PASSWORD.encode(),
@@ -200,6 +246,9 @@ def scenario(desc, mech, tls_max, forced, want_rc, badsig=False,
     if want_gs2 == "p=tls-exporter,,":
         tap(r.get("cbind_len") == 32,
             "%s: 32 bytes of tls-exporter binding" % desc, diag)
+        tap(r.get("cbind_ok") is True,
+            "%s: channel binding equals the server's tls-exporter" % desc,
+            diag)
     if want_rc == 0:
         tap(("logged in as alice with %s" % mech) in out,
             "%s: reports %s" % (desc, mech), diag)
@@ -217,9 +266,8 @@ def main():
              want_gs2="p=tls-unique,,")
     scenario("forced scram-sha-1-plus, TLS 1.2", "SCRAM-SHA-1-PLUS", "1.2",
              True, 0, want_gs2="p=tls-unique,,")
-    # TLS 1.3: tls-exporter (RFC 9266).  Python's ssl cannot export keying
-    # material, so the server checks the header and the binding's length
-    # only, not its value.
+    # TLS 1.3: tls-exporter (RFC 9266), checked against the value the
+    # server derives from its exporter secret.
     scenario("auto, TLS 1.3", "SCRAM-SHA-256-PLUS", "1.3", False, 0,
              want_gs2="p=tls-exporter,,")
     # A server that cannot prove it knows the password: refused.
