@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "splitfeed.h"
 #include "xalloc.h"
 
 /* The invariants of buf.h, checked after every operation. */
@@ -269,28 +270,6 @@ test_line(void **state)
 }
 
 /* ---- buf_feed_line, fed in every way ---------------------------------- */
-
-/* Append text to log, escaping what is not printable. */
-static void
-log_esc(struct buf *log, const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\r')
-			buf_addstr(log, "\\r");
-		else if (c == '\n')
-			buf_addstr(log, "\\n");
-		else if (c == '\\' || c == '\'')
-			buf_printf(log, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			buf_printf(log, "\\x%02x", c);
-		else
-			buf_addch(log, (char)c);
-	}
-}
 
 struct fl_case {
 	const char *name;

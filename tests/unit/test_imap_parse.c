@@ -20,122 +20,9 @@
 
 #include "buf.h"
 #include "imap_parse.h"
+#include "splitfeed.h"
 #include "status.h"
 #include "xalloc.h"
-
-/* Inputs up to this long are also cut in three chunks every way. */
-#define THREE_WAY_MAX	80
-/* Inputs longer than this are cut in two at sampled offsets only. */
-#define TWO_WAY_MAX	16384
-
-/* ---- the split driver ------------------------------------------------- */
-
-typedef void (*run_fn)(const void *arg, const char *in, size_t len,
-    const size_t *cuts, size_t ncuts, struct buf *log);
-
-/* Append text to log, escaping what is not printable. */
-static void
-log_esc(struct buf *log, const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (c == '\r')
-			buf_addstr(log, "\\r");
-		else if (c == '\n')
-			buf_addstr(log, "\\n");
-		else if (c == '\\' || c == '\'')
-			buf_printf(log, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			buf_printf(log, "\\x%02x", c);
-		else
-			buf_addch(log, (char)c);
-	}
-}
-
-static int
-try_split(const char *name, const char *in, size_t len, const size_t *cuts,
-    size_t ncuts, const char *want, run_fn run, const void *arg,
-    struct buf *log)
-{
-	size_t i;
-
-	buf_reset(log);
-	run(arg, in, len, cuts, ncuts, log);
-	if (strcmp(log->data, want) == 0)
-		return 0;
-	print_error("case '%s', ", name);
-	if (ncuts == 0)
-		print_error("fed whole");
-	else if (ncuts + 1 == len)
-		print_error("fed byte by byte");
-	else
-		for (print_error("cut at"), i = 0; i < ncuts; i++)
-			print_error(" %zu", cuts[i]);
-	/* Show where they differ (print_error() cuts long messages). */
-	for (i = 0; log->data[i] != '\0' && log->data[i] == want[i]; i++)
-		continue;
-	i = i > 60 ? i - 60 : 0;
-	print_error(":\n--- got (from byte %zu of %zu):\n%.300s\n", i,
-	    log->len, log->data + i);
-	print_error("--- want (from byte %zu of %zu):\n%.300s\n---\n", i,
-	    strlen(want), want + i);
-	return -1;
-}
-
-/*
- * Feed in every way; 0 when every run logs want.  Two-chunk splits are
- * tried at every offset for inputs up to TWO_WAY_MAX; longer inputs are
- * cut at 512 evenly spread offsets, around their first and last 32 LFs
- * and in their last 4 bytes.
- */
-static int
-check_splits(const char *name, const char *in, size_t len, const char *want,
-    run_fn run, const void *arg)
-{
-	size_t a, z, *cuts = xcalloc(len + 1, sizeof(*cuts));
-	size_t step = len > TWO_WAY_MAX ? len / 512 : 1, nlf = 0, lf_after;
-	char *near = xcalloc(len + 1, 1);
-	struct buf log;
-	int rc;
-
-	/* Mark the offsets next to the first and last 32 LFs. */
-	for (a = 0; a < len; a++)
-		nlf += in[a] == '\n';
-	for (a = 0, lf_after = nlf; a < len; a++) {
-		if (in[a] != '\n')
-			continue;
-		lf_after--;
-		if (nlf - lf_after <= 32 || lf_after < 32)
-			for (z = a > 2 ? a - 2 : 0; z <= a + 2 && z <= len; z++)
-				near[z] = 1;
-	}
-	buf_init(&log, 1 << 24);
-	rc = try_split(name, in, len, cuts, 0, want, run, arg, &log);
-	for (a = 0; a + 1 < len; a++)
-		cuts[a] = a + 1;
-	if (rc == 0 && len > 1)
-		rc = try_split(name, in, len, cuts, len - 1, want, run, arg,
-		    &log);
-	for (a = 1; rc == 0 && a < len; a++) {
-		if (a % step != 0 && !near[a] && a + 4 < len)
-			continue;
-		cuts[0] = a;
-		rc = try_split(name, in, len, cuts, 1, want, run, arg, &log);
-		for (z = a + 1; rc == 0 && len <= THREE_WAY_MAX && z < len;
-		    z++) {
-			cuts[1] = z;
-			rc = try_split(name, in, len, cuts, 2, want, run, arg,
-			    &log);
-		}
-	}
-	buf_free(&log);
-	free(near);
-	free(cuts);
-	return rc;
-}
 
 /* ---- running the IMAP parser ------------------------------------------ */
 
@@ -308,13 +195,8 @@ run_imap(const void *arg, const char *in, size_t len, const size_t *cuts,
 				    status_name(ei.st), ei.msg);
 				goto out;
 			}
-			if (used == 0 || (size_t)used > end - off ||
-			    (done != 0 && done != 1) ||
-			    (!done && (size_t)used != end - off)) {
-				buf_printf(log, "BAD RETURN %zd, done %d\n",
-				    used, done);
+			if (!feed_return_ok(used, end - off, done, log))
 				goto out;
-			}
 			off += (size_t)used;
 			if (done) {
 				if (in[off - 1] != '\n')
