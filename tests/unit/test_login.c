@@ -81,6 +81,20 @@ static const struct lcase lcases[] = {
 	{ "PLAIN", 0, 1, "off", 0, 0, 0, "none" },
 };
 
+/* An IMAP server at mail.example.org, and a login to it. */
+static void
+setup_login(struct server *srv, struct login *lg, const char *auth,
+    int plaintext_ok, const char *cert, int tls)
+{
+	server_init(srv);
+	srv->proto = PROTO_IMAP;
+	srv->host = xstrdup("mail.example.org");
+	srv->auth = auth != NULL ? xstrdup(auth) : NULL;
+	srv->auth_plaintext = plaintext_ok;
+	srv->cert_file = cert != NULL ? xstrdup(cert) : NULL;
+	login_init(lg, srv, "acct", "me@example.org", tls ? SOME_TLS : NULL);
+}
+
 static void
 test_login_choose(void **state)
 {
@@ -94,13 +108,7 @@ test_login_choose(void **state)
 		struct errinfo ei;
 		int rc;
 
-		server_init(&srv);
-		srv.proto = PROTO_IMAP;
-		srv.host = xstrdup("mail.example.org");
-		srv.auth = c->auth != NULL ? xstrdup(c->auth) : NULL;
-		srv.auth_plaintext = c->plaintext_ok;
-		login_init(&lg, &srv, "acct", "me@example.org",
-		    c->tls ? SOME_TLS : NULL);
+		setup_login(&srv, &lg, c->auth, c->plaintext_ok, NULL, c->tls);
 		rc = login_choose(&lg, c->offered, c->natives, &ei);
 		if (rc != c->want_rc)
 			fail_msg("case %zu: rc %d (%s)", i, rc, ei.msg);
@@ -134,14 +142,8 @@ test_login_choose(void **state)
 			struct errinfo ei;
 			int rc;
 
-			server_init(&srv);
-			srv.proto = PROTO_IMAP;
-			srv.host = xstrdup("mail.example.org");
-			srv.auth = ext[i].auth ? xstrdup(ext[i].auth) : NULL;
-			srv.cert_file = ext[i].cert ? xstrdup(ext[i].cert) :
-			    NULL;
-			login_init(&lg, &srv, "acct", "me@example.org",
-			    ext[i].tls ? SOME_TLS : NULL);
+			setup_login(&srv, &lg, ext[i].auth, 0, ext[i].cert,
+			    ext[i].tls);
 			rc = login_choose(&lg, "EXTERNAL SCRAM-SHA-256", 0,
 			    &ei);
 			if (rc != ext[i].want_rc)
