@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # kdc.sh: a throwaway MIT Kerberos KDC for servers.sh (sourced by it, uses
-# its wait_listening, readpid and $S, $LOG, $P_KDC).  Realm FACTEUR.TEST
+# its wait_listening and $S, $LOG, $P_KDC; its stop() stops the KDC with
+# the other daemons, by the PID file $K_PID).  Realm FACTEUR.TEST
 # on 127.0.0.1 (UDP and TCP, port $P_KDC); the database,
 # its stash, the configuration and the keytab live under $S/krb5.
 #
@@ -34,7 +35,6 @@ kdc_wanted() {
 # Write the configuration, create the database and the keytab.  Fast (no
 # daemon yet): done before Dovecot's configuration is written.
 kdc_setup() {
-	kdc_paths
 	rm -rf "$K"
 	mkdir -p "$K"
 	cat > "$K_CONF" <<EOF
@@ -83,32 +83,8 @@ EOF
 }
 
 kdc_start() {
-	kdc_paths
 	KRB5_CONFIG="$K_CONF" KRB5_KDC_PROFILE="$K_KDC_CONF" \
 	    krb5kdc -P "$K_PID" -r "$REALM" >> "$LOG/start.log" 2>&1 ||
 	    return 1
 	wait_listening "$P_KDC"
-}
-
-# Is pid our KDC (its pidfile and its realm on the command line)?
-kdc_ours() {
-	[ -n "$1" ] && kill -0 "$1" 2>/dev/null &&
-	    [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = \
-	    "$(command -v krb5kdc 2>/dev/null | xargs readlink -f 2>/dev/null)" ] &&
-	    tr '\0' '\n' < "/proc/$1/cmdline" 2>/dev/null | grep -qxF "$K_PID"
-}
-
-kdc_stop() {
-	kdc_paths
-	pid=$(readpid "$K_PID")
-	if kdc_ours "$pid"; then
-		kill -TERM "$pid" 2>/dev/null || true
-		i=0
-		while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
-			i=$((i + 1))
-			sleep 0.05
-		done
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	rm -f "$K_PID"
 }

@@ -73,6 +73,7 @@ setpaths() {
 	PF_PID=$PF_QUEUE/pid/master.pid
 	LOG=$S/log
 	ENVF=$S/env
+	kdc_paths
 }
 
 # TCP ports somebody uses (any state), in hex, from /proc.
@@ -133,7 +134,8 @@ session_members() {
 }
 
 # Is pid alive and one of ours?  Dovecot's master has our config file on
-# its command line; Postfix's master runs in our queue directory.
+# its command line, the KDC our PID file; Postfix's master runs in our
+# queue directory.
 ours() { # pid kind
 	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
 	case $2 in
@@ -142,6 +144,9 @@ ours() { # pid kind
 		    grep -qxF "$DV_CONF" ;;
 	postfix)
 		[ "$(readlink "/proc/$1/cwd" 2>/dev/null)" = "$PF_QUEUE" ] ;;
+	kdc)
+		tr '\0' '\n' < "/proc/$1/cmdline" 2>/dev/null |
+		    grep -qxF "$K_PID" ;;
 	esac
 }
 
@@ -154,7 +159,7 @@ readpid() {
 # after 10 s, SIGKILL what is left of those sessions.
 stop() {
 	sids=""
-	for pair in "$PF_PID:postfix" "$DV_PID:dovecot"; do
+	for pair in "$PF_PID:postfix" "$DV_PID:dovecot" "$K_PID:kdc"; do
 		pid=$(readpid "${pair%:*}")
 		if ours "$pid" "${pair##*:}"; then
 			kill -TERM "$pid" 2>/dev/null || true
@@ -175,8 +180,7 @@ stop() {
 		fi
 		sleep 0.05
 	done
-	rm -f "$PF_PID" "$DV_PID"
-	kdc_stop
+	rm -f "$PF_PID" "$DV_PID" "$K_PID"
 }
 
 logs() {
