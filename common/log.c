@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "esc.h"
 #include "log.h"
 
 #define LOG_LINE_MAX 2048
@@ -97,9 +98,14 @@ log_emit(enum log_level lvl, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	static const char *const tag[] = { "", "warning: ", "", "" };
-	char msg[LOG_LINE_MAX];
+	char raw[LOG_LINE_MAX], msg[LOG_LINE_MAX];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/*
+	 * Whatever a message quotes, no byte that a terminal or a log
+	 * reader would act on gets through: messages go out escaped.
+	 */
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	esc_text(msg, sizeof(msg), raw, strlen(raw));
 	if (lvl <= stderr_level) {
 		fflush(stdout);
 		fprintf(stderr, "%s: %s%s\n", progname, tag[lvl], msg);
@@ -150,20 +156,11 @@ log_tracing(void)
 void
 log_trace(const char *dir, const char *line, size_t len, size_t secret_len)
 {
-	size_t i;
-
 	if (!tracing)
 		return;
 	fflush(stdout);
 	fprintf(stderr, "%s ", dir);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (c == '\t' || (c >= 0x20 && c != 0x7f))
-			putc(c, stderr);
-		else
-			fprintf(stderr, "\\x%02x", c);
-	}
+	esc_fwrite(stderr, line, len);
 	if (secret_len > 0)
 		fputs("<hidden>", stderr);
 	putc('\n', stderr);
@@ -172,6 +169,7 @@ log_trace(const char *dir, const char *line, size_t len, size_t secret_len)
 void
 log_trace_note(const char *fmt, ...)
 {
+	char raw[LOG_LINE_MAX];
 	va_list ap;
 
 	if (!tracing)
@@ -179,7 +177,8 @@ log_trace_note(const char *fmt, ...)
 	fflush(stdout);
 	fputs("--- ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	esc_fwrite(stderr, raw, strlen(raw));
 	putc('\n', stderr);
 }

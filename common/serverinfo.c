@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "esc.h"
 #include "serverinfo.h"
 
 void
@@ -16,16 +17,27 @@ serverinfo_header(FILE *f, const struct server *srv, struct conn *c)
 }
 
 void
-serverinfo_greeting(FILE *f, const char *greeting)
+serverinfo_greeting(FILE *f, const char *greeting, size_t len)
 {
-	const char *p = greeting, *nl;
+	const char *p = greeting, *end = greeting + len, *nl;
 
 	fprintf(f, "Greeting:\n");
 	do {
-		nl = strchr(p, '\n');
-		fprintf(f, "    %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		nl = memchr(p, '\n', (size_t)(end - p));
+		fputs("    ", f);
+		esc_fwrite(f, p, (size_t)((nl != NULL ? nl : end) - p));
+		putc('\n', f);
 		p = nl + 1;
 	} while (nl != NULL);
+}
+
+/* A certificate field: the server wrote it, so it is shown escaped. */
+static void
+field(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "    %s: ", name);
+	esc_fwrite(f, value, strlen(value));
+	putc('\n', f);
 }
 
 void
@@ -45,10 +57,10 @@ serverinfo_tls(FILE *f, struct conn *c)
 	if (ti.group[0] != '\0')
 		fprintf(f, "    Key exchange: %s\n", ti.group);
 	fprintf(f, "TLS certificate:\n");
-	fprintf(f, "    Subject: %s\n", ti.subject);
+	field(f, "Subject", ti.subject);
 	if (ti.alt_names[0] != '\0')
-		fprintf(f, "    Names: %s\n", ti.alt_names);
-	fprintf(f, "    Issuer: %s\n", ti.issuer);
+		field(f, "Names", ti.alt_names);
+	field(f, "Issuer", ti.issuer);
 	fprintf(f, "    Valid from: %s\n", ti.not_before);
 	fprintf(f, "    Valid until: %s\n", ti.not_after);
 	fprintf(f, "    SHA-256 fingerprint: %s\n", ti.sha256);
@@ -64,9 +76,14 @@ serverinfo_caps_title(FILE *f)
 void
 serverinfo_cap(FILE *f, const char *cap, size_t caplen, const char *explain)
 {
-	fprintf(f, "    %.*s\n", (int)caplen, cap);
-	if (explain != NULL && *explain != '\0')
-		fprintf(f, "        %s\n", explain);
+	fputs("    ", f);
+	esc_fwrite(f, cap, caplen);
+	putc('\n', f);
+	if (explain != NULL && *explain != '\0') {
+		fputs("        ", f);
+		esc_fwrite(f, explain, strlen(explain));
+		putc('\n', f);
+	}
 }
 
 void

@@ -13,8 +13,11 @@
 
 /* "POP3 server at pop.example.org (192.0.2.1), port 995, implicit TLS:" */
 void serverinfo_header(FILE *f, const struct server *srv, struct conn *c);
-/* The greeting, indented; lines separated by '\n'. */
-void serverinfo_greeting(FILE *f, const char *greeting);
+/*
+ * The greeting (len bytes, lines separated by '\n'), indented; every
+ * string the server wrote is shown through esc.h.
+ */
+void serverinfo_greeting(FILE *f, const char *greeting, size_t len);
 /* The TLS section (or a line saying TLS is not in use). */
 void serverinfo_tls(FILE *f, struct conn *c);
 /* "Capabilities:" */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "esc.h"
 #include "status.h"
 
 void
@@ -105,17 +106,6 @@ status_name(enum status st)
 char *
 err_quote(char *dst, size_t dstsz, const char *text, size_t len)
 {
-	size_t i, o = 0;
-
-	if (dstsz == 0)
-		return dst;
-	for (i = 0; i < len && o + 1 < dstsz; i++) {
-		unsigned char ch = (unsigned char)text[i];
-
-		dst[o++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-	}
-	dst[o] = '\0';
-	if (i < len && dstsz > 4)
-		memcpy(dst + dstsz - 4, "...", 4);
+	esc_text(dst, dstsz, text, len);
 	return dst;
 }

@@ -62,9 +62,9 @@ int status_exit_code(enum status st);
 const char *status_name(enum status st);
 
 /*
- * Copy at most max bytes of server text into dst (size dstsz) for quoting
- * in a message: control characters become '?', an overlong text ends in
- * "...".  Always NUL-terminates.  Returns dst.
+ * Server text made safe for quoting in a message, into dst (size dstsz):
+ * escaped by esc_text() (controls and invalid bytes as \xHH); an overlong
+ * text ends in "...".  Always NUL-terminates.  Returns dst.
  */
 char *err_quote(char *dst, size_t dstsz, const char *text, size_t len);
 

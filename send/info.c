@@ -77,7 +77,7 @@ smtp_serverinfo(FILE *f, const struct server *srv, struct errinfo *ei)
 		return -1;
 	}
 	serverinfo_header(f, srv, s.c);
-	serverinfo_greeting(f, s.greeting.data);
+	serverinfo_greeting(f, s.greeting.data, s.greeting.len);
 	serverinfo_tls(f, s.c);
 	serverinfo_caps_title(f);
 	if (!s.esmtp) {

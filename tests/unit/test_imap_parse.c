@@ -514,7 +514,7 @@ test_errors(void **state)
 		{ "plus in tag", KEEP_ALL, "A+1 OK x\r\n",
 		    PROTO "malformed IMAP response: 'A+1 OK x'\n" },
 		{ "control in tag", KEEP_ALL, "A\x01 OK x\r\n",
-		    PROTO "malformed IMAP response: 'A? OK x'\n" },
+		    PROTO "malformed IMAP response: 'A\\x01 OK x'\n" },
 		{ "tag too long", KEEP_ALL,
 		    "T2345678901234567890123456789012 OK y\r\n",
 		    PROTO "IMAP response tag too long: "

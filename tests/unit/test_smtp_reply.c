@@ -205,13 +205,13 @@ test_errors(void **state)
 		{ "no separator", "250x\r\n",
 		    PROTO "malformed SMTP reply line: '250x'\n" },
 		{ "tab separator", "250\tx\r\n",
-		    PROTO "malformed SMTP reply line: '250?x'\n" },
+		    PROTO "malformed SMTP reply line: '250\\x09x'\n" },
 		{ "four digits", "2500 x\r\n",
 		    PROTO "malformed SMTP reply line: '2500 x'\n" },
 		{ "leading space", " 250 x\r\n",
 		    PROTO "malformed SMTP reply line: ' 250 x'\n" },
 		{ "control quoted", "x\x01y\x7f\r\n",
-		    PROTO "malformed SMTP reply line: 'x?y?'\n" },
+		    PROTO "malformed SMTP reply line: 'x\\x01y\\x7f'\n" },
 		{ "code changes", "250-a\r\n251 b\r\n",
 		    PROTO "reply code changes within a multi-line reply: "
 		    "'251 b'\n" },
@@ -417,7 +417,7 @@ test_quote(void **state)
 	/* Control characters never reach a message. */
 	parse1(&r, "550 bad\x01text\x1b[31m\r\n");
 	assert_string_equal(smtp_reply_quote(&r, dst, sizeof(dst)),
-	    "550 bad?text?[31m");
+	    "550 bad\\x01text\\x1b[31m");
 	smtp_reply_free(&r);
 }
 
