@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "imap.h"
+#include "esc.h"
 #include "info.h"
 #include "pop3.h"
 #include "serverinfo.h"
@@ -73,11 +74,10 @@ print_pop3_caps(FILE *f, struct pop3 *p)
 		return;
 	}
 	for (i = 0; (l = buf_line(&p->capa, i, &len)) != NULL; i++) {
-		size_t wl = strcspn(l, " ");
+		const char *sp = memchr(l, ' ', len);
+		size_t wl = sp != NULL ? (size_t)(sp - l) : len;
 		const char *ex;
 
-		if (wl > len)
-			wl = len;
 		ex = lookup(pop3_known, sizeof(pop3_known) /
 		    sizeof(pop3_known[0]), l, wl);
 		if (wl == 4 && strncasecmp(l, "SASL", 4) == 0) {
@@ -107,8 +107,11 @@ print_pop3_caps(FILE *f, struct pop3 *p)
 		fprintf(f, "Authentication: no SASL mechanism or USER "
 		    "advertised%s\n", conn_is_tls(p->c) ? "" :
 		    " (they may be offered once TLS is active)");
-	if (p->apop[0] != '\0')
-		fprintf(f, "APOP: supported (timestamp %s)\n", p->apop);
+	if (p->apop[0] != '\0') {
+		fprintf(f, "APOP: supported (timestamp ");
+		esc_fwrite(f, p->apop, strlen(p->apop));
+		fprintf(f, ")\n");
+	}
 }
 
 static int
@@ -121,7 +124,7 @@ pop3_info(FILE *f, const struct server *srv, struct errinfo *ei)
 		return -1;
 	}
 	serverinfo_header(f, srv, p.c);
-	serverinfo_greeting(f, p.greeting.data);
+	serverinfo_greeting(f, p.greeting.data, p.greeting.len);
 	serverinfo_tls(f, p.c);
 	print_pop3_caps(f, &p);
 	if (!conn_is_tls(p.c))
@@ -142,13 +145,15 @@ imap_info(FILE *f, const struct server *srv, struct errinfo *ei)
 		return -1;
 	}
 	serverinfo_header(f, srv, m.c);
-	serverinfo_greeting(f, m.greeting.data);
+	serverinfo_greeting(f, m.greeting.data, m.greeting.len);
 	serverinfo_tls(f, m.c);
 	serverinfo_caps_title(f);
 	p = m.captext.data;
 	end = p + m.captext.len;
 	while (p < end) {
-		size_t wl = strcspn(p, " ");
+		/* Length-bounded: a NUL byte is part of a word, not its end. */
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t wl = (size_t)((sp != NULL ? sp : end) - p);
 		const char *ex = lookup(imap_known, sizeof(imap_known) /
 		    sizeof(imap_known[0]), p, wl);
 		char tmp[80];

@@ -13,6 +13,8 @@
 #include "pp.h"
 #include "xalloc.h"
 
+#define QUOTE_MAX	200	/* bytes of a bad line quoted in a message */
+
 struct msg {
 	char uid[UID_MAX + 1];
 	unsigned long long size;
@@ -61,17 +63,18 @@ on_uidl(void *arg, const char *l, size_t len, struct errinfo *ei)
 	struct job *j = arg;
 	const char *p = l, *end = l + len;
 	unsigned long n;
+	char q[QUOTE_MAX];
 	int ok;
 
 	n = parse_num(&p, end, &ok);
 	if (!ok || n == 0 || n > j->n || p >= end || *p != ' ')
-		return err_set(ei, ST_PROTOCOL, "malformed UIDL line '%.80s'",
-		    l);
+		return err_set(ei, ST_PROTOCOL, "malformed UIDL line '%s'",
+		    err_quote(q, sizeof(q), l, len));
 	p++;
 	if (!uidstate_valid_uid(p, (size_t)(end - p)))
 		return err_set(ei, ST_PROTOCOL, "message %lu: invalid UID (1 to "
-		    "%d printable characters, RFC 1939): '%.80s'", n, UID_MAX,
-		    p);
+		    "%d printable characters, RFC 1939): '%s'", n, UID_MAX,
+		    err_quote(q, sizeof(q), p, (size_t)(end - p)));
 	memcpy(j->m[n].uid, p, (size_t)(end - p));
 	j->m[n].uid[end - p] = '\0';
 	return 0;
@@ -85,14 +88,20 @@ on_list(void *arg, const char *l, size_t len, struct errinfo *ei)
 	const char *p = l, *end = l + len;
 	unsigned long n;
 	unsigned long long size = 0;
+	char q[QUOTE_MAX];
 	int ok;
 
 	n = parse_num(&p, end, &ok);
-	if (!ok || n == 0 || n > j->n || p >= end || *p != ' ')
-		return err_set(ei, ST_PROTOCOL, "malformed LIST line '%.80s'", l);
+	if (!ok || n == 0 || n > j->n || p >= end || *p != ' ' || p + 1 >= end)
+		return err_set(ei, ST_PROTOCOL, "malformed LIST line '%s'",
+		    err_quote(q, sizeof(q), l, len));
 	p++;
 	while (p < end && *p >= '0' && *p <= '9' && size < (1ULL << 50))
 		size = size * 10 + (unsigned long long)(*p++ - '0');
+	/* "1 abc" is no size: it would slip past killsize and skipsize. */
+	if (p < end && *p != ' ')
+		return err_set(ei, ST_PROTOCOL, "malformed LIST line '%s'",
+		    err_quote(q, sizeof(q), l, len));
 	j->m[n].size = size;
 	j->m[n].listed = 1;
 	return 0;
@@ -103,6 +112,7 @@ static int
 read_stat(struct job *j, struct errinfo *ei)
 {
 	const char *p, *end;
+	char q[QUOTE_MAX];
 	int ok;
 
 	if (pop3_read(j->p, 0, ei) < 0)
@@ -113,8 +123,9 @@ read_stat(struct job *j, struct errinfo *ei)
 	end = p + j->p->r.status.len;
 	j->n = parse_num(&p, end, &ok);
 	if (!ok || j->n > POP3_MSGS_MAX)
-		return err_set(ei, ST_PROTOCOL, "malformed STAT answer '%.80s'",
-		    j->p->r.status.data);
+		return err_set(ei, ST_PROTOCOL, "malformed STAT answer '%s'",
+		    err_quote(q, sizeof(q), j->p->r.status.data,
+		    j->p->r.status.len));
 	j->m = xcalloc(j->n + 1, sizeof(*j->m));
 	return 0;
 }
