@@ -56,11 +56,19 @@ conn_start_tls(struct conn *c, const struct tls_opts *o, struct errinfo *ei)
 	if (c->wlen > 0)
 		return err_set(ei, ST_SOFTWARE, "output pending before TLS");
 	if (c->rlen > c->rpos) {
-		log_warn("%s port %u: ignoring %zu bytes the server sent before "
-		    "the TLS handshake (possible STARTTLS injection)", c->host,
-		    c->port, c->rlen - c->rpos);
-		log_trace_note("discarded %zu unprotected bytes",
-		    c->rlen - c->rpos);
+		/*
+		 * A server says nothing between its OK to STARTTLS and the
+		 * handshake: these bytes were put in the stream by someone
+		 * else.  Nothing more is sent on this connection, not even a
+		 * ClientHello (as mpop and msmtp do).
+		 */
+		log_trace_note("%zu unprotected bytes after the answer to "
+		    "STARTTLS", c->rlen - c->rpos);
+		err_set(ei, ST_PROTOCOL, "the answer to STARTTLS was tampered "
+		    "with: %zu more bytes arrived before the TLS handshake "
+		    "(someone on the way may be injecting commands); giving up "
+		    "on this connection", c->rlen - c->rpos);
+		return conn_err(c, ei);
 	}
 	c->rpos = c->rlen = 0;
 	buf_reset(&c->trace_line);

@@ -59,9 +59,10 @@ int conn_open(struct conn **c_r, const char *host, unsigned port,
 /*
  * Start TLS on the connection: right after conn_open() for implicit TLS,
  * or after the server's positive answer to STARTTLS/STLS.  Unread input
- * received before the handshake is discarded (it came unprotected and
- * may have been injected) and a warning says so; pending output is an
- * error.  The caller must forget every capability it learnt before.
+ * received before the handshake means someone injected it: ST_PROTOCOL,
+ * and no TLS byte is sent (the caller must drop the connection without a
+ * word); pending output is an error.  The caller must forget every
+ * capability it learnt before.
  */
 int conn_start_tls(struct conn *c, const struct tls_opts *o,
     struct errinfo *ei);
