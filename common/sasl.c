@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "sasl.h"
+#include "scram.h"
 #include "xalloc.h"
 
 /* Rounds of challenge and response before we give up on a server. */
@@ -189,12 +190,19 @@ needs_password(const char *mech)
 	    strcasecmp(mech, "ANONYMOUS") != 0;
 }
 
+static int
+is_scram(const char *mech)
+{
+	return strncasecmp(mech, "SCRAM-", 6) == 0;
+}
+
 struct exchange {
 	struct login *lg;
 	const struct sasl_ops *ops;
 	void *sess;
 	Gsasl_session *s;
 	int finished;		/* the mechanism has nothing more to say */
+	int challenges;		/* challenges answered so far */
 	char *pending;		/* first response, waiting for "+ " */
 	char oauth_error[300];	/* the JSON error an OAuth2 server sent */
 };
@@ -249,6 +257,20 @@ answer(struct exchange *x, const char *chal, size_t len, struct errinfo *ei)
 		free(raw);
 		return cancel(x, ST_PROTOCOL, "unexpected challenge after the "
 		    "exchange ended", ei);
+	}
+	if (x->challenges++ == 0 && is_scram(x->lg->mech)) {
+		/* The server-first-message: bound the work it asks for. */
+		unsigned long iter;
+		char why[160];
+
+		if (scram_iterations(raw != NULL ? raw : "", rawlen, &iter) == 0 &&
+		    iter > SCRAM_ITER_MAX) {
+			free_secret_n(raw, rawlen);
+			snprintf(why, sizeof(why), "the server asks for %lu "
+			    "iterations, more than the %lu accepted (a hostile "
+			    "server could burn the CPU)", iter, SCRAM_ITER_MAX);
+			return cancel(x, ST_PROTOCOL, why, ei);
+		}
 	}
 	rc = step(x->s, raw, rawlen, &out);
 	free_secret_n(raw, rawlen);
@@ -312,12 +334,6 @@ start(struct exchange *x, size_t ir_max, struct errinfo *ei)
 	}
 	x->pending = first;
 	return x->ops->start(x->sess, lg->mech, NULL, ei);
-}
-
-static int
-is_scram(const char *mech)
-{
-	return strncasecmp(mech, "SCRAM-", 6) == 0;
 }
 
 int
