@@ -55,7 +55,9 @@ fill(struct spool *sp, struct errinfo *ei)
 
 /*
  * Read one line (any line end) into line, without its end.  Returns 1
- * with a line, 0 at the end of input with nothing read, -1 on error.
+ * with a line, 0 at the end of input with nothing read, 2 when the line
+ * is longer than line can hold (line holds its start, the rest is still
+ * unread), -1 on error.
  */
 static int
 read_line(struct spool *sp, struct buf *line, int *ended_r,
@@ -75,9 +77,14 @@ read_line(struct spool *sp, struct buf *line, int *ended_r,
 		for (i = sp->ipos; i < sp->ilen; i++)
 			if (sp->ibuf[i] == '\n' || sp->ibuf[i] == '\r')
 				break;
-		if (buf_add(line, sp->ibuf + sp->ipos, i - sp->ipos) < 0)
-			return err_set(ei, ST_DATA, "the message's header is "
-			    "longer than %d bytes", SPOOL_HEADER_MAX);
+		if (buf_add(line, sp->ibuf + sp->ipos, i - sp->ipos) < 0) {
+			size_t room = line->max - line->len;
+
+			/* Fill it up, so that the caller sees all it can. */
+			buf_add(line, sp->ibuf + sp->ipos, room);
+			sp->ipos += room;
+			return 2;
+		}
 		if (i == sp->ilen) {
 			sp->ipos = i;
 			continue;
@@ -126,21 +133,27 @@ spool_read_header(struct spool *sp, struct errinfo *ei)
 			goto out;
 		if (r == 0 || line.len == 0)
 			break;		/* end of input, or the empty line */
-		if (memchr(line.data, '\0', line.len) != NULL) {
-			err_set(ei, ST_DATA, "NUL byte in the message's header");
-			goto out;
-		}
-		if (first && line.len > 5 && memcmp(line.data, "From ", 5) == 0) {
+		if (r == 1 && first && line.len > 5 &&
+		    memcmp(line.data, "From ", 5) == 0) {
 			first = 0;	/* an mbox From_ line */
 			continue;
 		}
 		first = 0;
 		if (!((line.data[0] == ' ' || line.data[0] == '\t') &&
 		    sp->hdr.len > 0) && !hdr_is_field_line(line.data, line.len)) {
-			unread_line(sp, &line, ended);
+			/*
+			 * Not a header field: the body starts here, however
+			 * long this line is (long lines are the server's
+			 * business, never a reason to refuse a message).
+			 */
+			unread_line(sp, &line, r == 1 && ended);
 			break;
 		}
-		if (buf_add(&sp->hdr, line.data, line.len) < 0 ||
+		if (memchr(line.data, '\0', line.len) != NULL) {
+			err_set(ei, ST_DATA, "NUL byte in the message's header");
+			goto out;
+		}
+		if (r == 2 || buf_add(&sp->hdr, line.data, line.len) < 0 ||
 		    buf_addch(&sp->hdr, '\n') < 0) {
 			err_set(ei, ST_DATA, "the message's header is longer "
 			    "than %d bytes", SPOOL_HEADER_MAX);
