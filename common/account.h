@@ -75,6 +75,7 @@ struct account {
 	int set_from;		/* set_from_header: SETHDR_AUTO/ON/OFF */
 	int set_date;		/* set_date_header: SETHDR_AUTO/OFF */
 	int set_msgid;		/* set_msgid_header: SETHDR_AUTO/OFF */
+	int select_by_from_header; /* a From field may choose this account */
 	/* How mfetch handles messages (mpop's keys where they exist). */
 	char *delivery;		/* "mbox,FILE", "maildir,DIR", "mda,COMMAND" */
 	long keep;		/* KEEP_FOREVER, 0 (delete), or seconds */

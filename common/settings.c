@@ -93,6 +93,8 @@ static const struct key keys[] = {
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },
 	{ "dsn_return", T_A_RETURN, 0, 0, ACC(dsn_return) },
 	{ "remove_bcc_headers", T_A_BOOL, 0, 0, ACC(remove_bcc) },
+	{ "select_by_from_header", T_A_BOOL, 0, 0,
+	    ACC(select_by_from_header) },
 	{ "set_from_header", T_A_SETHDR, 0, 0, ACC(set_from) },
 	{ "set_date_header", T_A_SETHDR2, 0, 0, ACC(set_date) },
 	{ "set_msgid_header", T_A_SETHDR2, 0, 0, ACC(set_msgid) },

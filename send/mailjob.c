@@ -38,10 +38,13 @@ struct job {
 	unsigned long turns;
 };
 
-/* The account whose address is addr, or NULL (the default then). */
+/*
+ * The account whose address is addr, or NULL (the default then).  With
+ * header_only, only accounts that opted in with select_by_from_header.
+ */
 static char *
 account_for(const struct config *cfg, const struct cliopts *co,
-    const char *addr)
+    const char *addr, int header_only)
 {
 	size_t i;
 	char *name = NULL;
@@ -56,13 +59,21 @@ account_for(const struct config *cfg, const struct cliopts *co,
 		    config_resolve(cfg, config_name(cfg, i), &co->set, &a,
 		    &ei) < 0)
 			continue;
-		if (a->address != NULL && addr_equal(a->address, addr))
+		if (a->address != NULL && addr_equal(a->address, addr) &&
+		    (!header_only || a->select_by_from_header))
 			name = xstrdup(config_name(cfg, i));
 		account_free(a);
 	}
 	return name;
 }
 
+/*
+ * -a names the account.  Else the caller's envelope sender chooses it
+ * (-f, or --read-envelope-from: the From address becomes the sender).
+ * The From field alone does not: whoever wrote the message wrote it (a
+ * web form copies a visitor's address there), so it selects only an
+ * account that asked for it; otherwise the default account sends.
+ */
 static int
 choose_account(struct job *j, struct errinfo *ei)
 {
@@ -73,10 +84,11 @@ choose_account(struct job *j, struct errinfo *ei)
 	if (co->naccounts > 0) {
 		name = xstrdup(co->accounts[co->naccounts - 1]);
 	} else if (j->so->from != NULL && *j->so->from != '\0') {
-		name = account_for(j->cfg, co, j->so->from);
+		name = account_for(j->cfg, co, j->so->from, 0);
 	} else {
 		hfrom = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
-		name = account_for(j->cfg, co, hfrom);
+		name = account_for(j->cfg, co, hfrom,
+		    !j->so->read_envelope_from);
 	}
 	rc = cliopts_resolve(co, j->cfg, name, &j->a, ei);
 	free(name);

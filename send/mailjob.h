@@ -1,8 +1,9 @@
 /*
  * mailjob: sending one message the sendmail way, from standard input to
  * the server's final reply: read the header, choose the account (-a, or
- * the one whose address is the envelope sender or the From address, else
- * the default), work out the envelope (sender, recipients from the
+ * the one whose address is the envelope sender given by the caller, else
+ * the default; the From field only for accounts that opt in), work out
+ * the envelope (sender, recipients from the
  * arguments and -t, aliases), finish the header, spool the body, log in,
  * submit, and write one log line.
  */
