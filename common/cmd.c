@@ -114,16 +114,3 @@ fail:
 	cmd_free_argv(argv);
 	return -1;
 }
-
-void
-cmd_shell_quote(struct buf *b, const char *s)
-{
-	buf_addch(b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			buf_addstr(b, "'\\''");
-		else
-			buf_addch(b, *s);
-	}
-	buf_addch(b, '\'');
-}

@@ -24,8 +24,4 @@ int cmd_split(const char *cmd, const char *what, char ***argv_r,
     struct errinfo *ei);
 void cmd_free_argv(char **argv);
 
-/* Append s to b quoted for sh (single quotes). */
-struct buf;
-void cmd_shell_quote(struct buf *b, const char *s);
-
 #endif

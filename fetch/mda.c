@@ -1,9 +1,9 @@
 /*
  * mda: delivering through a program (procmail, maildrop, dovecot-lda)
  * that reads the message on its standard input.  The command runs
- * without a shell unless it needs one (see cmd.h); %F is replaced with
- * the envelope sender and %u with the local user running mfetch (inside
- * a word without a shell, quoted for the shell otherwise), %% with %.  Exit 0 means delivered; 75
+ * without a shell unless it needs one (see cmd.h); %F, %u and %% are
+ * replaced with values no shell can misread (placeholder.h).  Exit 0
+ * means delivered; 75
  * (EX_TEMPFAIL) means "try again later"; anything else is an error.  Both
  * keep the message on the server.  An aborted delivery kills the program
  * before it sees the end of its input, so that it delivers nothing.
@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "fdout.h"
+#include "placeholder.h"
 #include "sink.h"
 #include "xalloc.h"
 
@@ -34,61 +35,26 @@ struct mda {
 	struct fdout out;
 };
 
-/* Replace %F and %% in s; quote the sender for a shell when asked. */
-static char *
-expand(const char *s, const char *from, int shell)
-{
-	struct buf b;
-
-	buf_init(&b, 64 * 1024);
-	for (; *s != '\0'; s++) {
-		if (s[0] == '%' && s[1] == 'F') {
-			if (shell)
-				cmd_shell_quote(&b, from);
-			else
-				buf_addstr(&b, from);
-			s++;
-		} else if (s[0] == '%' && s[1] == 'u') {
-			struct passwd *pw = getpwuid(getuid());
-			const char *u = pw != NULL ? pw->pw_name : "";
-
-			if (shell)
-				cmd_shell_quote(&b, u);
-			else
-				buf_addstr(&b, u);
-			s++;
-		} else if (s[0] == '%' && s[1] == '%') {
-			buf_addch(&b, '%');
-			s++;
-		} else {
-			buf_addch(&b, *s);
-		}
-	}
-	{
-		char *r = buf_detach(&b, NULL);
-
-		buf_free(&b);
-		return r;
-	}
-}
-
 static int
 mda_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 {
 	struct mda *m = (struct mda *)s;
-	const char *from = msg->from != NULL && *msg->from != '\0' ?
-	    msg->from : "MAILER-DAEMON";
+	struct passwd *pw = getpwuid(getuid());
+	struct placeholders ph;
 	char **argv = NULL, *shcmd = NULL;
 	int fds[2], n;
 	size_t i;
 
+	ph.from = msg->from;
+	ph.user = pw != NULL ? pw->pw_name : "";
 	n = cmd_split(s->target, "delivery command", &argv, ei);
 	if (n < 0)
 		return -1;
+	/* The values are restricted: safe inside any quoting, or none. */
 	if (n == 0)
-		shcmd = expand(s->target, from, 1);
+		shcmd = placeholder_expand(s->target, &ph);
 	for (i = 0; argv != NULL && argv[i] != NULL; i++) {
-		char *e = expand(argv[i], from, 0);
+		char *e = placeholder_expand(argv[i], &ph);
 
 		free(argv[i]);
 		argv[i] = e;
