@@ -2,6 +2,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "esc.h"
 #include "log.h"
 
@@ -43,11 +45,18 @@ log_set_level(enum log_level lvl)
 int
 log_open_file(const char *path, struct errinfo *ei)
 {
-	FILE *f = fopen(path, "ae");
+	/* Never blocks: a FIFO or a device there is refused. */
+	int fd = durable_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 
-	if (f == NULL)
+	if (f == NULL) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
 		return err_set(ei, ST_CANTCREAT, "cannot open log file '%s': %s",
-		    path, strerror(errno));
+		    path, durable_strerror(err));
+	}
 	if (logfile != NULL)
 		fclose(logfile);
 	logfile = f;

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "fdout.h"
 #include "sink.h"
 #include "xalloc.h"
@@ -32,31 +33,6 @@ struct maildir {
 };
 
 static int
-mkdir_p(const char *path, struct errinfo *ei)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-				rc = err_set(ei, ST_CANTCREAT, "maildir: cannot "
-				    "create %s: %s", p, strerror(errno));
-				break;
-			}
-			*s = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	free(p);
-	return rc;
-}
-
-static int
 prepare(struct maildir *d, struct errinfo *ei)
 {
 	static const char *const sub[] = { "tmp", "new", "cur" };
@@ -66,11 +42,11 @@ prepare(struct maildir *d, struct errinfo *ei)
 		return 0;
 	for (i = 0; i < 3; i++) {
 		char *p = xasprintf("%s/%s", d->s.target, sub[i]);
-		int rc = mkdir_p(p, ei);
+		int rc = durable_mkdirs(p, ei);
 
 		free(p);
 		if (rc < 0)
-			return -1;
+			return err_prefix(ei, "maildir %s: ", d->s.target);
 	}
 	d->ready = 1;
 	return 0;
@@ -156,19 +132,6 @@ md_abort(struct sink *s)
 }
 
 static int
-fsync_dir(const char *dir, struct errinfo *ei)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0 || fsync(fd) < 0)
-		rc = err_set(ei, ST_IOERR, "maildir: cannot fsync %s: %s", dir,
-		    strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
-static int
 md_commit(struct sink *s, struct errinfo *ei)
 {
 	struct maildir *d = (struct maildir *)s;
@@ -195,9 +158,12 @@ md_commit(struct sink *s, struct errinfo *ei)
 		free(newdir);
 		goto fail;
 	}
-	rc = fsync_dir(newdir, ei);
-	if (rc < 0)
+	rc = durable_fsync_dir(newdir);
+	if (rc < 0) {
+		err_set(ei, ST_IOERR, "maildir: cannot fsync %s: %s", newdir,
+		    strerror(errno));
 		unlink(dst);	/* not durable: not delivered */
+	}
 	free(dst);
 	free(newdir);
 	return rc;

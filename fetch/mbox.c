@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "durable.h"
 #include "fdout.h"
 #include "log.h"
 #include "mboxrd.h"
@@ -81,7 +82,7 @@ dotlock_stale(const char *path)
 	struct stat st;
 	ssize_t n;
 	long pid;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = durable_open(path, O_RDONLY, 0);
 
 	if (fd < 0)
 		return 0;
@@ -213,12 +214,11 @@ open_mbox(struct mbox *m, struct errinfo *ei)
 {
 	struct stat st, lst;
 
-	m->fd = open(m->s.target, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_NOCTTY | O_CLOEXEC, 0600);
+	/* Never blocks: a FIFO or a device in its place is refused. */
+	m->fd = durable_open(m->s.target, O_WRONLY | O_APPEND | O_CREAT, 0600);
 	if (m->fd < 0)
-		return err_set(ei, ST_CANTCREAT, "mbox %s: cannot open: %s%s",
-		    m->s.target, strerror(errno), errno == ELOOP ?
-		    " (a symbolic link: refused)" : "");
+		return err_set(ei, ST_CANTCREAT, "mbox %s: cannot open: %s",
+		    m->s.target, durable_strerror(errno));
 	if (fstat(m->fd, &st) < 0 || lstat(m->s.target, &lst) < 0)
 		return err_set(ei, ST_IOERR, "mbox %s: cannot stat: %s",
 		    m->s.target, strerror(errno));

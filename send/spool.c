@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "hdr.h"
 #include "spool.h"
 #include "xalloc.h"
@@ -167,49 +168,24 @@ out:
 }
 
 static int
-tmpfile_open(struct errinfo *ei)
-{
-	const char *dir = getenv("TMPDIR");
-	char *path;
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-#ifdef O_TMPFILE
-	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-#endif
-	path = xasprintf("%s/msend.XXXXXX", dir);
-	fd = mkstemp(path);
-	if (fd >= 0) {
-		unlink(path);
-		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	free(path);
-	if (fd < 0)
-		return err_set(ei, ST_CANTCREAT, "cannot create a temporary "
-		    "file in %s: %s", dir, strerror(errno));
-	return fd;
-}
-
-static int
 write_all(struct spool *sp, const char *p, size_t n, struct errinfo *ei)
 {
-	while (n > 0) {
-		ssize_t w = write(sp->fd, p, n);
+	int err = durable_write_all(sp->fd, p, n);
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return err_set(ei, errno == ENOSPC || errno == EDQUOT ?
-			    ST_TEMPFAIL : ST_IOERR, "cannot keep the message in a "
-			    "temporary file: %s", strerror(errno));
-		p += w;
-		n -= (size_t)w;
-		sp->wire_len += (unsigned long long)w;
-	}
+	if (err != 0)
+		return err_set(ei, err == ENOSPC || err == EDQUOT ?
+		    ST_TEMPFAIL : ST_IOERR, "cannot keep the message in a "
+		    "temporary file: %s", strerror(err));
+	sp->wire_len += n;
 	return 0;
+}
+
+static const char *
+tmpdir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/tmp";
 }
 
 int
@@ -219,7 +195,7 @@ spool_read_body(struct spool *sp, struct errinfo *ei)
 	size_t n;
 	int rc = -1;
 
-	if ((sp->fd = tmpfile_open(ei)) < 0)
+	if ((sp->fd = durable_tmpfile(tmpdir(), ei)) < 0)
 		goto out;
 	for (;;) {
 		if (sp->ipos < sp->ilen) {

@@ -1,0 +1,167 @@
+/* durable: regular files only, created directories, fsync'ed renames. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "xalloc.h"
+
+int
+durable_open(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, fl, err;
+
+	fd = open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+	    mode);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		goto fail;
+	return fd;
+fail:
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+const char *
+durable_strerror(int err)
+{
+	/* ENXIO: a FIFO without reader, or a device without its driver. */
+	if (err == EINVAL || err == ENXIO)
+		return "not a regular file";
+	if (err == ELOOP)
+		return "a symbolic link: refused";
+	return strerror(err);
+}
+
+int
+durable_mkdirs(const char *dir, struct errinfo *ei)
+{
+	char *p = xstrdup(dir), *s;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				rc = err_set(ei, ST_CANTCREAT, "cannot create "
+				    "the directory %s: %s", p, strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+int
+durable_mkdirs_for(const char *path, struct errinfo *ei)
+{
+	char *d = xstrdup(path), *s = strrchr(d, '/');
+	int rc = 0;
+
+	if (s != NULL && s != d) {
+		*s = '\0';
+		rc = durable_mkdirs(d, ei);
+	}
+	free(d);
+	return rc;
+}
+
+int
+durable_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0, err;
+
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) < 0)
+		rc = -1;
+	err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+int
+durable_fsync_parent(const char *path)
+{
+	char *d = xstrdup(path), *s = strrchr(d, '/');
+	int rc;
+
+	if (s == NULL)
+		rc = durable_fsync_dir(".");
+	else if (s == d)
+		rc = durable_fsync_dir("/");
+	else {
+		*s = '\0';
+		rc = durable_fsync_dir(d);
+	}
+	free(d);
+	return rc;
+}
+
+int
+durable_tmpfile(const char *dir, struct errinfo *ei)
+{
+	char *path;
+	int fd;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	path = xasprintf("%s/facteur.XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd >= 0) {
+		unlink(path);
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	free(path);
+	if (fd < 0)
+		return err_set(ei, ST_CANTCREAT, "cannot create a temporary "
+		    "file in %s: %s", dir, strerror(errno));
+	return fd;
+}
+
+int
+durable_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		if (w == 0)
+			return EIO;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
