@@ -20,7 +20,7 @@ pop3_check(FILE *f, const struct account *a, struct errinfo *ei)
 			authcheck_report(f, &lg);
 		login_free(&lg);
 	}
-	pop3_close(&p);
+	pop3_close(&p, 1);
 	return rc;
 }
 

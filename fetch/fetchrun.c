@@ -119,8 +119,28 @@ fetch_account(FILE *out, const struct account *a,
 		}
 		login_free(&lg);
 	}
-	/* QUIT makes the DELEs happen; its answer is read. */
-	pop3_close(&p);
+	/*
+	 * QUIT makes the DELEs happen.  Their UIDs are journaled first, so
+	 * that a run that dies before QUIT's answer forgets them (a server
+	 * may give a deleted message's UID to a new one); if that cannot be
+	 * written, no QUIT: the server undoes the deletions.  Once QUIT is
+	 * answered +OK they are final and the UIDs are forgotten.
+	 */
+	if (opened) {
+		int quit = uidstate_deletions_pending(&u, &sei) == 0;
+
+		if (!quit) {
+			log_error("%s (no QUIT: the server keeps the messages)",
+			    sei.msg);
+			if (rc == 0) {
+				*ei = sei;
+				rc = -1;
+			}
+		}
+		uidstate_deletions_done(&u, pop3_close(&p, quit));
+	} else {
+		pop3_close(&p, 1);
+	}
 	if (opened && uidstate_save(&u, rc == 0, &sei) < 0) {
 		log_error("%s", sei.msg);
 		if (rc == 0) {

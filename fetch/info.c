@@ -120,7 +120,7 @@ pop3_info(FILE *f, const struct server *srv, struct errinfo *ei)
 	struct pop3 p;
 
 	if (pop3_open(&p, srv, ei) < 0) {
-		pop3_close(&p);
+		pop3_close(&p, 1);
 		return -1;
 	}
 	serverinfo_header(f, srv, p.c);
@@ -130,7 +130,7 @@ pop3_info(FILE *f, const struct server *srv, struct errinfo *ei)
 	if (!conn_is_tls(p.c))
 		fprintf(f, "Note: this connection is not encrypted; the server "
 		    "may offer more once TLS is active.\n");
-	pop3_close(&p);
+	pop3_close(&p, 1);
 	return 0;
 }
 

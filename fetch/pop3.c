@@ -180,16 +180,19 @@ pop3_open(struct pop3 *p, const struct server *srv, struct errinfo *ei)
 	return pop3_capa(p, ei);
 }
 
-void
-pop3_close(struct pop3 *p)
+int
+pop3_close(struct pop3 *p, int quit)
 {
 	struct errinfo ei;
+	int final = 0;
 
-	if (p->c != NULL && !p->broken && pp_cmdf(p->c, &ei, "QUIT") == 0)
-		pop3_read(p, 0, &ei);
+	if (quit && p->c != NULL && !p->broken &&
+	    pp_cmdf(p->c, &ei, "QUIT") == 0 && pop3_read(p, 0, &ei) == 0)
+		final = p->r.kind == POP3_OK;
 	conn_close(p->c);
 	p->c = NULL;
 	pop3_reply_free(&p->r);
 	buf_free(&p->greeting);
 	buf_free(&p->capa);
+	return final;
 }

@@ -60,8 +60,12 @@ void pop3_caps_parse(const char *text, size_t len, struct pop3_caps *caps);
  * for garbage.
  */
 int pop3_open(struct pop3 *p, const struct server *srv, struct errinfo *ei);
-/* QUIT (unless the connection broke), close, free. */
-void pop3_close(struct pop3 *p);
+/*
+ * QUIT (unless the connection broke, or quit is 0: then the server
+ * undoes this session's DELEs), close, free.  Returns 1 when QUIT was
+ * answered +OK, i.e. the deletions are final (RFC 1939 6), else 0.
+ */
+int pop3_close(struct pop3 *p, int quit);
 
 /* Read one response (multiline: data lines follow a +OK). */
 int pop3_read(struct pop3 *p, int multiline, struct errinfo *ei);

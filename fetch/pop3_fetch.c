@@ -352,6 +352,8 @@ handle_dele(struct job *j, unsigned long i, struct errinfo *ei)
 		return 0;
 	}
 	j->st->deleted++;
+	if (j->have_uids)
+		uidstate_deleted(j->u, j->m[i].uid);
 	return 0;
 }
 

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "durable.h"
+#include "log.h"
 #include "uidstate.h"
 #include "xalloc.h"
 
@@ -87,8 +89,9 @@ reindex(struct uidstate *u)
 	}
 }
 
-struct uident *
-uidstate_find(struct uidstate *u, const char *uid)
+/* The entry of uid, forgotten ones included. */
+static struct uident *
+lookup(struct uidstate *u, const char *uid)
 {
 	size_t k;
 
@@ -105,47 +108,62 @@ uidstate_find(struct uidstate *u, const char *uid)
 	return NULL;
 }
 
-static void
+struct uident *
+uidstate_find(struct uidstate *u, const char *uid)
+{
+	struct uident *e = lookup(u, uid);
+
+	return e != NULL && !e->gone ? e : NULL;
+}
+
+static struct uident *
 add(struct uidstate *u, const char *uid, time_t seen)
 {
-	struct uident *e = uidstate_find(u, uid);
+	struct uident *e = lookup(u, uid);
+	size_t k;
 
 	if (e != NULL) {
-		if (seen < e->seen)
+		if (e->gone) {
+			/* A new message with an old UID: a new entry. */
+			char *keep = e->uid;
+
+			memset(e, 0, sizeof(*e));
+			e->uid = keep;
 			e->seen = seen;
-		return;
+		} else if (seen < e->seen) {
+			e->seen = seen;
+		}
+		return e;
 	}
 	if (u->n == u->alloc) {
 		u->alloc = u->alloc ? u->alloc * 2 : 64;
 		u->v = xreallocarray(u->v, u->alloc, sizeof(*u->v));
 		reindex(u);
 	}
-	u->v[u->n].uid = xstrdup(uid);
-	u->v[u->n].seen = seen;
-	u->v[u->n].present = 0;
-	u->n++;
-	{
-		size_t k = hash(uid) & (u->nindex - 1);
-
-		while (u->index[k] != 0)
-			k = (k + 1) & (u->nindex - 1);
-		u->index[k] = u->n;
-	}
+	e = &u->v[u->n++];
+	memset(e, 0, sizeof(*e));
+	e->uid = xstrdup(uid);
+	e->seen = seen;
+	k = hash(uid) & (u->nindex - 1);
+	while (u->index[k] != 0)
+		k = (k + 1) & (u->nindex - 1);
+	u->index[k] = u->n;
+	return e;
 }
 
-/* Read path into b; 0 when it does not exist. */
+/* Read path into b: 1, or 0 when it does not exist. */
 static int
 slurp(const char *path, struct buf *b, struct errinfo *ei)
 {
 	char chunk[8192];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = durable_open(path, O_RDONLY, 0);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return err_set(ei, ST_IOERR, "cannot read %s: %s", path,
-		    strerror(errno));
+		    durable_strerror(errno));
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -160,49 +178,81 @@ slurp(const char *path, struct buf *b, struct errinfo *ei)
 	return 1;
 }
 
+/* "SECONDS UID" or "- UID": 0 applied, -1 malformed. */
 static int
-parse(struct uidstate *u, const char *path, const struct buf *b, int journal,
-    struct errinfo *ei)
+parse_entry(struct uidstate *u, const char *l, size_t len)
 {
-	const char *l = b->data, *end = b->data + b->len;
+	const char *sp = memchr(l, ' ', len), *p, *id;
+	char uid[UID_MAX + 1];
+	long long seen = 0;
+	size_t idlen;
+
+	if (sp == NULL || sp == l)
+		return -1;
+	id = sp + 1;
+	idlen = len - (size_t)(id - l);
+	if (!uidstate_valid_uid(id, idlen))
+		return -1;
+	memcpy(uid, id, idlen);
+	uid[idlen] = '\0';
+	if (sp == l + 1 && l[0] == '-') {
+		struct uident *e = lookup(u, uid);
+
+		if (e != NULL)
+			e->gone = 1;
+		return 0;
+	}
+	for (p = l; p < sp && *p >= '0' && *p <= '9' && seen < (1LL << 40); p++)
+		seen = seen * 10 + (*p - '0');
+	if (p != sp)
+		return -1;
+	add(u, uid, (time_t)seen);
+	return 0;
+}
+
+int
+uidstate_parse(struct uidstate *u, const char *name, const char *data,
+    size_t len, int journal, struct errinfo *ei)
+{
+	const char *l = data, *end = data + len;
 	size_t line = 0;
 
+	if (u->nindex == 0)
+		reindex(u);
 	while (l < end) {
-		const char *nl = memchr(l, '\n', (size_t)(end - l)), *sp, *p;
-		size_t len = nl != NULL ? (size_t)(nl - l) : (size_t)(end - l);
-		char uid[UID_MAX + 1];
-		long long seen = 0;
-		int last = nl == NULL || nl + 1 >= end;
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		size_t ll = nl != NULL ? (size_t)(nl - l) : (size_t)(end - l);
 
 		line++;
-		if (len > 7 && memcmp(l, "#login ", 7) == 0) {
+		if (ll > 7 && memcmp(l, "#login ", 7) == 0) {
 			long long tl = 0, dl = 0;
+			char tmp[64];
+			size_t k = ll - 7 < sizeof(tmp) - 1 ? ll - 7 :
+			    sizeof(tmp) - 1;
 
-			if (sscanf(l + 7, "%lld %lld", &tl, &dl) == 2 && tl > 0 &&
+			memcpy(tmp, l + 7, k);
+			tmp[k] = '\0';
+			if (sscanf(tmp, "%lld %lld", &tl, &dl) == 2 && tl > 0 &&
 			    dl >= 0 && dl < 86400 * 30) {
 				u->last_login = (time_t)tl;
 				u->login_delay = (long)dl;
 			}
-			goto next;
+		} else if (ll > 0 && l[0] != '#') {
+			/*
+			 * Journal lines are written whole, with their line
+			 * end: one without it was cut by a crash, and may look
+			 * like a valid, shorter UID.
+			 */
+			if (journal && nl == NULL)
+				u->skipped++;
+			else if (parse_entry(u, l, ll) < 0) {
+				if (!journal)
+					return err_set(ei, ST_CONFIG, "%s:%zu: "
+					    "malformed line (expected 'SECONDS "
+					    "UID')", name, line);
+				u->skipped++;
+			}
 		}
-		if (len == 0 || l[0] == '#')
-			goto next;
-		sp = memchr(l, ' ', len);
-		for (p = l; sp != NULL && p < sp && *p >= '0' && *p <= '9' &&
-		    seen < (1LL << 40); p++)
-			seen = seen * 10 + (*p - '0');
-		if (sp == NULL || p != sp || sp == l ||
-		    !uidstate_valid_uid(sp + 1, len - (size_t)(sp + 1 - l))) {
-			/* A journal cut by a crash: its last line may be. */
-			if (journal && last)
-				break;
-			return err_set(ei, ST_CONFIG, "%s:%zu: malformed line "
-			    "(expected 'SECONDS UID')", path, line);
-		}
-		memcpy(uid, sp + 1, len - (size_t)(sp + 1 - l));
-		uid[len - (size_t)(sp + 1 - l)] = '\0';
-		add(u, uid, (time_t)seen);
-next:
 		if (nl == NULL)
 			break;
 		l = nl + 1;
@@ -210,43 +260,24 @@ next:
 	return 0;
 }
 
-static int
-mkdirs_for(const char *path, struct errinfo *ei)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-			rc = err_set(ei, ST_CANTCREAT, "cannot create %s: %s", p,
-			    strerror(errno));
-			break;
-		}
-		*s = '/';
-	}
-	free(p);
-	return rc;
-}
-
 int
 uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei)
 {
 	struct buf b;
 	char *lock;
-	int rc = -1;
+	int rc = -1, had_journal;
 
 	memset(u, 0, sizeof(*u));
 	u->lockfd = u->jfd = -1;
 	u->path = xstrdup(path);
 	u->journal_path = xasprintf("%s.journal", path);
-	if (mkdirs_for(path, ei) < 0)
+	if (durable_mkdirs_for(path, ei) < 0)
 		return -1;
 	lock = xasprintf("%s.lock", path);
-	u->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	u->lockfd = durable_open(lock, O_RDWR | O_CREAT, 0600);
 	if (u->lockfd < 0) {
 		err_set(ei, ST_CANTCREAT, "cannot create the lock file %s: %s",
-		    lock, strerror(errno));
+		    lock, durable_strerror(errno));
 		free(lock);
 		return -1;
 	}
@@ -258,14 +289,20 @@ uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei)
 	}
 	free(lock);
 	buf_init(&b, UIDSTATE_FILE_MAX);
-	if (slurp(path, &b, ei) < 0 || parse(u, path, &b, 0, ei) < 0)
+	if (slurp(path, &b, ei) < 0 ||
+	    uidstate_parse(u, path, b.data, b.len, 0, ei) < 0)
 		goto out;
 	buf_reset(&b);
-	if (slurp(u->journal_path, &b, ei) < 0 ||
-	    parse(u, u->journal_path, &b, 1, ei) < 0)
+	if ((had_journal = slurp(u->journal_path, &b, ei)) < 0 ||
+	    uidstate_parse(u, u->journal_path, b.data, b.len, 1, ei) < 0)
 		goto out;
-	if (u->nindex == 0)
-		reindex(u);
+	if (u->skipped > 0)
+		log_warn("%s: %zu incomplete line%s (cut by a crash or a full "
+		    "disk) ignored", u->journal_path, u->skipped,
+		    u->skipped == 1 ? "" : "s");
+	/* Fold a crashed run's journal in before appending to it. */
+	if (had_journal && uidstate_save(u, 0, ei) < 0)
+		goto out;
 	rc = 0;
 out:
 	buf_free(&b);
@@ -292,6 +329,29 @@ uidstate_close(struct uidstate *u)
 	u->lockfd = u->jfd = -1;
 }
 
+/* Append text to the journal and make it durable. */
+static int
+journal(struct uidstate *u, const char *text, size_t len, struct errinfo *ei)
+{
+	int err;
+
+	if (u->jfd < 0) {
+		u->jfd = durable_open(u->journal_path, O_WRONLY | O_APPEND |
+		    O_CREAT, 0600);
+		if (u->jfd < 0)
+			return err_set(ei, ST_CANTCREAT, "cannot write %s: %s",
+			    u->journal_path, durable_strerror(errno));
+	}
+	if ((err = durable_write_all(u->jfd, text, len)) == 0 &&
+	    fdatasync(u->jfd) < 0)
+		err = errno;
+	if (err != 0)
+		return err_set(ei, err == ENOSPC || err == EDQUOT ?
+		    ST_TEMPFAIL : ST_IOERR, "cannot record in %s: %s",
+		    u->journal_path, strerror(err));
+	return 0;
+}
+
 int
 uidstate_record(struct uidstate *u, const char *uid, time_t seen,
     struct errinfo *ei)
@@ -299,39 +359,49 @@ uidstate_record(struct uidstate *u, const char *uid, time_t seen,
 	char line[UID_MAX + 32];
 	int n;
 
-	if (u->jfd < 0) {
-		u->jfd = open(u->journal_path, O_WRONLY | O_APPEND | O_CREAT |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (u->jfd < 0)
-			return err_set(ei, ST_CANTCREAT, "cannot write %s: %s",
-			    u->journal_path, strerror(errno));
-	}
 	n = snprintf(line, sizeof(line), "%lld %s\n", (long long)seen, uid);
-	if (write(u->jfd, line, (size_t)n) != n || fdatasync(u->jfd) < 0)
-		return err_set(ei, errno == ENOSPC ? ST_TEMPFAIL : ST_IOERR,
-		    "cannot record the message in %s: %s", u->journal_path,
-		    strerror(errno));
-	add(u, uid, seen);
-	uidstate_find(u, uid)->present = 1;
+	if (journal(u, line, (size_t)n, ei) < 0)
+		return -1;
+	add(u, uid, seen)->present = 1;
 	return 0;
 }
 
-static int
-fsync_parent(const char *path)
+void
+uidstate_deleted(struct uidstate *u, const char *uid)
 {
-	char *d = xstrdup(path), *s = strrchr(d, '/');
-	int fd, rc = 0;
+	struct uident *e = uidstate_find(u, uid);
 
-	if (s != NULL)
-		*s = '\0';
-	fd = open(s != NULL && s != d ? d : (s != NULL ? "/" : "."),
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		rc = -1;
-	if (fd >= 0)
-		close(fd);
-	free(d);
+	if (e != NULL)
+		e->deleted = 1;
+}
+
+int
+uidstate_deletions_pending(struct uidstate *u, struct errinfo *ei)
+{
+	struct buf b;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&b, UIDSTATE_FILE_MAX);
+	for (i = 0; i < u->n; i++)
+		if (u->v[i].deleted && !u->v[i].gone)
+			buf_printf(&b, "- %s\n", u->v[i].uid);
+	if (b.len > 0)
+		rc = journal(u, b.data, b.len, ei);
+	buf_free(&b);
 	return rc;
+}
+
+void
+uidstate_deletions_done(struct uidstate *u, int final)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		if (u->v[i].deleted && final)
+			u->v[i].gone = 1;
+		u->v[i].deleted = 0;
+	}
 }
 
 int
@@ -342,11 +412,10 @@ uidstate_save(struct uidstate *u, int prune, struct errinfo *ei)
 	size_t i;
 	int fd, rc = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	fd = durable_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		err_set(ei, ST_CANTCREAT, "cannot write %s: %s", tmp,
-		    strerror(errno));
+		    durable_strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		goto out;
@@ -357,7 +426,7 @@ uidstate_save(struct uidstate *u, int prune, struct errinfo *ei)
 		fprintf(f, "#login %lld %ld\n", (long long)u->last_login,
 		    u->login_delay);
 	for (i = 0; i < u->n; i++)
-		if (!prune || u->v[i].present)
+		if (!u->v[i].gone && (!prune || u->v[i].present))
 			fprintf(f, "%lld %s\n", (long long)u->v[i].seen,
 			    u->v[i].uid);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
@@ -368,7 +437,7 @@ uidstate_save(struct uidstate *u, int prune, struct errinfo *ei)
 		goto out;
 	}
 	if (fclose(f) != 0 || rename(tmp, u->path) < 0 ||
-	    fsync_parent(u->path) < 0) {
+	    durable_fsync_parent(u->path) < 0) {
 		err_set(ei, ST_IOERR, "cannot replace %s: %s", u->path,
 		    strerror(errno));
 		unlink(tmp);

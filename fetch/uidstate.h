@@ -10,11 +10,24 @@
  * re-delivers at most the message in flight; at the end of the run the
  * state is rewritten (temporary file, fsync, rename, fsync of the
  * directory) and the journal removed.  A crash between the two only
- * leaves entries that are applied again, harmlessly.
+ * leaves entries that are applied again, harmlessly; the next run folds
+ * such a journal into the file before it appends anything, so a line a
+ * crash cut short is never glued to a new one (it is skipped, with a
+ * warning).
+ *
+ * A UID whose message was deleted is forgotten, because some servers
+ * give a deleted message's UID to a new one, which must then be fetched,
+ * not deleted unread.  A deletion is final only once the server
+ * acknowledged the DELE and the session's QUIT; until then the UID is
+ * kept.  Before QUIT is sent, the UIDs it will delete are journaled as
+ * "- UID": if the run dies before it knows QUIT's answer, the next run
+ * forgets them (the worst case is fetching a message again, never
+ * deleting one unread).
  *
  * File format, one entry per line: "FIRST-SEEN UID" (seconds since the
- * epoch; the UID is 1 to 70 printable characters), "#" comments, and
- * "#login TIME DELAY" for the last login and the server's LOGIN-DELAY.
+ * epoch; the UID is 1 to 70 printable characters), "- UID" (journal:
+ * forget UID), "#" comments, and "#login TIME DELAY" for the last login
+ * and the server's LOGIN-DELAY.
  */
 #ifndef FACTEUR_UIDSTATE_H
 #define FACTEUR_UIDSTATE_H
@@ -31,6 +44,8 @@ struct uident {
 	char *uid;
 	time_t seen;		/* first delivered */
 	int present;		/* on the server in this session */
+	int deleted;		/* DELE acknowledged in this session */
+	int gone;		/* forgotten: as if not there */
 };
 
 struct uidstate {
@@ -46,6 +61,7 @@ struct uidstate {
 	time_t last_login;
 	long login_delay;
 	char *label;		/* "account A, host H, user U", for the file */
+	size_t skipped;		/* journal lines skipped while loading */
 };
 
 /*
@@ -55,19 +71,43 @@ struct uidstate {
 char *uidstate_default_path(const char *host, const char *user);
 
 /*
- * Lock and load.  Returns 0, or -1: ST_TEMPFAIL when another mfetch
- * holds the lock ("already running"), ST_CANTCREAT / ST_IOERR for file
- * trouble, ST_CONFIG for a malformed file ("file:line").
+ * Lock and load (a journal left by a crash is folded into the file
+ * first).  Returns 0, or -1: ST_TEMPFAIL when another mfetch holds the
+ * lock ("already running"), ST_CANTCREAT / ST_IOERR for file trouble,
+ * ST_CONFIG for a malformed file ("file:line").
  */
 int uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei);
 /* Unlock and free (does not save). */
 void uidstate_close(struct uidstate *u);
+
+/*
+ * Apply the text of a state file (journal 0) or of a journal (1) to u.
+ * In a journal, a malformed line (cut by a crash or a full disk) is
+ * skipped and counted in u->skipped; in the file it is an error
+ * (ST_CONFIG, "name:line").  Pure but for u.
+ */
+int uidstate_parse(struct uidstate *u, const char *name, const char *data,
+    size_t len, int journal, struct errinfo *ei);
 
 /* The entry of uid, or NULL. */
 struct uident *uidstate_find(struct uidstate *u, const char *uid);
 /* Record a delivered message durably (journal + fsync). */
 int uidstate_record(struct uidstate *u, const char *uid, time_t seen,
     struct errinfo *ei);
+
+/* The server acknowledged the DELE of uid's message (in memory). */
+void uidstate_deleted(struct uidstate *u, const char *uid);
+/*
+ * QUIT is about to make the acknowledged deletions happen: journal them
+ * ("- UID", one fsync) so that a run that dies now forgets them.
+ */
+int uidstate_deletions_pending(struct uidstate *u, struct errinfo *ei);
+/*
+ * QUIT's answer: final (+OK) forgets the deleted UIDs; otherwise the
+ * server undid the deletions and the UIDs are kept.
+ */
+void uidstate_deletions_done(struct uidstate *u, int final);
+
 /*
  * Rewrite the state.  With prune, entries not marked present are
  * dropped (their messages are gone from the server).
