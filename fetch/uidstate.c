@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,9 @@
 
 #include "buf.h"
 #include "durable.h"
+#include "hash.h"
 #include "log.h"
+#include "statedir.h"
 #include "uidstate.h"
 #include "xalloc.h"
 
@@ -30,32 +31,16 @@ uidstate_valid_uid(const char *s, size_t len)
 	return 1;
 }
 
-static const char *
-home(void)
-{
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h != NULL && *h != '\0')
-		return h;
-	pw = getpwuid(getuid());
-	return pw != NULL ? pw->pw_dir : "/";
-}
-
 char *
 uidstate_default_path(const char *host, const char *user)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
-	char *base, *name, *p, *r;
+	char *name, *p, *r;
 
-	base = xdg != NULL && *xdg == '/' ? xstrdup(xdg) :
-	    xasprintf("%s/.local/state", home());
 	name = xasprintf("%s@%s.uids", user, host);
 	for (p = name; *p != '\0'; p++)
 		if (*p == '/')
 			*p = '_';
-	r = xasprintf("%s/facteur/%s", base, name);
-	free(base);
+	r = statedir_file(name);
 	free(name);
 	return r;
 }
@@ -63,11 +48,7 @@ uidstate_default_path(const char *host, const char *user)
 static size_t
 hash(const char *s)
 {
-	size_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return (size_t)hash_add(HASH_INIT, s, strlen(s));
 }
 
 static void

@@ -1,0 +1,15 @@
+/*
+ * statedir: where mfetch keeps what it knows between runs and what it is
+ * in the middle of: $XDG_STATE_HOME/facteur, else ~/.local/state/facteur
+ * (UID state files, mbox journals, messages being received).
+ */
+#ifndef FACTEUR_STATEDIR_H
+#define FACTEUR_STATEDIR_H
+
+/* The directory (not created here).  Allocated. */
+char *statedir(void);
+
+/* statedir()/name.  Allocated. */
+char *statedir_file(const char *name);
+
+#endif
