@@ -147,6 +147,39 @@ durable_tmpfile(const char *dir, struct errinfo *ei)
 }
 
 int
+durable_copy(int in, off_t in_off, int out, off_t out_off,
+    unsigned long long n)
+{
+	char buf[64 * 1024];
+
+	while (n > 0) {
+		size_t want = n < sizeof(buf) ? (size_t)n : sizeof(buf), done;
+		ssize_t r = pread(in, buf, want, in_off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return errno;
+		if (r == 0)
+			return EIO;
+		for (done = 0; done < (size_t)r; ) {
+			ssize_t w = pwrite(out, buf + done, (size_t)r - done,
+			    out_off + (off_t)done);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return w < 0 ? errno : EIO;
+			done += (size_t)w;
+		}
+		in_off += r;
+		out_off += r;
+		n -= (unsigned long long)r;
+	}
+	return 0;
+}
+
+int
 durable_write_all(int fd, const void *p, size_t n)
 {
 	const char *s = p;

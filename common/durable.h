@@ -52,4 +52,12 @@ int durable_tmpfile(const char *dir, struct errinfo *ei);
 /* Write all n bytes (restarting after EINTR): 0, or an errno value. */
 int durable_write_all(int fd, const void *p, size_t n);
 
+/*
+ * Copy n bytes from in at in_off to out at out_off (explicit offsets:
+ * neither descriptor's position moves; in and out must be different
+ * files).  0, or an errno value (EIO when in ends early).
+ */
+int durable_copy(int in, off_t in_off, int out, off_t out_off,
+    unsigned long long n);
+
 #endif

@@ -14,6 +14,7 @@
 #include "pop3_auth.h"
 #include "pop3_fetch.h"
 #include "sink.h"
+#include "statedir.h"
 #include "uidstate.h"
 #include "xalloc.h"
 
@@ -81,7 +82,15 @@ fetch_account(FILE *out, const struct account *a,
 			    "delivery: add 'delivery mbox,~/mail/inbox' (or "
 			    "maildir,DIR or mda,COMMAND), or give --delivery",
 			    label(a));
-		if (sink_new(a->delivery, &sink, ei) < 0)
+		struct sink_opts so;
+		char *sd = statedir();
+		int r;
+
+		so.statedir = sd;
+		so.timeout = a->in.timeout;
+		r = sink_new(a->delivery, &so, &sink, ei);
+		free(sd);
+		if (r < 0)
 			return -1;
 	}
 	path = a->uidls_file != NULL ? xstrdup(a->uidls_file) :
@@ -126,7 +135,7 @@ fetch_account(FILE *out, const struct account *a,
 	 * written, no QUIT: the server undoes the deletions.  Once QUIT is
 	 * answered +OK they are final and the UIDs are forgotten.
 	 */
-	if (opened) {
+	if (opened && !p.broken) {
 		int quit = uidstate_deletions_pending(&u, &sei) == 0;
 
 		if (!quit) {

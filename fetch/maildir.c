@@ -3,23 +3,35 @@
  * missing): the message is written to tmp/ under a unique name, fsync'ed,
  * renamed into new/, and new/ is fsync'ed, so that a message in new/ is
  * always whole and durable.  An aborted message is removed from tmp/.
+ *
+ * A crash leaves at most a file in tmp/, which no reader looks at.  Our
+ * names carry "_mfetch", the PID and this host's name, so the next run
+ * (at its first delivery) removes the ones whose process is gone, and any
+ * of ours older than 36 hours (the Maildir convention); other programs'
+ * files are never touched.
  */
 #include "autoconf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "durable.h"
 #include "fdout.h"
+#include "log.h"
 #include "sink.h"
 #include "xalloc.h"
 
+#define MAILDIR_TMP_STALE	(36 * 3600)	/* seconds */
+#define MAILDIR_MARK		"_mfetch"
 
 struct maildir {
 	struct sink s;
@@ -31,6 +43,93 @@ struct maildir {
 	unsigned seq;
 	int ready;		/* the directories exist */
 };
+
+/* This host's name, made safe for a file name ('/' and ':'). */
+static void
+safe_host(char *safe, size_t safesz)
+{
+	char host[256];
+	size_t i, o = 0;
+
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	for (i = 0; host[i] != '\0' && o + 5 < safesz; i++) {
+		if (host[i] == '/')
+			o += (size_t)snprintf(safe + o, safesz - o, "\\057");
+		else if (host[i] == ':')
+			o += (size_t)snprintf(safe + o, safesz - o, "\\072");
+		else
+			safe[o++] = host[i];
+	}
+	safe[o] = '\0';
+}
+
+/* time.MusecPpidQseq_mfetch.host */
+static char *
+unique_name(struct maildir *d)
+{
+	char safe[1024];
+	struct timeval tv;
+
+	safe_host(safe, sizeof(safe));
+	gettimeofday(&tv, NULL);
+	return xasprintf("%lld.M%06ldP%ldQ%u" MAILDIR_MARK ".%s",
+	    (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(), ++d->seq,
+	    safe);
+}
+
+/*
+ * The PID in one of our tmp/ names from this host, or 0 when the name is
+ * not ours.
+ */
+static long
+our_pid(const char *name, const char *host)
+{
+	const char *p = strchr(name, 'P'), *q = strstr(name, MAILDIR_MARK ".");
+	char *end;
+	long pid;
+
+	if (p == NULL || q == NULL || strchr(name, '.') == NULL ||
+	    strcmp(q + strlen(MAILDIR_MARK) + 1, host) != 0)
+		return 0;
+	pid = strtol(p + 1, &end, 10);
+	return *end == 'Q' && pid > 0 ? pid : 0;
+}
+
+/* Remove what killed runs of ours left in tmp/. */
+static void
+clean_tmp(struct maildir *d)
+{
+	char host[1024], *dir = xasprintf("%s/tmp", d->s.target);
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	size_t removed = 0;
+
+	safe_host(host, sizeof(host));
+	while (dp != NULL && (de = readdir(dp)) != NULL) {
+		long pid = our_pid(de->d_name, host);
+		struct stat st;
+		char *path;
+
+		if (pid == 0 || pid == (long)getpid())
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    ((kill((pid_t)pid, 0) < 0 && errno == ESRCH) ||
+		    time(NULL) - st.st_mtime > MAILDIR_TMP_STALE) &&
+		    unlink(path) == 0)
+			removed++;
+		free(path);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	if (removed > 0)
+		log_warn("maildir %s: removed %zu unfinished message%s a "
+		    "stopped mfetch left in tmp/", d->s.target, removed,
+		    removed == 1 ? "" : "s");
+	free(dir);
+}
 
 static int
 prepare(struct maildir *d, struct errinfo *ei)
@@ -48,33 +147,9 @@ prepare(struct maildir *d, struct errinfo *ei)
 		if (rc < 0)
 			return err_prefix(ei, "maildir %s: ", d->s.target);
 	}
+	clean_tmp(d);
 	d->ready = 1;
 	return 0;
-}
-
-/* time.MusecPpidQseq.host, the host name made safe ('/' and ':'). */
-static char *
-unique_name(struct maildir *d)
-{
-	char host[256], safe[1024];
-	struct timeval tv;
-	size_t i, o = 0;
-
-	if (gethostname(host, sizeof(host) - 1) < 0)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	for (i = 0; host[i] != '\0' && o + 5 < sizeof(safe); i++) {
-		if (host[i] == '/')
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o, "\\057");
-		else if (host[i] == ':')
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o, "\\072");
-		else
-			safe[o++] = host[i];
-	}
-	safe[o] = '\0';
-	gettimeofday(&tv, NULL);
-	return xasprintf("%lld.M%06ldP%ldQ%u.%s", (long long)tv.tv_sec,
-	    (long)tv.tv_usec, (long)getpid(), ++d->seq, safe);
 }
 
 static int
@@ -191,8 +266,9 @@ static const struct sink_ops maildir_ops = {
 };
 
 struct sink *
-sink_maildir_new(const char *dir)
+sink_maildir_new(const char *dir, const struct sink_opts *o)
 {
+	(void)o;
 	struct maildir *d = xcalloc(1, sizeof(*d));
 
 	d->s.ops = &maildir_ops;

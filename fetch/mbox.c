@@ -2,10 +2,43 @@
  * mbox: appending messages to an mbox file, mboxrd-quoted, the way mutt,
  * procmail and Dovecot expect on /var/mail: fcntl lock and dotlock (each
  * with a timeout), no symbolic or hard links followed, a From_ line, a
- * blank line after each message; fsync before success; on any error the
- * file is truncated back to the size it had before the message.  The
- * locks are taken at the first message and kept for the ones that follow
- * at once (a pipelined fetch), until release(), or an error.
+ * blank line after each message.  The locks are taken at the first
+ * message and kept for the ones that follow at once (a pipelined fetch),
+ * until release(), or an error.
+ *
+ * Crash safety.  A crash (kill -9, OOM, power cut) must never leave part
+ * of a message in the mbox, and the next run must be able to undo
+ * whatever was left, even after other programs (procmail forcing our
+ * stale lock, a mail client) appended messages after it, even ones that
+ * do not start their From_ line on a line of its own.  So:
+ *
+ *  1. A message is received whole into a temporary file first (msgfile.h)
+ *     with its From_ line and quoting: a crash while it downloads leaves
+ *     the mbox untouched.  Its length L and hash H are known at the end.
+ *  2. Under the locks, at the mbox's end X: a journal record "append
+ *     dev ino X nl L H head" (mboxjournal.h; nl is 1 when the file did
+ *     not end with a line end and we add one) is written and fsync'ed
+ *     before the mbox is touched.  The journal lives in mfetch's state
+ *     directory, one per mbox path.
+ *  3. The mbox is extended to X + nl + L at once (ftruncate), then our
+ *     bytes are written into that region, then fsync.  Because the file
+ *     has its final size before the first byte is written, whatever
+ *     another program appends after a crash starts exactly at
+ *     X + nl + L: which bytes were ours is known exactly.
+ *  4. The journal is emptied, without an fsync: a record that survives a
+ *     power cut is recognised as finished (below), so the deliver ->
+ *     record -> delete order keeps its two fsyncs plus the journal's one.
+ *
+ * The next run that locks this mbox reads the journal first
+ * (mboxj_recover()).  If the file is shorter than X + nl + L or the bytes
+ * at X are not the start of ours (our From_ line, or the zeros of a
+ * region never written), the run died before step 3: nothing to undo.
+ * If the region hashes to H, the message is whole: nothing to undo.
+ * Otherwise the region [X, X + nl + L) is cut out: the bytes after it are
+ * saved to a side file and the plan journaled first, so that a crash in
+ * the middle of the repair is finished by the run after.  An mbox whose
+ * device or inode changed (replaced by another file) is not touched.
+ * An error while appending (disk full) truncates back to X at once.
  */
 #include "autoconf.h"
 
@@ -21,10 +54,13 @@
 
 #include "buf.h"
 #include "durable.h"
-#include "fdout.h"
+#include "hash.h"
 #include "log.h"
+#include "mboxjournal.h"
 #include "mboxrd.h"
+#include "msgfile.h"
 #include "sink.h"
+#include "sys.h"
 #include "xalloc.h"
 
 #define DOTLOCK_STALE	300	/* seconds after which a dotlock is stale */
@@ -32,12 +68,13 @@
 struct mbox {
 	struct sink s;
 	char *lockpath;
-	int fd;
+	char *jpath;		/* the journal, in the state directory */
+	char *tailpath;		/* bytes kept aside during a repair */
+	int fd;			/* open and locked, or -1 */
+	int jfd;
 	int dotlocked;
-	off_t start;		/* size before this message */
+	struct msgfile mf;	/* the message as it arrives */
 	struct mboxrd rd;
-	struct fdout out;
-	int failed;		/* a write failed: only abort remains */
 };
 
 static int
@@ -49,28 +86,11 @@ io_error(struct mbox *m, const char *what, int err, struct errinfo *ei)
 }
 
 static int
-flush(struct mbox *m, struct errinfo *ei)
-{
-	int err = fdout_flush(&m->out);
-
-	if (err != 0) {
-		m->failed = 1;
-		return io_error(m, "write", err, ei);
-	}
-	return 0;
-}
-
-static int
 out(void *arg, const char *p, size_t n, struct errinfo *ei)
 {
 	struct mbox *m = arg;
-	int err = fdout_write(&m->out, p, n);
 
-	if (err != 0) {
-		m->failed = 1;
-		return io_error(m, "write", err, ei);
-	}
-	return 0;
+	return msgfile_write(&m->mf, p, n, ei);
 }
 
 /* Is the dotlock's holder (a PID written in it, as procmail and mutt
@@ -171,6 +191,8 @@ dotlock(struct mbox *m, struct errinfo *ei)
 			return err_set(ei, ST_TEMPFAIL, "mbox %s: locked by "
 			    "another program (%s) for %d seconds", m->s.target,
 			    m->lockpath, SINK_LOCK_TIMEOUT);
+		if (sys_check_stop(ei) < 0)
+			return -1;
 		usleep(100 * 1000);
 	}
 }
@@ -192,6 +214,8 @@ fcntl_lock(struct mbox *m, struct errinfo *ei)
 			return err_set(ei, ST_TEMPFAIL, "mbox %s: locked by "
 			    "another program for %d seconds", m->s.target,
 			    SINK_LOCK_TIMEOUT);
+		if (sys_check_stop(ei) < 0)
+			return -1;
 		usleep(100 * 1000);
 	}
 	return 0;
@@ -203,28 +227,28 @@ unlock_close(struct mbox *m)
 	if (m->fd >= 0)
 		close(m->fd);	/* drops the fcntl lock */
 	m->fd = -1;
+	if (m->jfd >= 0)
+		close(m->jfd);
+	m->jfd = -1;
 	if (m->dotlocked)
 		unlink(m->lockpath);
 	m->dotlocked = 0;
 }
 
-/* Open for appending, refusing links; the checks of mail.local(8). */
+/* Open for writing, refusing links; the checks of mail.local(8). */
 static int
 open_mbox(struct mbox *m, struct errinfo *ei)
 {
 	struct stat st, lst;
 
 	/* Never blocks: a FIFO or a device in its place is refused. */
-	m->fd = durable_open(m->s.target, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	m->fd = durable_open(m->s.target, O_RDWR | O_CREAT, 0600);
 	if (m->fd < 0)
 		return err_set(ei, ST_CANTCREAT, "mbox %s: cannot open: %s",
 		    m->s.target, durable_strerror(errno));
 	if (fstat(m->fd, &st) < 0 || lstat(m->s.target, &lst) < 0)
 		return err_set(ei, ST_IOERR, "mbox %s: cannot stat: %s",
 		    m->s.target, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return err_set(ei, ST_CANTCREAT, "mbox %s: not a regular file",
-		    m->s.target);
 	if (st.st_dev != lst.st_dev || st.st_ino != lst.st_ino ||
 	    st.st_nlink != 1)
 		return err_set(ei, ST_CANTCREAT, "mbox %s: the file changed or "
@@ -232,54 +256,49 @@ open_mbox(struct mbox *m, struct errinfo *ei)
 	return 0;
 }
 
+/* Take the locks, open the journal and undo what a crash left. */
+static int
+lock_mbox(struct mbox *m, struct errinfo *ei)
+{
+	if (durable_mkdirs_for(m->jpath, ei) < 0)
+		return -1;
+	m->jfd = durable_open(m->jpath, O_RDWR | O_CREAT, 0600);
+	if (m->jfd < 0)
+		return err_set(ei, ST_CANTCREAT, "mbox %s: cannot open its "
+		    "journal %s: %s", m->s.target, m->jpath,
+		    durable_strerror(errno));
+	if (dotlock(m, ei) < 0 || open_mbox(m, ei) < 0 ||
+	    fcntl_lock(m, ei) < 0 ||
+	    mboxj_recover(m->jfd, m->tailpath, m->fd, m->s.target, ei) < 0) {
+		unlock_close(m);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 mbox_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 {
 	struct mbox *m = (struct mbox *)s;
-	char date[32], last = '\n';
+	const char *from = msg->from != NULL && *msg->from != '\0' ?
+	    msg->from : "MAILER-DAEMON";
+	char date[32], line[1100];
 	struct tm tm;
+	size_t i, n;
 
-	m->failed = 0;
-	if (m->fd < 0) {
-		/* Locked until release: the next messages come right after. */
-		if (dotlock(m, ei) < 0)
-			return -1;
-		if (open_mbox(m, ei) < 0 || fcntl_lock(m, ei) < 0) {
-			unlock_close(m);
-			return -1;
-		}
-		m->start = lseek(m->fd, 0, SEEK_END);
-		if (m->start < 0) {
-			io_error(m, "seek", errno, ei);
-			unlock_close(m);
-			return -1;
-		}
-		/* A file not ending with a line end gets one first. */
-		if (m->start > 0 && pread(m->fd, &last, 1, m->start - 1) == 1 &&
-		    last != '\n')
-			last = 0;
-	}
-	fdout_reset(&m->out, m->fd);
-	if (last != '\n')
-		out(m, "\n", 1, ei);
+	if (msgfile_start(&m->mf, ei) < 0)
+		return err_prefix(ei, "mbox %s: ", s->target);
 	localtime_r(&msg->received, &tm);
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
-	{
-		const char *from = msg->from != NULL && *msg->from != '\0' ?
-		    msg->from : "MAILER-DAEMON";
-		char line[1100];
-		size_t i, n;
-
-		n = (size_t)snprintf(line, sizeof(line), "From %.998s %s\n",
-		    from, date);
-		/* No space or control character inside the sender. */
-		for (i = 5; i < n - strlen(date) - 2; i++)
-			if ((unsigned char)line[i] <= ' ')
-				line[i] = '_';
-		out(m, line, n, ei);
-	}
+	n = (size_t)snprintf(line, sizeof(line), "From %.998s %s\n", from, date);
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	/* No space or control character inside the sender. */
+	for (i = 5; i + strlen(date) + 2 < n; i++)
+		if ((unsigned char)line[i] <= ' ')
+			line[i] = '_';
 	mboxrd_init(&m->rd, out, m);
-	return 0;
+	return out(m, line, n, ei);
 }
 
 static int
@@ -287,27 +306,61 @@ mbox_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
 {
 	struct mbox *m = (struct mbox *)s;
 
-	if (m->failed)
-		return err_set(ei, ST_IOERR, "mbox %s: write after an error",
-		    s->target);
 	return mboxrd_write(&m->rd, p, n, ei);
 }
 
 static void
 mbox_abort(struct sink *s)
 {
-	struct mbox *m = (struct mbox *)s;
+	/* The message was only in the temporary file: nothing to undo. */
+	(void)s;
+}
 
-	if (m->fd >= 0) {
-		if (ftruncate(m->fd, m->start) < 0)
+/* Steps 2 to 4 of the comment at the top. */
+static int
+append(struct mbox *m, struct errinfo *ei)
+{
+	struct mboxj_rec r;
+	struct stat st;
+	off_t x = lseek(m->fd, 0, SEEK_END);
+	char last = '\n';
+	int err;
+
+	if (x < 0 || fstat(m->fd, &st) < 0)
+		return io_error(m, "seek", errno, ei);
+	memset(&r, 0, sizeof(r));
+	r.kind = MBOXJ_APPEND;
+	r.dev = (unsigned long long)st.st_dev;
+	r.ino = (unsigned long long)st.st_ino;
+	r.start = (unsigned long long)x;
+	/* A file not ending with a line end gets one first. */
+	r.nl = x > 0 && pread(m->fd, &last, 1, x - 1) == 1 && last != '\n';
+	r.len = m->mf.len;
+	r.hash = m->mf.hash;
+	r.headlen = m->mf.headlen;
+	memcpy(r.head, m->mf.head, r.headlen);
+	if (mboxj_write(m->jfd, &r, ei) < 0)
+		return err_prefix(ei, "mbox %s: ", m->s.target);
+	err = 0;
+	if (ftruncate(m->fd, x + r.nl + (off_t)r.len) < 0 ||
+	    (r.nl && pwrite(m->fd, "\n", 1, x) != 1))
+		err = errno;
+	if (err == 0)
+		err = msgfile_copy(&m->mf, m->fd, x + r.nl);
+	if (err == 0 && fsync(m->fd) < 0)
+		err = errno;
+	if (err != 0) {
+		/* We hold the locks: nobody wrote after us. */
+		if (ftruncate(m->fd, x) < 0 || fsync(m->fd) < 0)
 			log_error("mbox %s: cannot truncate back to %lld bytes "
-			    "after a failed delivery: %s", s->target,
-			    (long long)m->start, strerror(errno));
+			    "after a failed delivery: %s (the next run repairs "
+			    "it)", m->s.target, (long long)x, strerror(errno));
 		else
-			fsync(m->fd);
+			mboxj_clear(m->jfd);
+		return io_error(m, "write", err, ei);
 	}
-	fdout_reset(&m->out, -1);
-	unlock_close(m);
+	mboxj_clear(m->jfd);
+	return 0;
 }
 
 static int
@@ -316,18 +369,16 @@ mbox_commit(struct sink *s, struct errinfo *ei)
 	struct mbox *m = (struct mbox *)s;
 
 	if (mboxrd_finish(&m->rd, ei) < 0 || out(m, "\n", 1, ei) < 0 ||
-	    flush(m, ei) < 0)
-		goto fail;
-	if (fsync(m->fd) < 0) {
-		io_error(m, "fsync", errno, ei);
-		goto fail;
+	    msgfile_finish(&m->mf, ei) < 0)
+		return -1;
+	/* Locked until release: the next messages come right after. */
+	if (m->fd < 0 && lock_mbox(m, ei) < 0)
+		return -1;
+	if (append(m, ei) < 0) {
+		unlock_close(m);
+		return -1;
 	}
-	/* Still locked: the next message starts where this one ended. */
-	m->start = lseek(m->fd, 0, SEEK_END);
 	return 0;
-fail:
-	mbox_abort(s);
-	return -1;
 }
 
 static void
@@ -342,8 +393,10 @@ mbox_free(struct sink *s)
 	struct mbox *m = (struct mbox *)s;
 
 	unlock_close(m);
-	fdout_free(&m->out);
+	msgfile_free(&m->mf);
 	free(m->lockpath);
+	free(m->jpath);
+	free(m->tailpath);
 	free(s->target);
 	free(m);
 }
@@ -353,14 +406,18 @@ static const struct sink_ops mbox_ops = {
 };
 
 struct sink *
-sink_mbox_new(const char *path)
+sink_mbox_new(const char *path, const struct sink_opts *o)
 {
 	struct mbox *m = xcalloc(1, sizeof(*m));
+	uint64_t h = hash_add(HASH_INIT, path, strlen(path));
 
 	m->s.ops = &mbox_ops;
 	m->s.target = xstrdup(path);
 	m->lockpath = xasprintf("%s.lock", path);
-	m->fd = -1;
-	fdout_init(&m->out);
+	m->jpath = xasprintf("%s/mbox-%016llx.journal", o->statedir,
+	    (unsigned long long)h);
+	m->tailpath = xasprintf("%s.tail", m->jpath);
+	m->fd = m->jfd = -1;
+	msgfile_init(&m->mf, o->statedir);
 	return &m->s;
 }

@@ -2,72 +2,166 @@
  * mda: delivering through a program (procmail, maildrop, dovecot-lda)
  * that reads the message on its standard input.  The command runs
  * without a shell unless it needs one (see cmd.h); %F, %u and %% are
- * replaced with values no shell can misread (placeholder.h).  Exit 0
- * means delivered; 75
- * (EX_TEMPFAIL) means "try again later"; anything else is an error.  Both
- * keep the message on the server.  An aborted delivery kills the program
- * before it sees the end of its input, so that it delivers nothing.
+ * replaced with values no shell can misread (placeholder.h).
+ *
+ * The message is received whole into a temporary file first (msgfile.h),
+ * and that file is the program's standard input: it never sees a
+ * truncated message, whatever happens to mfetch (killed while the
+ * program runs, the program still reads the whole file to its end).
+ * Exit 0 means delivered; 75 (EX_TEMPFAIL) means "try again later";
+ * anything else is an error.  A program that runs longer than the
+ * account's timeout, or that is still running when mfetch is asked to
+ * stop, is killed (SIGTERM, then SIGKILL a second later), and the message
+ * stays on the server.
  */
 #include "autoconf.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "cmd.h"
-#include "fdout.h"
+#include "msgfile.h"
 #include "placeholder.h"
 #include "sink.h"
+#include "sys.h"
 #include "xalloc.h"
 
+#define MDA_KILL_GRACE_MS	1000	/* from SIGTERM to SIGKILL */
 
 struct mda {
 	struct sink s;
-	pid_t pid;
-	int fd;			/* the program's standard input */
-	struct fdout out;
+	struct msgfile mf;
+	int timeout;		/* seconds; 0: none */
+	char *from;		/* the envelope sender of the message */
 };
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait up to ms milliseconds (-1: for ever) for pid to end, waking up
+ * for a stop request.  1 ended (*status_r), 0 still running, -1 error.
+ */
+static int
+wait_for(pid_t pid, int pidfd, long long ms, int stoppable, int *status_r)
+{
+	long long until = ms < 0 ? -1 : now_ms() + ms;
+
+	for (;;) {
+		long long left = until < 0 ? SYS_STOP_POLL_MS : until - now_ms();
+		pid_t w = waitpid(pid, status_r, WNOHANG);
+
+		if (w == pid)
+			return 1;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (left <= 0 || (stoppable && sys_stop_signal() != 0))
+			return 0;
+		if (left > SYS_STOP_POLL_MS)
+			left = SYS_STOP_POLL_MS;
+		if (pidfd >= 0) {
+			struct pollfd pfd = { pidfd, POLLIN, 0 };
+
+			poll(&pfd, 1, (int)left);
+		} else {
+			/* No pidfd: look again every 10 ms. */
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+/* SIGTERM, a grace period, SIGKILL; then reap. */
+static void
+kill_child(pid_t pid, int pidfd)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	if (wait_for(pid, pidfd, MDA_KILL_GRACE_MS, 0, &status) == 1)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
 
 static int
 mda_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 {
 	struct mda *m = (struct mda *)s;
+
+	free(m->from);
+	m->from = xstrdup(msg->from != NULL ? msg->from : "");
+	return msgfile_start(&m->mf, ei);
+}
+
+static int
+mda_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
+{
+	struct mda *m = (struct mda *)s;
+
+	return msgfile_write(&m->mf, p, n, ei);
+}
+
+static void
+mda_abort(struct sink *s)
+{
+	/* The message was only in the temporary file: nothing to undo. */
+	(void)s;
+}
+
+/* Start the program with the message file as its standard input. */
+static int
+start(struct mda *m, pid_t *pid_r, struct errinfo *ei)
+{
 	struct passwd *pw = getpwuid(getuid());
 	struct placeholders ph;
 	char **argv = NULL, *shcmd = NULL;
-	int fds[2], n;
+	int n;
 	size_t i;
+	pid_t pid;
 
-	ph.from = msg->from;
+	ph.from = m->from;
 	ph.user = pw != NULL ? pw->pw_name : "";
-	n = cmd_split(s->target, "delivery command", &argv, ei);
+	n = cmd_split(m->s.target, "delivery command", &argv, ei);
 	if (n < 0)
 		return -1;
 	/* The values are restricted: safe inside any quoting, or none. */
 	if (n == 0)
-		shcmd = placeholder_expand(s->target, &ph);
+		shcmd = placeholder_expand(m->s.target, &ph);
 	for (i = 0; argv != NULL && argv[i] != NULL; i++) {
 		char *e = placeholder_expand(argv[i], &ph);
 
 		free(argv[i]);
 		argv[i] = e;
 	}
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	if (lseek(m->mf.fd, 0, SEEK_SET) < 0) {
 		cmd_free_argv(argv);
 		free(shcmd);
-		return err_set(ei, ST_OSERR, "pipe: %s", strerror(errno));
+		return err_set(ei, ST_IOERR, "cannot read the message back: %s",
+		    strerror(errno));
 	}
 	fflush(NULL);
-	m->pid = fork();
-	if (m->pid == 0) {
-		if (dup2(fds[0], 0) < 0)
+	pid = fork();
+	if (pid == 0) {
+		if (dup2(m->mf.fd, 0) < 0)
 			_exit(126);
 		signal(SIGPIPE, SIG_DFL);
 		if (argv != NULL)
@@ -76,80 +170,44 @@ mda_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 			execl("/bin/sh", "sh", "-c", shcmd, (char *)NULL);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	close(fds[0]);
 	cmd_free_argv(argv);
 	free(shcmd);
-	if (m->pid < 0) {
-		close(fds[1]);
+	if (pid < 0)
 		return err_set(ei, ST_OSERR, "fork: %s", strerror(errno));
-	}
-	m->fd = fds[1];
-	fdout_reset(&m->out, m->fd);
+	*pid_r = pid;
 	return 0;
-}
-
-static int
-write_error(struct mda *m, int err, struct errinfo *ei)
-{
-	return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' stopped "
-	    "reading the message: %s", m->s.target, strerror(err));
-}
-
-static int
-mda_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
-{
-	struct mda *m = (struct mda *)s;
-	int err = fdout_write(&m->out, p, n);
-
-	return err != 0 ? write_error(m, err, ei) : 0;
-}
-
-static int
-reap(struct mda *m, int *status_r)
-{
-	int rc;
-
-	while ((rc = waitpid(m->pid, status_r, 0)) < 0 && errno == EINTR)
-		;
-	m->pid = -1;
-	return rc;
-}
-
-static void
-mda_abort(struct sink *s)
-{
-	struct mda *m = (struct mda *)s;
-	int status;
-
-	if (m->pid > 0) {
-		/* Before it sees the end of its input: no delivery. */
-		kill(m->pid, SIGKILL);
-		if (m->fd >= 0)
-			close(m->fd);
-		m->fd = -1;
-		reap(m, &status);
-	}
-	if (m->fd >= 0)
-		close(m->fd);
-	m->fd = -1;
-	fdout_reset(&m->out, -1);
 }
 
 static int
 mda_commit(struct sink *s, struct errinfo *ei)
 {
 	struct mda *m = (struct mda *)s;
-	int status, ec;
+	int status, ec, r, pidfd = -1;
+	pid_t pid = -1;
 
-	if ((ec = fdout_flush(&m->out)) != 0) {
-		write_error(m, ec, ei);
-		mda_abort(s);
+	if (msgfile_finish(&m->mf, ei) < 0 || start(m, &pid, ei) < 0)
 		return -1;
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
+	r = wait_for(pid, pidfd, m->timeout > 0 ? m->timeout * 1000LL : -1, 1,
+	    &status);
+	if (r != 1) {
+		kill_child(pid, pidfd);
+		if (pidfd >= 0)
+			close(pidfd);
+		if (r < 0)
+			return err_set(ei, ST_OSERR, "waitpid: %s",
+			    strerror(errno));
+		if (sys_check_stop(ei) < 0)
+			return err_prefix(ei, "delivery command '%s' killed: ",
+			    s->target);
+		return err_set(ei, ST_TEMPFAIL, "delivery command '%s' ran "
+		    "longer than %d seconds: killed; message kept on the "
+		    "server", s->target, m->timeout);
 	}
-	close(m->fd);
-	m->fd = -1;
-	if (reap(m, &status) < 0)
-		return err_set(ei, ST_OSERR, "waitpid: %s", strerror(errno));
+	if (pidfd >= 0)
+		close(pidfd);
 	if (WIFSIGNALED(status))
 		return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' was "
 		    "killed by signal %d: message kept on the server",
@@ -173,8 +231,8 @@ mda_free(struct sink *s)
 {
 	struct mda *m = (struct mda *)s;
 
-	mda_abort(s);
-	fdout_free(&m->out);
+	msgfile_free(&m->mf);
+	free(m->from);
 	free(s->target);
 	free(m);
 }
@@ -184,14 +242,13 @@ static const struct sink_ops mda_ops = {
 };
 
 struct sink *
-sink_mda_new(const char *command)
+sink_mda_new(const char *command, const struct sink_opts *o)
 {
 	struct mda *m = xcalloc(1, sizeof(*m));
 
 	m->s.ops = &mda_ops;
 	m->s.target = xstrdup(command);
-	m->pid = -1;
-	m->fd = -1;
-	fdout_init(&m->out);
+	m->timeout = o->timeout;
+	msgfile_init(&m->mf, o->statedir);
 	return &m->s;
 }

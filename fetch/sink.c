@@ -8,7 +8,8 @@
 #include "xalloc.h"
 
 int
-sink_new(const char *spec, struct sink **s_r, struct errinfo *ei)
+sink_new(const char *spec, const struct sink_opts *o, struct sink **s_r,
+    struct errinfo *ei)
 {
 	const char *comma = strchr(spec, ',');
 	size_t kl = comma != NULL ? (size_t)(comma - spec) : strlen(spec);
@@ -19,14 +20,14 @@ sink_new(const char *spec, struct sink **s_r, struct errinfo *ei)
 		return err_set(ei, ST_CONFIG, "delivery '%s': expected mbox,FILE, "
 		    "maildir,DIR or mda,COMMAND", spec);
 	if (kl == 3 && strncmp(spec, "mda", 3) == 0) {
-		*s_r = sink_mda_new(arg);
+		*s_r = sink_mda_new(arg, o);
 		return 0;
 	}
 	/* "~/" was expanded when the setting was read (settings.c). */
 	if (kl == 4 && strncmp(spec, "mbox", 4) == 0)
-		*s_r = sink_mbox_new(arg);
+		*s_r = sink_mbox_new(arg, o);
 	else if (kl == 7 && strncmp(spec, "maildir", 7) == 0)
-		*s_r = sink_maildir_new(arg);
+		*s_r = sink_maildir_new(arg, o);
 	if (*s_r == NULL)
 		return err_set(ei, ST_CONFIG, "delivery '%s': expected mbox,FILE, "
 		    "maildir,DIR or mda,COMMAND", spec);

@@ -7,8 +7,11 @@
  * as it is: mboxrd quoting is the mbox sink's business), then either
  * commit()-ed, which returns 0 only once the message is durable (the
  * file and its directory fsync'ed, or the MDA exited 0), or abort()-ed,
- * which leaves no trace of it (the mbox truncated back, the temporary
- * file removed, the MDA killed before it saw the end).
+ * which leaves no trace of it.  The mbox and the MDA receive a message
+ * into a temporary file first and see it only whole, at commit; a
+ * Maildir writes it to tmp/ and renames it.  A crash at any instant
+ * leaves no part of a message behind, or one that the next run removes
+ * (mbox.c, maildir.c explain how).
  */
 #ifndef FACTEUR_SINK_H
 #define FACTEUR_SINK_H
@@ -21,6 +24,12 @@
 #define SINK_LOCK_TIMEOUT	60	/* seconds to wait for an mbox lock */
 
 struct sink;
+
+/* What every sink needs from the run. */
+struct sink_opts {
+	const char *statedir;	/* temporary files, the mbox journals */
+	int timeout;		/* seconds an MDA may take; 0: none */
+};
 
 struct sink_msg {
 	const char *from;	/* envelope sender: From_ line, MDA's %F */
@@ -49,12 +58,13 @@ struct sink {
  * "maildir,DIR", "mda,COMMAND" (a leading "~/" is the home directory).
  * Nothing is opened yet.  Returns 0, or -1 (ST_CONFIG for a bad spec).
  */
-int sink_new(const char *spec, struct sink **s_r, struct errinfo *ei);
+int sink_new(const char *spec, const struct sink_opts *o, struct sink **s_r,
+    struct errinfo *ei);
 void sink_free(struct sink *s);
 
 /* The constructors behind sink_new(). */
-struct sink *sink_mbox_new(const char *path);
-struct sink *sink_maildir_new(const char *dir);
-struct sink *sink_mda_new(const char *command);
+struct sink *sink_mbox_new(const char *path, const struct sink_opts *o);
+struct sink *sink_maildir_new(const char *dir, const struct sink_opts *o);
+struct sink *sink_mda_new(const char *command, const struct sink_opts *o);
 
 #endif

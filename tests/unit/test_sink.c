@@ -2,9 +2,11 @@
  * Unit tests for fetch/deliver and the sinks (fetch/mbox, maildir, mda):
  * a message delivered in small chunks comes out exactly (mbox: From_
  * line from Return-Path, mboxrd quoting, a blank line after it); an
- * aborted message leaves no trace (mbox truncated back, no file in the
- * Maildir, the MDA killed before it delivers); a symbolic link is
- * refused as an mbox; the MDA's exit status 75 and others are reported.
+ * aborted message leaves no trace; a symbolic link or a FIFO is refused
+ * as an mbox; the MDA's exit status 75 and others are reported, a slow
+ * one killed.  The state a killed run leaves (an mbox journal record over
+ * a half-written region, another program's message after it; tmp/ files
+ * of a dead mfetch) is repaired by the next delivery.
  */
 #include "autoconf.h"
 
@@ -17,16 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "deliver.h"
+#include "hash.h"
 #include "sink.h"
 #include "sys.h"
 #include "xalloc.h"
 
 static char dir[] = "/tmp/test_sink.XXXXXX";
+static struct sink_opts opts;	/* statedir in dir, a 2 s MDA timeout */
 
 static const char msg[] =
     "Return-Path: <sender@example.org>\n"
@@ -84,7 +90,7 @@ test_mbox(void **state)
 
 	(void)state;
 	spec = xasprintf("mbox,%s", path);
-	assert_int_equal(sink_new(spec, &s, &ei), 0);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
 	assert_int_equal(deliver(s, msg, 7, 1, &ei), 0);
 	text = slurp(path, &len1);
 	assert_true(strncmp(text, "From sender@example.org ", 24) == 0);
@@ -115,7 +121,7 @@ test_mbox(void **state)
 	/* A symbolic link is refused. */
 	spec = xasprintf("%s/link", dir);
 	assert_int_equal(symlink(path, spec), 0);
-	s = sink_mbox_new(spec);
+	s = sink_mbox_new(spec, &opts);
 	assert_int_equal(deliver(s, msg, 100, 1, &ei), -1);
 	assert_int_equal(ei.st, ST_CANTCREAT);
 	assert_non_null(strstr(ei.msg, "symbolic link"));
@@ -149,7 +155,7 @@ test_maildir(void **state)
 
 	(void)state;
 	spec = xasprintf("maildir,%s", md);
-	assert_int_equal(sink_new(spec, &s, &ei), 0);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
 	assert_int_equal(deliver(s, msg, 5, 1, &ei), 0);
 	assert_int_equal(deliver(s, msg, 5, 0, &ei), 0);
 	p = xasprintf("%s/new", md);
@@ -176,7 +182,7 @@ test_mda(void **state)
 	(void)state;
 	/* With a shell (redirection); %F quoted. */
 	cmd = xasprintf("mda,cat > %s; echo %%F >> %s", out, out);
-	assert_int_equal(sink_new(cmd, &s, &ei), 0);
+	assert_int_equal(sink_new(cmd, &opts, &s, &ei), 0);
 	assert_int_equal(deliver(s, msg, 9, 1, &ei), 0);
 	text = slurp(out, NULL);
 	assert_non_null(strstr(text, "Subject: test\n\nFrom the start\n"));
@@ -188,26 +194,293 @@ test_mda(void **state)
 	unlink(out);
 	cmd = xasprintf("mda,sh -c 'cat > %s.tmp && mv %s.tmp %s'", out, out,
 	    out);
-	assert_int_equal(sink_new(cmd, &s, &ei), 0);
+	assert_int_equal(sink_new(cmd, &opts, &s, &ei), 0);
 	assert_int_equal(deliver(s, msg, 9, 0, &ei), 0);
 	assert_int_equal(access(out, F_OK), -1);
 	sink_free(s);
 	free(cmd);
 	/* Exit 75: temporary; exit 1: an error. */
-	assert_int_equal(sink_new("mda,sh -c 'cat >/dev/null; exit 75'", &s,
-	    &ei), 0);
+	assert_int_equal(sink_new("mda,sh -c 'cat >/dev/null; exit 75'",
+	    &opts, &s, &ei), 0);
 	assert_int_equal(deliver(s, msg, 100, 1, &ei), -1);
 	assert_int_equal(ei.st, ST_TEMPFAIL);
 	sink_free(s);
-	assert_int_equal(sink_new("mda,false", &s, &ei), 0);
+	assert_int_equal(sink_new("mda,false", &opts, &s, &ei), 0);
 	assert_int_equal(deliver(s, msg, 100, 1, &ei), -1);
 	assert_int_equal(ei.st, ST_UNAVAILABLE);
 	sink_free(s);
 	free(out);
 
-	assert_int_equal(sink_new("mbox", &s, &ei), -1);
-	assert_int_equal(sink_new("pipe,x", &s, &ei), -1);
+	assert_int_equal(sink_new("mbox", &opts, &s, &ei), -1);
+	assert_int_equal(sink_new("pipe,x", &opts, &s, &ei), -1);
 	assert_int_equal(ei.st, ST_CONFIG);
+}
+
+/* Append raw bytes to a file, as another program would. */
+static void
+append_raw(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "ab");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	fclose(f);
+}
+
+/*
+ * Leave in path the state a run killed during its append leaves: the
+ * journal record for our bytes at the end of the file, the file
+ * extended over them, and only the first `written` of them there (the
+ * rest zeros).  Returns the journal's path.
+ */
+static char *
+crashed_append(const char *path, const char *ours, size_t written)
+{
+	char *jpath, *line = xmalloc(1024);
+	size_t len = strlen(ours), i, n;
+	struct stat st;
+	uint64_t h = hash_add(HASH_INIT, ours, len);
+	FILE *f;
+
+	assert_int_equal(stat(path, &st), 0);
+	jpath = xasprintf("%s/mbox-%016llx.journal", opts.statedir,
+	    (unsigned long long)hash_add(HASH_INIT, path, strlen(path)));
+	n = (size_t)snprintf(line, 1024, "append %llu %llu %llu 0 %zu %016llx ",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	    (unsigned long long)st.st_size, len, (unsigned long long)h);
+	for (i = 0; i < len && i < 64; i++)
+		n += (size_t)snprintf(line + n, 1024 - n, "%02x",
+		    (unsigned char)ours[i]);
+	snprintf(line + n, 1024 - n, "\n");
+	f = fopen(jpath, "w");
+	assert_non_null(f);
+	fputs(line, f);
+	fclose(f);
+	assert_int_equal(truncate(path, st.st_size + (off_t)len), 0);
+	f = fopen(path, "r+b");
+	assert_non_null(f);
+	fseek(f, st.st_size, SEEK_SET);
+	fwrite(ours, 1, written, f);
+	fclose(f);
+	free(line);
+	return jpath;
+}
+
+static const char ours[] = "From crashed@example.org Mon Jan  1 00:00:00 2024\n"
+    "Subject: cut short\n\nthis message was being written when the run "
+    "was killed, and must go\n\n";
+static const char foreign[] = "From other@example.org Tue Jan  2 00:00:00 "
+    "2024\nSubject: from procmail\n\nkept\n\n";
+
+/*
+ * A run killed during its append, then another program appending (even
+ * right after our last byte, not on a line of its own), then a run that
+ * delivers: the partial message goes exactly, the other's stays whole.
+ */
+static void
+test_mbox_crash_repair(void **state)
+{
+	char *path = xasprintf("%s/crash.mbox", dir), *spec, *jpath, *text,
+	    *want;
+	struct sink *s;
+	struct errinfo ei;
+	size_t len, before;
+	struct stat st;
+	int written;
+
+	(void)state;
+	spec = xasprintf("mbox,%s", path);
+	for (written = 0; written <= (int)strlen(ours); written += 37) {
+		unlink(path);
+		append_raw(path, "From first@example.org Sun Dec 31 00:00:00 "
+		    "2023\nSubject: first\n\nfirst\n\n");
+		assert_int_equal(stat(path, &st), 0);
+		before = (size_t)st.st_size;
+		jpath = crashed_append(path, ours, (size_t)written);
+		/* procmail forced our stale lock and appended after us. */
+		append_raw(path, foreign);
+		assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+		assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
+		sink_free(s);
+		text = slurp(path, &len);
+		want = xasprintf("From first@example.org Sun Dec 31 00:00:00 "
+		    "2023\nSubject: first\n\nfirst\n\n%s", foreign);
+		assert_memory_equal(text, want, strlen(want));
+		assert_true(strncmp(text + strlen(want), "From sender@example."
+		    "org ", 24) == 0);
+		assert_null(strstr(text, "cut short"));
+		assert_null(memchr(text, '\0', len));
+		assert_true(len > before);
+		/* The journal is empty, the side file gone. */
+		assert_int_equal(stat(jpath, &st), 0);
+		assert_int_equal(st.st_size, 0);
+		free(want);
+		free(text);
+		free(jpath);
+	}
+	free(spec);
+	free(path);
+}
+
+/* A record whose message was whole (power cut before the clear), or
+ * whose region was never extended: nothing is removed. */
+static void
+test_mbox_crash_nothing_to_undo(void **state)
+{
+	char *path = xasprintf("%s/whole.mbox", dir), *spec, *jpath, *text,
+	    *want;
+	struct sink *s;
+	struct errinfo ei;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	spec = xasprintf("mbox,%s", path);
+	append_raw(path, "From first@example.org Sun Dec 31 00:00:00 2023\n"
+	    "\nfirst\n\n");
+	jpath = crashed_append(path, ours, strlen(ours));
+	append_raw(path, foreign);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
+	sink_free(s);
+	text = slurp(path, &len);
+	want = xasprintf("From first@example.org Sun Dec 31 00:00:00 2023\n"
+	    "\nfirst\n\n%s%s", ours, foreign);
+	assert_memory_equal(text, want, strlen(want));
+	free(want);
+	free(text);
+	free(jpath);
+
+	/* Killed after the journal, before the file was extended: the
+	 * other program's message starts where ours would have. */
+	unlink(path);
+	append_raw(path, "From first@example.org Sun Dec 31 00:00:00 2023\n"
+	    "\nfirst\n\n");
+	jpath = crashed_append(path, ours, 0);
+	assert_int_equal(truncate(path, 56), 0);	/* not extended */
+	append_raw(path, foreign);
+	append_raw(path, foreign);	/* longer than our region */
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
+	sink_free(s);
+	text = slurp(path, &len);
+	want = xasprintf("From first@example.org Sun Dec 31 00:00:00 2023\n"
+	    "\nfirst\n\n%s%s", foreign, foreign);
+	assert_memory_equal(text, want, strlen(want));
+	free(want);
+	free(text);
+
+	/* A torn record (no line end): the mbox was not touched yet. */
+	f = fopen(jpath, "w");
+	assert_non_null(f);
+	fputs("append 1 2 3", f);
+	fclose(f);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
+	sink_free(s);
+	free(jpath);
+	free(spec);
+	free(path);
+}
+
+/* A FIFO as the mbox is refused at once (no blocking open). */
+static void
+test_mbox_fifo(void **state)
+{
+	char *path = xasprintf("%s/fifo", dir), *spec;
+	struct sink *s;
+	struct errinfo ei;
+
+	(void)state;
+	assert_int_equal(mkfifo(path, 0600), 0);
+	spec = xasprintf("mbox,%s", path);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 50, 1, &ei), -1);
+	assert_int_equal(ei.st, ST_CANTCREAT);
+	assert_non_null(strstr(ei.msg, "not a regular file"));
+	sink_free(s);
+	free(spec);
+	free(path);
+}
+
+/* Leftovers of a killed run in tmp/ go; other programs' files stay. */
+static void
+test_maildir_leftovers(void **state)
+{
+	char *md = xasprintf("%s/Left", dir), *spec, *mine, *other, *live;
+	char host[256];
+	struct sink *s;
+	struct errinfo ei;
+	pid_t dead = fork();
+
+	(void)state;
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	spec = xasprintf("%s/tmp", md);
+	assert_int_equal(mkdir(md, 0700), 0);
+	assert_int_equal(mkdir(spec, 0700), 0);
+	free(spec);
+	mine = xasprintf("%s/tmp/1700000000.M1P%ldQ1_mfetch.%s", md,
+	    (long)dead, host);
+	other = xasprintf("%s/tmp/1700000000.M1P%ldQ1.%s", md, (long)dead,
+	    host);
+	live = xasprintf("%s/tmp/1700000000.M1P%ldQ1_mfetch.%s", md,
+	    (long)getppid(), host);
+	append_raw(mine, "half a mess");
+	append_raw(other, "someone else's");
+	append_raw(live, "a running mfetch's");
+	spec = xasprintf("maildir,%s", md);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
+	sink_free(s);
+	assert_int_equal(access(mine, F_OK), -1);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(access(live, F_OK), 0);
+	free(spec);
+	free(mine);
+	free(other);
+	free(live);
+	free(md);
+}
+
+/* An MDA that runs too long is killed; the message is not delivered. */
+static void
+test_mda_timeout(void **state)
+{
+	struct sink *s;
+	struct errinfo ei;
+	time_t t0 = time(NULL);
+
+	(void)state;
+	assert_int_equal(sink_new("mda,sleep 30", &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 100, 1, &ei), -1);
+	assert_int_equal(ei.st, ST_TEMPFAIL);
+	assert_non_null(strstr(ei.msg, "longer than 2 seconds"));
+	assert_true(time(NULL) - t0 < 6);
+	sink_free(s);
+}
+
+/* The MDA reads the whole message from a file, never a pipe. */
+static void
+test_mda_reads_a_file(void **state)
+{
+	struct sink *s;
+	struct errinfo ei;
+	char *out = xasprintf("%s/mda.kind", dir), *cmd, *text;
+
+	(void)state;
+	cmd = xasprintf("mda,test -f /dev/stdin && cat > %s", out);
+	assert_int_equal(sink_new(cmd, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 3, 1, &ei), 0);
+	text = slurp(out, NULL);
+	assert_non_null(strstr(text, "Subject: test\n\nFrom the start\n"));
+	free(text);
+	sink_free(s);
+	free(cmd);
+	free(out);
 }
 
 static void
@@ -232,7 +505,11 @@ setup(void **state)
 	/* As mfetch's main() does: a delivery program that exits before
 	 * reading ("mda,false") is an EPIPE, not a SIGPIPE killing us. */
 	sys_init();
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	opts.statedir = xasprintf("%s/state", dir);
+	opts.timeout = 2;
+	return 0;
 }
 
 static int
@@ -254,6 +531,12 @@ main(void)
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_maildir),
 		cmocka_unit_test(test_mda),
+		cmocka_unit_test(test_mbox_crash_repair),
+		cmocka_unit_test(test_mbox_crash_nothing_to_undo),
+		cmocka_unit_test(test_mbox_fifo),
+		cmocka_unit_test(test_maildir_leftovers),
+		cmocka_unit_test(test_mda_timeout),
+		cmocka_unit_test(test_mda_reads_a_file),
 		cmocka_unit_test(test_envelope_from),
 	};
 

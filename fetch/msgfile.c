@@ -1,0 +1,92 @@
+/* msgfile: a message spooled to an anonymous file. */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "hash.h"
+#include "msgfile.h"
+#include "xalloc.h"
+
+void
+msgfile_init(struct msgfile *f, const char *dir)
+{
+	memset(f, 0, sizeof(*f));
+	f->dir = xstrdup(dir);
+	f->fd = -1;
+	fdout_init(&f->out);
+}
+
+void
+msgfile_free(struct msgfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	fdout_free(&f->out);
+	free(f->dir);
+	f->dir = NULL;
+}
+
+static int
+io_error(struct msgfile *f, int err, struct errinfo *ei)
+{
+	return err_set(ei, err == ENOSPC || err == EDQUOT ? ST_TEMPFAIL :
+	    ST_IOERR, "cannot keep the message in a temporary file in %s: %s",
+	    f->dir, strerror(err));
+}
+
+int
+msgfile_start(struct msgfile *f, struct errinfo *ei)
+{
+	if (f->fd < 0) {
+		if (durable_mkdirs(f->dir, ei) < 0 ||
+		    (f->fd = durable_tmpfile(f->dir, ei)) < 0)
+			return -1;
+	} else if (ftruncate(f->fd, 0) < 0) {
+		return io_error(f, errno, ei);
+	}
+	if (lseek(f->fd, 0, SEEK_SET) < 0)
+		return io_error(f, errno, ei);
+	fdout_reset(&f->out, f->fd);
+	f->len = 0;
+	f->hash = HASH_INIT;
+	f->headlen = 0;
+	return 0;
+}
+
+int
+msgfile_write(struct msgfile *f, const char *p, size_t n, struct errinfo *ei)
+{
+	int err;
+
+	if (f->headlen < MSGFILE_HEAD) {
+		size_t k = MSGFILE_HEAD - f->headlen < n ?
+		    MSGFILE_HEAD - f->headlen : n;
+
+		memcpy(f->head + f->headlen, p, k);
+		f->headlen += k;
+	}
+	f->hash = hash_add(f->hash, p, n);
+	f->len += n;
+	if ((err = fdout_write(&f->out, p, n)) != 0)
+		return io_error(f, err, ei);
+	return 0;
+}
+
+int
+msgfile_finish(struct msgfile *f, struct errinfo *ei)
+{
+	int err = fdout_flush(&f->out);
+
+	return err != 0 ? io_error(f, err, ei) : 0;
+}
+
+int
+msgfile_copy(struct msgfile *f, int out, off_t off)
+{
+	return durable_copy(f->fd, 0, out, off, f->len);
+}

@@ -1,0 +1,44 @@
+/*
+ * msgfile: one message held in an anonymous temporary file while it
+ * arrives, so that a target sees it only once it is whole: the mbox
+ * appends it in one burst (journaled, see mbox.c), an MDA reads it from
+ * the file on its standard input and can never see a truncated message.
+ * The file lives in mfetch's state directory (on disk, not in memory:
+ * memory use does not depend on the message's size) and vanishes with
+ * its descriptor, even after a crash.  It keeps the length, a hash of
+ * every byte (hash.h) and the first MSGFILE_HEAD bytes.
+ */
+#ifndef FACTEUR_MSGFILE_H
+#define FACTEUR_MSGFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "fdout.h"
+#include "status.h"
+
+#define MSGFILE_HEAD	64
+
+struct msgfile {
+	char *dir;		/* where the file is made */
+	int fd;			/* -1 before the first message */
+	struct fdout out;
+	unsigned long long len;
+	uint64_t hash;
+	char head[MSGFILE_HEAD];
+	size_t headlen;
+};
+
+void msgfile_init(struct msgfile *f, const char *dir);
+void msgfile_free(struct msgfile *f);
+/* Start a new message (the file made at the first one, emptied after). */
+int msgfile_start(struct msgfile *f, struct errinfo *ei);
+int msgfile_write(struct msgfile *f, const char *p, size_t n,
+    struct errinfo *ei);
+/* The message is whole: flush it to the file. */
+int msgfile_finish(struct msgfile *f, struct errinfo *ei);
+/* Copy the message to out at offset off: 0, or an errno value. */
+int msgfile_copy(struct msgfile *f, int out, off_t off);
+
+#endif
