@@ -10,6 +10,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "sys.h"
 #include "xalloc.h"
 
 int
@@ -138,6 +139,9 @@ conn_fill(struct conn *c, struct errinfo *ei)
 	}
 	if (c->rlen == CONN_RBUF_SIZE)
 		return err_set(ei, ST_SOFTWARE, "input buffer full");
+	/* Data may flow without a wait: look for a stop request here too. */
+	if (sys_check_stop(ei) < 0)
+		return -1;
 	for (;;) {
 		if (c->tls != NULL) {
 			n = tls_read(c->tls, c->rbuf + c->rlen,

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "net.h"
+#include "sys.h"
 
 /* How much of the "address: error; ..." list goes into one message. */
 #define NET_TRIED_MAX 600
@@ -37,22 +38,31 @@ net_wait(int fd, short events, int timeout_ms, struct errinfo *ei)
 	int left, n;
 
 	for (;;) {
+		int slice = SYS_STOP_POLL_MS;
+
+		if (sys_check_stop(ei) < 0)
+			return -1;
 		left = -1;
 		if (timeout_ms > 0) {
 			long long d = deadline - now_ms();
 
 			left = d > 0 ? (int)d : 0;
 		}
+		/* Wake up now and then to see whether a stop was asked. */
+		if (left < 0 || left > slice)
+			slice = SYS_STOP_POLL_MS;
+		else
+			slice = left;
 		pfd.fd = fd;
 		pfd.events = events;
 		pfd.revents = 0;
-		n = poll(&pfd, 1, left);
+		n = poll(&pfd, 1, slice);
 		if (n > 0)
 			return 0;
-		if (n == 0)
+		if (n == 0 && slice == left)
 			return err_set(ei, ST_TEMPFAIL,
 			    "timed out after %d seconds", (timeout_ms + 999) / 1000);
-		if (errno != EINTR)
+		if (n < 0 && errno != EINTR)
 			return err_set(ei, ST_OSERR, "poll: %s", strerror(errno));
 	}
 }

@@ -2,6 +2,9 @@
  * jobs: running one task per account in child processes, at most max at
  * a time, so that a slow server does not hold up the others.  Each child
  * runs fn(i, arg) and exits with its return value (an exit status).
+ * A stop signal (sys.h) reaching the parent is passed on to the running
+ * children and no more are started; a child gets SIGTERM when its parent
+ * dies, even of SIGKILL, so that no child ever runs on alone.
  */
 #ifndef FACTEUR_JOBS_H
 #define FACTEUR_JOBS_H

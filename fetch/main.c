@@ -270,6 +270,7 @@ main(int argc, char **argv)
 	int c, i, rc = 0, h;
 
 	sys_init();
+	sys_catch_stop();
 	log_init("mfetch");
 	err_clear(&ei);
 	cliopts_init(&o, SIDE_IN);
@@ -359,6 +360,9 @@ main(int argc, char **argv)
 	/* --check: 0 when there is new mail, 1 when there is none. */
 	if (rc == 0 && fopts.check_only && !check_found)
 		rc = 1;
+	/* Stopped by a signal: what was in hand is rolled back; try again. */
+	if (sys_stop_signal() != 0)
+		rc = status_exit_code(ST_TEMPFAIL);
 out:
 	sasl_done();
 	config_free(cfg);
