@@ -873,7 +873,7 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
             m = re.search(r, text, re.M)
             if m:
                 problems.append("%s matches /%s/ (forbidden): '%s'"
-                                % (key, r, m.group(0)))
+                                % (key, r, show(m.group(0).encode())))
 
     print("case: %s" % case.name)
     print("result: %s" % ("PASS" if not problems else "FAIL"))
