@@ -11,6 +11,8 @@ Exit: 0 pass, 1 fail, 77 skip, 99 hard error (bad case, bad environment),
 as the automake test driver expects.
 """
 
+import base64
+import binascii
 import codecs
 import fnmatch
 import hashlib
@@ -19,6 +21,7 @@ import re
 import select
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,12 +40,14 @@ DEFAULT_TIMEOUT = 10        # seconds for the whole case
 GRACE = 3                   # seconds the server may take after the client
 LINE_MAX = 64 * 1024        # longest client line the server accepts
 SHOW_MAX = 160              # longer transcript lines are abbreviated
+OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 
 CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
-               "handshake")
-REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow")
+               "handshake", "fifo")
+REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo")
+BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
 
 
 class CaseError(Exception):
@@ -61,6 +66,7 @@ class Case:
         self.name = os.path.basename(path)
         self.h = {k: [] for k in HEADER_KEYS}
         self.config = None          # list of lines, or None
+        self.files = []             # (path, mode, lines) of file: blocks
         self.script = []            # (lineno, directive, argument)
 
     def one(self, key, default=None):
@@ -69,7 +75,20 @@ class Case:
 
 
 DIRECTIVES = ("S", "RAW", "C", "STARTTLS", "TLSHELLO", "SLEEP", "CLOSE",
-              "EOF", "IGNORE")
+              "EOF", "IGNORE", "NEXT", "BODY", "SCRAM")
+
+
+def read_block(path, lines, i, what):
+    """The lines of a block up to a line "end"; returns (lines, next i)."""
+    block = []
+    while True:
+        if i >= len(lines):
+            raise CaseError("%s: %s block without 'end'" % (path, what))
+        cl = lines[i]
+        i += 1
+        if cl.strip() == "end":
+            return block, i
+        block.append(cl)
 
 
 def parse_case(path):
@@ -87,15 +106,18 @@ def parse_case(path):
         if line == "config:":
             if case.config is not None:
                 raise CaseError("%s:%d: a second config: block" % (path, i))
-            case.config = []
-            while True:
-                if i >= n:
-                    raise CaseError("%s: config: block without 'end'" % path)
-                cl = lines[i]
-                i += 1
-                if cl.strip() == "end":
-                    break
-                case.config.append(cl)
+            case.config, i = read_block(path, lines, i, "config:")
+            continue
+        if line.startswith("file:"):
+            words = line[5:].split()
+            mode = 0o600
+            if len(words) == 2 and re.fullmatch(r"[0-7]{3,4}", words[1]):
+                mode = int(words[1], 8)
+            elif len(words) != 1:
+                raise CaseError("%s:%d: expected 'file: PATH [MODE]'"
+                                % (path, i))
+            block, i = read_block(path, lines, i, "file:")
+            case.files.append((words[0], mode, block))
             continue
         if line == "script:":
             parse_script(case, lines, i)
@@ -135,11 +157,22 @@ def parse_script(case, lines, start):
         if word not in DIRECTIVES:
             raise CaseError("%s:%d: unknown script directive '%s'"
                             % (case.path, lineno, s))
-        needs_arg = word in ("S", "RAW", "C", "SLEEP")
-        if needs_arg and arg is None:
+        needs_arg = word in ("S", "RAW", "C", "SLEEP", "SCRAM")
+        if word == "BODY" and arg is not None:
+            try:
+                arg = int(arg)
+            except ValueError:
+                raise CaseError("%s:%d: BODY: needs a number of bytes"
+                                % (case.path, lineno))
+        elif word == "BODY":
+            arg = 0
+        elif word == "SCRAM" and arg is not None and "|" not in arg:
+            raise CaseError("%s:%d: expected 'SCRAM: PREFIX|ATTRIBUTES'"
+                            % (case.path, lineno))
+        elif needs_arg and arg is None:
             raise CaseError("%s:%d: %s needs an argument after ':'"
                             % (case.path, lineno, word))
-        if not needs_arg and arg is not None:
+        elif not needs_arg and arg is not None:
             raise CaseError("%s:%d: %s takes no argument"
                             % (case.path, lineno, word))
         if word == "RAW":
@@ -349,6 +382,29 @@ class Peer:
             line = line[:-1]
         return line
 
+    def read_body(self):
+        """Lines up to a line "." (any length): (lines, bytes), or None."""
+        nlines = nbytes = 0
+        start = 0
+        while True:
+            k = self.inbuf.find(b"\n", start)
+            if k < 0:
+                start = len(self.inbuf)
+                if nbytes + start > BODY_MAX:
+                    raise Failure("client sent more than %d bytes of data"
+                                  % BODY_MAX)
+                if not self.fill():
+                    return None
+                continue
+            line, self.inbuf = self.inbuf[:k], self.inbuf[k + 1:]
+            start = 0
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if line == b".":
+                return nlines, nbytes
+            nlines += 1
+            nbytes += len(line)
+
     def read_exact(self, n):
         while len(self.inbuf) < n:
             if not self.fill():
@@ -410,6 +466,7 @@ class Server(threading.Thread):
         self.failure = None
         self.where = "waiting for the connection"
         self.finished = False
+        self.last_line = None       # the last line a C: directive read
 
     def ctx(self):
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -473,19 +530,46 @@ class Server(threading.Thread):
                           "to reject it" % what)
         return True
 
-    def serve(self):
-        script = self.case.script
+    def connect(self):
+        """Accept a connection (TLS at once if implicit); None if not."""
         sock = self.accept()
         if sock is None:
+            return None
+        self.peer = Peer(sock, self.tr, self.deadline)
+        if self.case.one("tls", "plain") == "implicit":
+            self.where = "connection start"
+            if not self.handshake("implicit TLS handshake"):
+                return None
+        return self.peer
+
+    def scram_first(self, arg):
+        """SCRAM: PREFIX|ATTRS, with the nonce of the last client line."""
+        prefix, _, attrs = arg.partition("|")
+        word = (self.last_line or b"").split(b" ")[-1]
+        try:
+            cfirst = base64.b64decode(word, validate=True).decode("latin-1")
+        except (ValueError, binascii.Error):
+            raise Failure("the client's last line '%s' is not base64"
+                          % show(self.last_line or b""))
+        nonce = [a[2:] for a in cfirst.split(",") if a.startswith("r=")]
+        if not nonce:
+            raise Failure("no nonce (r=) in the client's SCRAM message "
+                          "'%s'" % show(cfirst.encode("latin-1")))
+        sfirst = "r=%sFakeServerNonce,%s" % (nonce[0], self.subst(attrs))
+        self.tr.note("SCRAM server-first-message: %s" % sfirst)
+        return (self.subst(prefix).encode("utf-8")
+                + base64.b64encode(sfirst.encode("latin-1")) + b"\r\n")
+
+    def serve(self):
+        script = self.case.script
+        p = self.connect()
+        if p is None:
+            if self.peer is not None:
+                return      # the failed implicit handshake was expected
             if script:
                 raise Failure("the client never connected")
             self.tr.note("no connection (none needed: the script is empty)")
             return
-        self.peer = p = Peer(sock, self.tr, self.deadline)
-        if self.case.one("tls", "plain") == "implicit":
-            self.where = "connection start"
-            if not self.handshake("implicit TLS handshake"):
-                return
         pending = b""
         for lineno, d, arg in script:
             self.where = "script line %d (%s)" % (lineno, d)
@@ -506,6 +590,7 @@ class Server(threading.Thread):
                 if line is None:
                     raise Failure("client closed the connection; expected "
                                   "a line matching '%s'" % arg)
+                self.last_line = line
                 want = self.subst(arg)
                 got = line.decode("latin-1")
                 if not fnmatch.fnmatchcase(got, want):
@@ -537,6 +622,26 @@ class Server(threading.Thread):
             elif d == "EOF":
                 self.expect_eof()
                 return
+            elif d == "NEXT":
+                self.expect_eof()
+                p.close()
+                self.peer = None
+                p = self.connect()
+                if p is None:
+                    if self.peer is not None:
+                        return
+                    raise Failure("the client never connected again")
+            elif d == "BODY":
+                got = p.read_body()
+                if got is None:
+                    raise Failure("client closed the connection before a "
+                                  "line '.'")
+                self.tr.add("C>", "[%d lines, %d bytes, then '.']" % got)
+                if got[1] < arg:
+                    raise Failure("client sent %d bytes of data; expected "
+                                  "at least %d" % (got[1], arg))
+            elif d == "SCRAM":
+                p.send(self.scram_first(arg))
             elif d == "IGNORE":
                 n = len(p.inbuf)
                 p.inbuf = b""
@@ -640,6 +745,7 @@ def run_case(path):
         argv = [subst(a) for a in shlex.split(case.one("run"))]
         if not os.access(argv[0], os.X_OK):
             raise CaseError("cannot run '%s'" % argv[0])
+        make_files(case, subst)
         if case.config is not None:
             cfg = os.path.join(tmp, "config")
             fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -651,6 +757,52 @@ def run_case(path):
         if listener is not None:
             listener.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Collector(threading.Thread):
+    """Read a pipe to its end, keeping at most OUTPUT_MAX bytes (a
+    client in a loop may write gigabytes)."""
+
+    def __init__(self, pipe):
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.data = bytearray()
+        self.dropped = 0
+        self.start()
+
+    def run(self):
+        while True:
+            chunk = self.pipe.read1(65536)
+            if not chunk:
+                break
+            room = OUTPUT_MAX - len(self.data)
+            self.data += chunk[:room]
+            self.dropped += max(0, len(chunk) - room)
+
+    def result(self):
+        # The group is dead or done; a grandchild that left it could
+        # still hold the pipe: do not wait for it forever.
+        self.join(GRACE)
+        b = bytes(self.data)
+        if self.dropped:
+            b += b"\n[runcase: %d more bytes not kept]\n" % self.dropped
+        return b
+
+
+def make_files(case, subst):
+    """The file: blocks and fifo: lines, before the client runs."""
+    for path, mode, lines in case.files:
+        path = subst(path)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w") as f:
+            for line in lines:
+                f.write(subst(line) + "\n")
+    for path in case.h["fifo"]:
+        path = subst(path)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        os.mkfifo(path, 0o600)
 
 
 def run_with_server(case, listener, subst, certs, argv, tmp):
@@ -668,15 +820,25 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
                LC_ALL="C", TZ="UTC")
     tr.note("run: %s" % " ".join(shlex.quote(a) for a in argv))
     killed = False
+    # Its own process group, so that a timeout kills everything it
+    # started (a shell, the client under it, an MDA).
+    group = ({"process_group": 0} if sys.version_info >= (3, 11)
+             else {"preexec_fn": os.setpgrp})
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env, cwd=tmp)
+                            env=env, cwd=tmp, **group)
+    outc, errc = Collector(proc.stdout), Collector(proc.stderr)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        # The whole group (not yet reaped, so its id is still ours).
         killed = True
-        proc.kill()
-        out, err = proc.communicate()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+    out, err = outc.result(), errc.result()
     rc = proc.returncode
     tr.note("client exited with %s after %.2f s" % (
         rc if rc >= 0 else "signal %d" % -rc, time.monotonic() - start))
@@ -711,7 +873,7 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
             m = re.search(r, text, re.M)
             if m:
                 problems.append("%s matches /%s/ (forbidden): '%s'"
-                                % (key, r, m.group(0)))
+                                % (key, r, show(m.group(0).encode())))
 
     print("case: %s" % case.name)
     print("result: %s" % ("PASS" if not problems else "FAIL"))
