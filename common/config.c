@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "buf.h"
 #include "config.h"
 #include "xalloc.h"
@@ -408,7 +409,9 @@ config_load(const char *path, enum config_kind kind, struct config **cfg_r,
 	size_t got = 0;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = durable_open_read(path);
+	if (fd < 0 && (errno == EINVAL || errno == ENXIO))
+		return err_set(ei, ST_CONFIG, "%s: not a regular file", path);
 	if (fd < 0)
 		return err_set(ei, ST_CONFIG, "cannot open configuration file "
 		    "'%s': %s", path, strerror(errno));

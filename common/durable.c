@@ -12,14 +12,13 @@
 #include "durable.h"
 #include "xalloc.h"
 
-int
-durable_open(const char *path, int flags, mode_t mode)
+static int
+open_regular(const char *path, int flags, mode_t mode)
 {
 	struct stat st;
 	int fd, fl, err;
 
-	fd = open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
-	    mode);
+	fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0)
@@ -37,6 +36,18 @@ fail:
 	close(fd);
 	errno = err;
 	return -1;
+}
+
+int
+durable_open(const char *path, int flags, mode_t mode)
+{
+	return open_regular(path, flags | O_NOFOLLOW, mode);
+}
+
+int
+durable_open_read(const char *path)
+{
+	return open_regular(path, O_RDONLY, 0);
 }
 
 const char *

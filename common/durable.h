@@ -27,6 +27,13 @@
  */
 int durable_open(const char *path, int flags, mode_t mode);
 
+/*
+ * Open a file the user named (the accounts file, ~/.netrc, an aliases
+ * file) for reading: symbolic links are followed, but anything other
+ * than a regular file is refused without blocking, as above.
+ */
+int durable_open_read(const char *path);
+
 /* The words for durable_open()'s errno ("not a regular file" for EINVAL). */
 const char *durable_strerror(int err);
 

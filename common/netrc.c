@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "buf.h"
 #include "log.h"
 #include "netrc.h"
@@ -162,10 +163,10 @@ netrc_lookup(const char *path, const char *host, const char *login,
 	size_t got = 0;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = durable_open_read(path);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : err_set(ei, ST_CONFIG, "cannot "
-		    "open '%s': %s", path, strerror(errno));
+		    "open '%s': %s", path, durable_strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return 0;

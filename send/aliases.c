@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "aliases.h"
 #include "buf.h"
 #include "xalloc.h"
@@ -134,11 +135,11 @@ aliases_expand(const char *path, struct addr_list *rcpts, struct errinfo *ei)
 	ssize_t n;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = durable_open_read(path);
 	if (fd < 0)
 		return err_set(ei, errno == ENOENT ? ST_NOINPUT : ST_CONFIG,
 		    "cannot open the aliases file %s: %s", path,
-		    strerror(errno));
+		    durable_strerror(errno));
 	buf_init(&b, ALIASES_FILE_MAX);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
