@@ -50,6 +50,26 @@ expire_warning(const struct account *a, const struct pop3 *p,
 		    "at once" : "after that many days", days);
 }
 
+/* The account's delivery target (temporary files in the state directory). */
+static int
+make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
+{
+	struct sink_opts so;
+	char *sd;
+	int rc;
+
+	if (a->delivery == NULL || *a->delivery == '\0')
+		return err_set(ei, ST_CONFIG, "account '%s' has no delivery: add "
+		    "'delivery mbox,~/mail/inbox' (or maildir,DIR or "
+		    "mda,COMMAND), or give --delivery", label(a));
+	sd = statedir();
+	so.statedir = sd;
+	so.timeout = a->in.timeout;
+	rc = sink_new(a->delivery, &so, sink_r, ei);
+	free(sd);
+	return rc;
+}
+
 int
 fetch_account(FILE *out, const struct account *a,
     const struct fetchrun_opts *o, unsigned long *fresh_r,
@@ -76,23 +96,8 @@ fetch_account(FILE *out, const struct account *a,
 		    label(a));
 	policy_from_account(&pol, a);
 	pol.check_only = o->check_only;
-	if (!o->check_only) {
-		if (a->delivery == NULL || *a->delivery == '\0')
-			return err_set(ei, ST_CONFIG, "account '%s' has no "
-			    "delivery: add 'delivery mbox,~/mail/inbox' (or "
-			    "maildir,DIR or mda,COMMAND), or give --delivery",
-			    label(a));
-		struct sink_opts so;
-		char *sd = statedir();
-		int r;
-
-		so.statedir = sd;
-		so.timeout = a->in.timeout;
-		r = sink_new(a->delivery, &so, &sink, ei);
-		free(sd);
-		if (r < 0)
-			return -1;
-	}
+	if (!o->check_only && make_sink(a, &sink, ei) < 0)
+		return -1;
 	path = a->uidls_file != NULL ? xstrdup(a->uidls_file) :
 	    uidstate_default_path(a->in.host, server_login_user(&a->in,
 	    a->address));
