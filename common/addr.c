@@ -259,8 +259,11 @@ addr_envelope_ok(const char *a)
 		if (c == '"')
 			inq = !inq;
 		else if (c == '\\' && inq && a[1] != '\0') {
+			/* An escaped byte is still a byte of the path. */
 			a++;
 			n++;
+			if ((unsigned char)*a < 0x20 || *a == 0x7f)
+				return 0;
 		} else if (!inq && (c == ' ' || c == '<' || c == '>'))
 			return 0;
 	}

@@ -136,6 +136,12 @@ test_addr_limits(void **state)
 	assert_false(addr_envelope_ok("a b@x.org"));
 	assert_false(addr_envelope_ok("a@b.org>"));
 	assert_false(addr_envelope_ok("a@b.org\r\nRCPT TO:<x@y>"));
+	/* Escaped inside quotes, a line end is no better (found by
+	 * tests/fuzz/fuzz_addr). */
+	assert_false(addr_envelope_ok("\"a\\\r\\\nRCPT TO:<x@y>\"@b.org"));
+	assert_false(addr_envelope_ok("\"a\\\r\"@b.org"));
+	assert_false(addr_envelope_ok("\"a\\\x7f\"@b.org"));
+	assert_true(addr_envelope_ok("\"a\\\"b\"@b.org"));
 	assert_true(addr_is_8bit("j\xc3\xbcrgen@x.org"));
 	assert_false(addr_is_8bit("j@x.org"));
 	assert_true(addr_equal("A@B.org", "a@b.ORG"));
