@@ -25,11 +25,11 @@ scram_iterations(const char *msg, size_t len, unsigned long *iter_r)
 			for (; d < aend; d++) {
 				if (*d < '0' || *d > '9')
 					return -1;
-				if (v > (ULONG_MAX - 9) / 10) {
-					*iter_r = ULONG_MAX;
-					return 0;
-				}
-				v = v * 10 + (unsigned long)(*d - '0');
+				/* Too large: stays ULONG_MAX, still checked. */
+				if (v > (ULONG_MAX - 9) / 10)
+					v = ULONG_MAX;
+				else
+					v = v * 10 + (unsigned long)(*d - '0');
 			}
 			*iter_r = v;
 			return v > 0 ? 0 : -1;

@@ -278,8 +278,13 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 		return err_set(ei, ST_SOFTWARE, "cannot create TLS session: %s",
 		    ssl_reason("unknown error"));
 	SSL_set_ex_data(t->ssl, tls_ex_index, t);
-	if (!net_is_ip_literal(vname))
-		SSL_set_tlsext_host_name(t->ssl, vname);
+	if (!net_is_ip_literal(vname)) {
+		/* The macro casts away const: give it a copy of our own. */
+		char sni[256];
+
+		snprintf(sni, sizeof(sni), "%s", vname);
+		SSL_set_tlsext_host_name(t->ssl, sni);
+	}
 	if (o->certcheck && (o->fingerprint == NULL || !*o->fingerprint)) {
 		X509_VERIFY_PARAM *vp = SSL_get0_param(t->ssl);
 

@@ -26,6 +26,8 @@ static const struct {
 	{ "r=x,i=4096,s=y,e=ext", 0, 4096 },
 	{ "m=ext,r=x,s=y,i=2147483647", 0, 2147483647UL },
 	{ "r=x,s=y,i=99999999999999999999999999", 0, ULONG_MAX },
+	/* Found by fuzz_scram: a huge count was taken before its end. */
+	{ "r=x,s=y,i=9999999000000133712154934]7", -1, 0 },
 	{ "r=x,s=y", -1, 0 },
 	{ "r=x,s=y,i=", -1, 0 },
 	{ "r=x,s=y,i=0", -1, 0 },
