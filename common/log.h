@@ -1,5 +1,5 @@
 /*
- * log: messages for people (stderr), for the system (syslog) and for a
+ * log: messages for people (stderr), for syslog and for a
  * log file; and the protocol trace shown by --debug.
  *
  * The trace is fed only by conn (server input) and by the command writers
