@@ -163,6 +163,27 @@ durable_copy(int in, off_t in_off, int out, off_t out_off,
 {
 	char buf[64 * 1024];
 
+#ifdef HAVE_COPY_FILE_RANGE
+	/* In the kernel when it can: no copy through user space. */
+	while (n > 0) {
+		loff_t io = in_off, oo = out_off;
+		ssize_t r = copy_file_range(in, &io, out, &oo, n < (1U << 30) ?
+		    (size_t)n : (1U << 30), 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EXDEV || errno == ENOSYS ||
+		    errno == EINVAL || errno == EOPNOTSUPP))
+			break;		/* not here: the loop below */
+		if (r < 0)
+			return errno;
+		if (r == 0)
+			return EIO;
+		in_off += r;
+		out_off += r;
+		n -= (unsigned long long)r;
+	}
+#endif
 	while (n > 0) {
 		size_t want = n < sizeof(buf) ? (size_t)n : sizeof(buf), done;
 		ssize_t r = pread(in, buf, want, in_off);

@@ -25,8 +25,10 @@
  *     has its final size before the first byte is written, whatever
  *     another program appends after a crash starts exactly at
  *     X + nl + L: which bytes were ours is known exactly.
- *  4. The journal is emptied, without an fsync: a record that survives a
- *     power cut is recognised as finished (below), so the deliver ->
+ *  4. The record stays: the next message's record replaces it, and the
+ *     journal is emptied (without an fsync) when the session lets go of
+ *     the mbox.  A record that survives (a crash between messages, a
+ *     power cut) is recognised as finished (below), so the deliver ->
  *     record -> delete order keeps its two fsyncs plus the journal's one.
  *
  * The next run that locks this mbox reads the journal first
@@ -73,6 +75,7 @@ struct mbox {
 	int fd;			/* open and locked, or -1 */
 	int jfd;
 	int dotlocked;
+	int recorded;		/* the journal holds a finished append */
 	struct msgfile mf;	/* the message as it arrives */
 	struct mboxrd rd;
 };
@@ -224,6 +227,9 @@ fcntl_lock(struct mbox *m, struct errinfo *ei)
 static void
 unlock_close(struct mbox *m)
 {
+	if (m->recorded && m->jfd >= 0)
+		mboxj_clear(m->jfd);	/* before the locks go */
+	m->recorded = 0;
 	if (m->fd >= 0)
 		close(m->fd);	/* drops the fcntl lock */
 	m->fd = -1;
@@ -359,7 +365,7 @@ append(struct mbox *m, struct errinfo *ei)
 			mboxj_clear(m->jfd);
 		return io_error(m, "write", err, ei);
 	}
-	mboxj_clear(m->jfd);
+	m->recorded = 1;
 	return 0;
 }
 
@@ -369,7 +375,7 @@ mbox_commit(struct sink *s, struct errinfo *ei)
 	struct mbox *m = (struct mbox *)s;
 
 	if (mboxrd_finish(&m->rd, ei) < 0 || out(m, "\n", 1, ei) < 0 ||
-	    msgfile_finish(&m->mf, ei) < 0)
+	    msgfile_finish(&m->mf, 0, ei) < 0)
 		return -1;
 	/* Locked until release: the next messages come right after. */
 	if (m->fd < 0 && lock_mbox(m, ei) < 0)

@@ -119,8 +119,8 @@ mboxj_write(int jfd, const struct mboxj_rec *r, struct errinfo *ei)
 	size_t n = mboxj_format(r, line, sizeof(line));
 	ssize_t w = pwrite(jfd, line, n, 0);
 
-	if (w != (ssize_t)n || ftruncate(jfd, (off_t)n) < 0 ||
-	    fdatasync(jfd) < 0)
+	/* Only the first line counts: a longer record's rest may follow. */
+	if (w != (ssize_t)n || fdatasync(jfd) < 0)
 		return err_set(ei, errno == ENOSPC ? ST_TEMPFAIL : ST_IOERR,
 		    "cannot write the mbox journal: %s", strerror(errno));
 	return 0;

@@ -11,7 +11,11 @@
  *   repair DEV INO START LEN                a cut is under way: the LEN
  *       bytes saved in the tail file go to START, the mbox ends there
  *
- * An empty file means nothing is in flight.
+ * Only the first line counts (a shorter record written over a longer one
+ * leaves the longer one's end after it).  An empty file means nothing is
+ * in flight; a record of an append that ended is harmless too (its
+ * region hashes right), so the journal is emptied once per session, not
+ * after every message.
  */
 #ifndef FACTEUR_MBOXJOURNAL_H
 #define FACTEUR_MBOXJOURNAL_H

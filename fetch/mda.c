@@ -185,7 +185,7 @@ mda_commit(struct sink *s, struct errinfo *ei)
 	int status, ec, r, pidfd = -1;
 	pid_t pid = -1;
 
-	if (msgfile_finish(&m->mf, ei) < 0 || start(m, &pid, ei) < 0)
+	if (msgfile_finish(&m->mf, 1, ei) < 0 || start(m, &pid, ei) < 0)
 		return -1;
 #ifdef SYS_pidfd_open
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -42,13 +42,10 @@ io_error(struct msgfile *f, int err, struct errinfo *ei)
 int
 msgfile_start(struct msgfile *f, struct errinfo *ei)
 {
-	if (f->fd < 0) {
-		if (durable_mkdirs(f->dir, ei) < 0 ||
-		    (f->fd = durable_tmpfile(f->dir, ei)) < 0)
-			return -1;
-	} else if (ftruncate(f->fd, 0) < 0) {
-		return io_error(f, errno, ei);
-	}
+	if (f->fd < 0 && (durable_mkdirs(f->dir, ei) < 0 ||
+	    (f->fd = durable_tmpfile(f->dir, ei)) < 0))
+		return -1;
+	/* Written over from the start; the file is cut only when asked. */
 	if (lseek(f->fd, 0, SEEK_SET) < 0)
 		return io_error(f, errno, ei);
 	fdout_reset(&f->out, f->fd);
@@ -78,10 +75,18 @@ msgfile_write(struct msgfile *f, const char *p, size_t n, struct errinfo *ei)
 }
 
 int
-msgfile_finish(struct msgfile *f, struct errinfo *ei)
+msgfile_finish(struct msgfile *f, int exact, struct errinfo *ei)
 {
 	int err = fdout_flush(&f->out);
 
+	if (err == 0 && f->len > f->size)
+		f->size = f->len;
+	if (err == 0 && exact && f->size > f->len) {
+		if (ftruncate(f->fd, (off_t)f->len) < 0)
+			err = errno;
+		else
+			f->size = f->len;
+	}
 	return err != 0 ? io_error(f, err, ei) : 0;
 }
 

@@ -24,7 +24,8 @@ struct msgfile {
 	char *dir;		/* where the file is made */
 	int fd;			/* -1 before the first message */
 	struct fdout out;
-	unsigned long long len;
+	unsigned long long len;	/* this message's bytes */
+	unsigned long long size;	/* the file's, >= len (earlier ones) */
 	uint64_t hash;
 	char head[MSGFILE_HEAD];
 	size_t headlen;
@@ -36,8 +37,13 @@ void msgfile_free(struct msgfile *f);
 int msgfile_start(struct msgfile *f, struct errinfo *ei);
 int msgfile_write(struct msgfile *f, const char *p, size_t n,
     struct errinfo *ei);
-/* The message is whole: flush it to the file. */
-int msgfile_finish(struct msgfile *f, struct errinfo *ei);
+/*
+ * The message is whole: flush it to the file.  With exact, the file is
+ * cut to the message (a reader that reads to its end); without, bytes
+ * of a longer earlier message may follow it (msgfile_copy() copies len
+ * bytes: a truncation per message saved).
+ */
+int msgfile_finish(struct msgfile *f, int exact, struct errinfo *ei);
 /* Copy the message to out at offset off: 0, or an errno value. */
 int msgfile_copy(struct msgfile *f, int out, off_t off);
 
