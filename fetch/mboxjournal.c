@@ -20,18 +20,21 @@ mboxj_format(const struct mboxj_rec *r, char *out, size_t outsz)
 	static const char hex[] = "0123456789abcdef";
 	size_t n, i;
 
-	if (r->kind == MBOXJ_REPAIR)
-		return (size_t)snprintf(out, outsz, "repair %llu %llu %llu %llu\n",
+	if (r->kind == MBOXJ_REPAIR) {
+		n = (size_t)snprintf(out, outsz, "repair %llu %llu %llu %llu",
 		    r->dev, r->ino, r->start, r->len);
-	n = (size_t)snprintf(out, outsz, "append %llu %llu %llu %d %llu "
-	    "%016" PRIx64 " ", r->dev, r->ino, r->start, r->nl, r->len,
-	    r->hash);
-	for (i = 0; i < r->headlen && n + 3 < outsz; i++) {
-		out[n++] = hex[r->head[i] >> 4];
-		out[n++] = hex[r->head[i] & 15];
+	} else {
+		n = (size_t)snprintf(out, outsz, "append %llu %llu %llu %d "
+		    "%llu %016" PRIx64 " ", r->dev, r->ino, r->start, r->nl,
+		    r->len, r->hash);
+		for (i = 0; i < r->headlen && n + 3 < outsz; i++) {
+			out[n++] = hex[r->head[i] >> 4];
+			out[n++] = hex[r->head[i] & 15];
+		}
 	}
-	out[n++] = '\n';
-	out[n] = '\0';
+	/* The record's own checksum: a torn write is never taken. */
+	n += (size_t)snprintf(out + n, outsz - n, " %016" PRIx64 "\n",
+	    hash_add(HASH_INIT, out, n));
 	return n;
 }
 
@@ -60,55 +63,80 @@ number(const char *p, const char *end, unsigned long long *v_r)
 	return *p == ' ' ? p + 1 : p;
 }
 
-int
-mboxj_parse(const char *text, size_t len, struct mboxj_rec *r)
+/* The fields of a record whose checksum was right: text ends with LF. */
+static void
+parse_fields(const char *text, size_t len, struct mboxj_rec *r)
 {
-	const char *p = text, *end, *nl = memchr(text, '\n', len);
+	const char *p = text, *nl = text + len - 1, *end = text + len;
 	unsigned long long nlv = 0, h = 0;
 	int i, a, b;
 
-	memset(r, 0, sizeof(*r));
-	if (nl == NULL)
-		return 0;		/* empty, or cut before its end */
-	end = nl + 1;
 	if ((size_t)(end - p) > 7 && memcmp(p, "repair ", 7) == 0) {
 		p += 7;
 		if ((p = number(p, end, &r->dev)) == NULL ||
 		    (p = number(p, end, &r->ino)) == NULL ||
 		    (p = number(p, end, &r->start)) == NULL ||
 		    (p = number(p, end, &r->len)) == NULL || p != nl)
-			return 0;
+			return;
 		r->kind = MBOXJ_REPAIR;
-		return 0;
+		return;
 	}
 	if ((size_t)(end - p) <= 7 || memcmp(p, "append ", 7) != 0)
-		return 0;
+		return;
 	p += 7;
 	if ((p = number(p, end, &r->dev)) == NULL ||
 	    (p = number(p, end, &r->ino)) == NULL ||
 	    (p = number(p, end, &r->start)) == NULL ||
 	    (p = number(p, end, &nlv)) == NULL || nlv > 1 ||
 	    (p = number(p, end, &r->len)) == NULL)
-		return 0;
+		return;
 	for (i = 0; i < 16; i++) {
 		int v = p < end ? hexval(*p++) : -1;
 
 		if (v < 0)
-			return 0;
+			return;
 		h = h << 4 | (unsigned long long)v;
 	}
 	if (p >= end || *p++ != ' ')
-		return 0;
+		return;
 	while (p + 1 < end && r->headlen < MSGFILE_HEAD &&
 	    (a = hexval(p[0])) >= 0 && (b = hexval(p[1])) >= 0) {
 		r->head[r->headlen++] = (unsigned char)(a << 4 | b);
 		p += 2;
 	}
 	if (p != nl || r->headlen == 0 || r->headlen > r->len)
-		return 0;
+		return;
 	r->nl = (int)nlv;
 	r->hash = (uint64_t)h;
 	r->kind = MBOXJ_APPEND;
+}
+
+int
+mboxj_parse(const char *text, size_t len, struct mboxj_rec *r)
+{
+	const char *nl = memchr(text, '\n', len), *sp;
+	char line[MBOXJ_RECORD_MAX];
+	uint64_t sum = 0;
+	int i, v;
+
+	memset(r, 0, sizeof(*r));
+	if (nl == NULL)
+		return 0;		/* empty, or cut before its end */
+	/* "RECORD SUM\n": SUM is the FNV-1a of RECORD, 16 hex digits. */
+	if (nl - text < 18 || nl[-17] != ' ' ||
+	    (size_t)(nl - text) - 17 + 1 > sizeof(line))
+		return 0;
+	sp = nl - 17;
+	for (i = 1; i <= 16; i++) {
+		if ((v = hexval(sp[i])) < 0)
+			return 0;
+		sum = sum << 4 | (uint64_t)v;
+	}
+	if (sum != hash_add(HASH_INIT, text, (size_t)(sp - text)))
+		return 0;		/* torn: half of one record, half of another */
+	memcpy(line, text, (size_t)(sp - text));
+	line[sp - text] = '\n';
+	parse_fields(line, (size_t)(sp - text) + 1, r);
 	return 0;
 }
 
@@ -178,6 +206,27 @@ ours(int fd, const struct mboxj_rec *r)
 		if (b[r->nl + i] != '\0')
 			return 0;
 	return 1;
+}
+
+/*
+ * 1 when the byte after our region is a line end that another writer put
+ * there because our unfinished region did not end with one, before its
+ * "From " (mutt does that): once our region is gone, that line end would
+ * be an extra blank line at the end of the message before ours, which
+ * already ends with its separator (it ends at r->start, after a line
+ * end).  It goes with our region.  0 otherwise.
+ */
+static int
+separator_after(int fd, const struct mboxj_rec *r, unsigned long long end,
+    unsigned long long size)
+{
+	char b[6], before = '\n';
+
+	if (r->nl || size < end + sizeof(b) ||
+	    (r->start > 0 && pread(fd, &before, 1, (off_t)r->start - 1) != 1) ||
+	    before != '\n' || pread(fd, b, sizeof(b), (off_t)end) != sizeof(b))
+		return 0;
+	return memcmp(b, "\nFrom ", sizeof(b)) == 0;
 }
 
 /* Put the saved tail at r->start and end the mbox after it. */
@@ -292,6 +341,7 @@ mboxj_recover(int jfd, const char *tail, int fd, const char *name,
 		mboxj_clear(jfd);
 		return 0;
 	}
+	end += separator_after(fd, &r, end, (unsigned long long)st.st_size);
 	log_warn("mbox %s: removing the %llu bytes of a message a stopped "
 	    "mfetch left unfinished at offset %llu%s", name,
 	    end - r.start, r.start, (unsigned long long)st.st_size > end ?

@@ -4,13 +4,15 @@
  * top of mbox.c).  One small file per mbox in mfetch's state directory,
  * holding at most one record, rewritten in place:
  *
- *   append DEV INO START NL LEN HASH HEAD   a message is being appended:
+ *   append DEV INO START NL LEN HASH HEAD SUM   a message is appended:
  *       our bytes are [START, START + NL + LEN): NL (0 or 1) line end
  *       first, then LEN bytes whose FNV-1a hash is HASH (16 hex digits)
  *       and whose first bytes are HEAD (hex, up to MSGFILE_HEAD bytes)
- *   repair DEV INO START LEN                a cut is under way: the LEN
+ *   repair DEV INO START LEN SUM            a cut is under way: the LEN
  *       bytes saved in the tail file go to START, the mbox ends there
  *
+ * SUM (16 hex digits) is the FNV-1a of the line before it: a record torn
+ * by a crash while it was written over another is never taken.
  * Only the first line counts (a shorter record written over a longer one
  * leaves the longer one's end after it).  An empty file means nothing is
  * in flight; a record of an append that ended is harmless too (its

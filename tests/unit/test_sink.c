@@ -27,6 +27,7 @@
 
 #include "deliver.h"
 #include "hash.h"
+#include "mboxjournal.h"
 #include "sink.h"
 #include "sys.h"
 #include "xalloc.h"
@@ -244,25 +245,27 @@ append_raw(const char *path, const char *text)
 static char *
 crashed_append(const char *path, const char *ours, size_t written)
 {
-	char *jpath, *line = xmalloc(1024);
-	size_t len = strlen(ours), i, n;
+	char *jpath, line[MBOXJ_RECORD_MAX];
+	size_t len = strlen(ours);
+	struct mboxj_rec r;
 	struct stat st;
-	uint64_t h = hash_add(HASH_INIT, ours, len);
 	FILE *f;
 
 	assert_int_equal(stat(path, &st), 0);
 	jpath = xasprintf("%s/mbox-%016llx.journal", opts.statedir,
 	    (unsigned long long)hash_add(HASH_INIT, path, strlen(path)));
-	n = (size_t)snprintf(line, 1024, "append %llu %llu %llu 0 %zu %016llx ",
-	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-	    (unsigned long long)st.st_size, len, (unsigned long long)h);
-	for (i = 0; i < len && i < 64; i++)
-		n += (size_t)snprintf(line + n, 1024 - n, "%02x",
-		    (unsigned char)ours[i]);
-	snprintf(line + n, 1024 - n, "\n");
+	memset(&r, 0, sizeof(r));
+	r.kind = MBOXJ_APPEND;
+	r.dev = (unsigned long long)st.st_dev;
+	r.ino = (unsigned long long)st.st_ino;
+	r.start = (unsigned long long)st.st_size;
+	r.len = len;
+	r.hash = hash_add(HASH_INIT, ours, len);
+	r.headlen = len < MSGFILE_HEAD ? len : MSGFILE_HEAD;
+	memcpy(r.head, ours, r.headlen);
 	f = fopen(jpath, "w");
 	assert_non_null(f);
-	fputs(line, f);
+	fwrite(line, 1, mboxj_format(&r, line, sizeof(line)), f);
 	fclose(f);
 	assert_int_equal(truncate(path, st.st_size + (off_t)len), 0);
 	f = fopen(path, "r+b");
@@ -270,7 +273,6 @@ crashed_append(const char *path, const char *ours, size_t written)
 	fseek(f, st.st_size, SEEK_SET);
 	fwrite(ours, 1, written, f);
 	fclose(f);
-	free(line);
 	return jpath;
 }
 
@@ -305,7 +307,13 @@ test_mbox_crash_repair(void **state)
 		assert_int_equal(stat(path, &st), 0);
 		before = (size_t)st.st_size;
 		jpath = crashed_append(path, ours, (size_t)written);
-		/* procmail forced our stale lock and appended after us. */
+		/*
+		 * procmail forced our stale lock and appended after us; every
+		 * other time as mutt would, ending the (unfinished) last line
+		 * first: that line end goes with our region.
+		 */
+		if ((written / 37) % 2)
+			append_raw(path, "\n");
 		append_raw(path, foreign);
 		assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
 		assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
@@ -389,6 +397,49 @@ test_mbox_crash_nothing_to_undo(void **state)
 	free(jpath);
 	free(spec);
 	free(path);
+}
+
+/*
+ * A record written over another and torn by a crash at any byte is
+ * never taken as a third record: only the old one or the new one, or
+ * nothing.
+ */
+static void
+test_mbox_journal_torn(void **state)
+{
+	struct mboxj_rec a, b, r;
+	char la[MBOXJ_RECORD_MAX], lb[MBOXJ_RECORD_MAX], mix[MBOXJ_RECORD_MAX];
+	size_t na, nb, k;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.kind = MBOXJ_APPEND;
+	a.dev = 2049;
+	a.ino = 1234567;
+	a.start = 100000;
+	a.len = 5000;
+	a.hash = 0x1234;
+	a.headlen = 20;
+	memcpy(a.head, "From a@b Mon Jan  1 ", 20);
+	b = a;
+	b.start = 105001;
+	b.len = 77;
+	b.hash = 0x9876;
+	na = mboxj_format(&a, la, sizeof(la));
+	nb = mboxj_format(&b, lb, sizeof(lb));
+	mboxj_parse(la, na, &r);
+	assert_int_equal(r.kind, MBOXJ_APPEND);
+	assert_int_equal(r.start, 100000);
+	for (k = 0; k <= nb; k++) {
+		memcpy(mix, la, na);
+		memcpy(mix, lb, k);
+		mboxj_parse(mix, na > k ? na : k, &r);
+		assert_true(r.kind == MBOXJ_NONE || r.start == a.start ||
+		    r.start == b.start);
+		if (r.kind != MBOXJ_NONE)
+			assert_true(r.start == a.start ? r.len == a.len &&
+			    r.hash == a.hash : r.len == b.len && r.hash == b.hash);
+	}
 }
 
 /* A FIFO as the mbox is refused at once (no blocking open). */
@@ -533,6 +584,7 @@ main(void)
 		cmocka_unit_test(test_mda),
 		cmocka_unit_test(test_mbox_crash_repair),
 		cmocka_unit_test(test_mbox_crash_nothing_to_undo),
+		cmocka_unit_test(test_mbox_journal_torn),
 		cmocka_unit_test(test_mbox_fifo),
 		cmocka_unit_test(test_maildir_leftovers),
 		cmocka_unit_test(test_mda_timeout),
