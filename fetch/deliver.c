@@ -131,7 +131,7 @@ delivery_commit(struct delivery *d, struct errinfo *ei)
 	if (!d->begun && begin(d, ei) < 0) {
 		d->failed = 1;
 		if (d->begun)
-			d->sink->ops->abort(d->sink);
+			sink_abort(d->sink);
 		d->begun = 0;
 		return -1;
 	}
@@ -143,7 +143,7 @@ void
 delivery_abort(struct delivery *d)
 {
 	if (d->begun)
-		d->sink->ops->abort(d->sink);
+		sink_abort(d->sink);
 	d->begun = 0;
 	buf_reset(&d->head);
 }

@@ -315,13 +315,6 @@ mbox_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
 	return mboxrd_write(&m->rd, p, n, ei);
 }
 
-static void
-mbox_abort(struct sink *s)
-{
-	/* The message was only in the temporary file: nothing to undo. */
-	(void)s;
-}
-
 /* Steps 2 to 4 of the comment at the top. */
 static int
 append(struct mbox *m, struct errinfo *ei)
@@ -408,7 +401,9 @@ mbox_free(struct sink *s)
 }
 
 static const struct sink_ops mbox_ops = {
-	mbox_begin, mbox_write, mbox_commit, mbox_abort, mbox_release, mbox_free
+	mbox_begin, mbox_write, mbox_commit,
+	NULL,			/* the message was only in its temporary file */
+	mbox_release, mbox_free
 };
 
 struct sink *

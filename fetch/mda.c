@@ -120,13 +120,6 @@ mda_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
 	return msgfile_write(&m->mf, p, n, ei);
 }
 
-static void
-mda_abort(struct sink *s)
-{
-	/* The message was only in the temporary file: nothing to undo. */
-	(void)s;
-}
-
 /* Start the program with the message file as its standard input. */
 static int
 start(struct mda *m, pid_t *pid_r, struct errinfo *ei)
@@ -238,7 +231,9 @@ mda_free(struct sink *s)
 }
 
 static const struct sink_ops mda_ops = {
-	mda_begin, mda_write, mda_commit, mda_abort, NULL, mda_free
+	mda_begin, mda_write, mda_commit,
+	NULL,			/* the message was only in its temporary file */
+	NULL, mda_free
 };
 
 struct sink *

@@ -35,6 +35,13 @@ sink_new(const char *spec, const struct sink_opts *o, struct sink **s_r,
 }
 
 void
+sink_abort(struct sink *s)
+{
+	if (s->ops->abort != NULL)
+		s->ops->abort(s);
+}
+
+void
 sink_free(struct sink *s)
 {
 	if (s != NULL)

@@ -42,6 +42,7 @@ struct sink_ops {
 	int (*write)(struct sink *s, const char *p, size_t n,
 	    struct errinfo *ei);
 	int (*commit)(struct sink *s, struct errinfo *ei);
+	/* NULL when a message is not in the target before its commit. */
 	void (*abort)(struct sink *s);
 	/* No more messages for now: let go of locks (may be NULL). */
 	void (*release)(struct sink *s);
@@ -61,6 +62,8 @@ struct sink {
 int sink_new(const char *spec, const struct sink_opts *o, struct sink **s_r,
     struct errinfo *ei);
 void sink_free(struct sink *s);
+/* Undo the message begun (see abort in sink_ops). */
+void sink_abort(struct sink *s);
 
 /* The constructors behind sink_new(). */
 struct sink *sink_mbox_new(const char *path, const struct sink_opts *o);
