@@ -54,7 +54,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "durable.h"
 #include "hash.h"
 #include "log.h"
