@@ -86,6 +86,8 @@ struct account {
 	long max_messages;	/* per run; 0: no limit */
 	int received_header;	/* add a Received field (default on) */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
+	/* More of msmtp's keys for msend (issue 11). */
+	char *logfile_time_format; /* strftime(3) format; NULL: default */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

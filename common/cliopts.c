@@ -226,7 +226,9 @@ cliopts_help(FILE *f)
 "  -S, --serverinfo           print information about the server\n"
 "  --auth-only                log in, then log out (checks the login)\n"
 "  -P, --pretend              print the settings that would be used\n"
-"  -X, --logfile=FILE         append a line per event to FILE\n"
+"  -X, --logfile=FILE         append a line per event to FILE (- for\n"
+"                             standard output); if it cannot be opened:\n"
+"                             a warning, the mail still goes\n"
 "  --syslog[=(on|off|FACILITY)] log to syslog (facility mail by default)\n"
 "  -d, --debug                print the protocol conversation\n"
 "                             (passwords are never shown)\n"
@@ -277,11 +279,22 @@ str(const char *s)
 int
 cliopts_open_logs(const struct account *a, struct errinfo *ei)
 {
-	if (a->logfile != NULL && *a->logfile != '\0' &&
-	    log_open_file(a->logfile, ei) < 0)
-		return -1;
+	struct errinfo lei;
+
+	(void)ei;
 	if (a->syslog != NULL && strcmp(a->syslog, "off") != 0)
 		log_open_syslog(log_facility(a->syslog));
+	if (log_set_time_format(a->logfile_time_format) < 0)
+		log_warn("logfile_time_format longer than %d bytes: the "
+		    "default is used", LOG_TIME_FORMAT_MAX - 1);
+	/*
+	 * A log is a side matter: it never stops mail.  The warning goes
+	 * to stderr and, when it is on, to syslog.
+	 */
+	err_clear(&lei);
+	if (a->logfile != NULL && *a->logfile != '\0' &&
+	    log_open_file(a->logfile, &lei) < 0)
+		log_warn("%s; going on without it", lei.msg);
 	return 0;
 }
 

@@ -78,7 +78,11 @@ int cliopts_load_config(const struct cliopts *o, int need_file,
 int cliopts_resolve(const struct cliopts *o, const struct config *cfg,
     const char *name, struct account **a_r, struct errinfo *ei);
 
-/* Open the account's log file and syslog, if it has them. */
+/*
+ * Open the account's log file and syslog, if it has them.  A log file
+ * that cannot be opened is a warning (stderr and syslog), never an
+ * error: it returns 0 (ei is not used; kept for the callers).
+ */
 int cliopts_open_logs(const struct account *a, struct errinfo *ei);
 
 /* --pretend: print the resolved settings of the program's side. */

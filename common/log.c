@@ -19,6 +19,8 @@
 static const char *progname = "facteur";
 static enum log_level stderr_level = LOG_LVL_WARN;
 static FILE *logfile;
+static int logfile_is_stdout;	/* "logfile -": never closed by us */
+static char time_format[LOG_TIME_FORMAT_MAX] = LOG_TIME_FORMAT_DEFAULT;
 static int use_syslog;
 static int tracing;
 
@@ -42,13 +44,30 @@ log_set_level(enum log_level lvl)
 	stderr_level = lvl;
 }
 
+static void
+close_logfile(void)
+{
+	if (logfile != NULL && !logfile_is_stdout)
+		fclose(logfile);
+	logfile = NULL;
+	logfile_is_stdout = 0;
+}
+
 int
 log_open_file(const char *path, struct errinfo *ei)
 {
-	/* Never blocks: a FIFO or a device there is refused. */
-	int fd = durable_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
-	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	int fd;
+	FILE *f;
 
+	if (strcmp(path, "-") == 0) {	/* msmtp: standard output */
+		close_logfile();
+		logfile = stdout;
+		logfile_is_stdout = 1;
+		return 0;
+	}
+	/* Never blocks: a FIFO or a device there is refused. */
+	fd = durable_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	f = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (f == NULL) {
 		int err = errno;
 
@@ -57,9 +76,19 @@ log_open_file(const char *path, struct errinfo *ei)
 		return err_set(ei, ST_CANTCREAT, "cannot open log file '%s': %s",
 		    path, durable_strerror(err));
 	}
-	if (logfile != NULL)
-		fclose(logfile);
+	close_logfile();
 	logfile = f;
+	return 0;
+}
+
+int
+log_set_time_format(const char *fmt)
+{
+	if (fmt == NULL || *fmt == '\0')
+		fmt = LOG_TIME_FORMAT_DEFAULT;
+	if (strlen(fmt) >= sizeof(time_format))
+		return -1;
+	memcpy(time_format, fmt, strlen(fmt) + 1);
 	return 0;
 }
 
@@ -94,9 +123,7 @@ log_facility(const char *name)
 void
 log_close(void)
 {
-	if (logfile != NULL)
-		fclose(logfile);
-	logfile = NULL;
+	close_logfile();
 	if (use_syslog)
 		closelog();
 	use_syslog = 0;
@@ -125,14 +152,22 @@ log_emit(enum log_level lvl, const char *fmt, va_list ap)
 	if (lvl <= LOG_LVL_INFO && use_syslog)
 		syslog(prio[lvl], "%s%s", tag[lvl], msg);
 	if (lvl <= LOG_LVL_INFO && logfile != NULL) {
-		char ts[64];
+		char ts[256], tsq[256];
 		time_t now = time(NULL);
 		struct tm tm;
 
 		localtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", &tm);
-		fprintf(logfile, "%s %s[%ld]: %s%s\n", ts, progname,
-		    (long)getpid(), tag[lvl], msg);
+		/* strftime() gives 0 both for "" and for too long: no stamp. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		if (strftime(ts, sizeof(ts), time_format, &tm) == 0)
+			ts[0] = '\0';
+#pragma GCC diagnostic pop
+		/* The format is the user's, but its output is text all the same. */
+		esc_text(tsq, sizeof(tsq), ts, strlen(ts));
+		memcpy(ts, tsq, sizeof(ts));
+		fprintf(logfile, "%s%s%s[%ld]: %s%s\n", ts, *ts ? " " : "",
+		    progname, (long)getpid(), tag[lvl], msg);
 		fflush(logfile);
 	}
 }

@@ -25,8 +25,22 @@ void log_init(const char *progname);
 const char *log_progname(void);
 /* Messages at or below this level go to stderr (default LOG_LVL_WARN). */
 void log_set_level(enum log_level lvl);
-/* Also append messages (at or below LOG_LVL_INFO) to a file. */
+/*
+ * Also append messages (at or below LOG_LVL_INFO) to a file; "-" is
+ * standard output (as in msmtp).  Returns 0, or -1 (ST_CANTCREAT, the
+ * file and the OS error named); the previous log file is then kept.
+ */
 int log_open_file(const char *path, struct errinfo *ei);
+
+#define LOG_TIME_FORMAT_DEFAULT "%Y-%m-%dT%H:%M:%S%z"
+#define LOG_TIME_FORMAT_MAX 128	/* bytes of a format, NUL included */
+
+/*
+ * The strftime(3) format of the time stamp that starts each line of the
+ * log file (msmtp's logfile_time_format); NULL or "" is the default.
+ * Returns -1 (format unchanged) when it is LOG_TIME_FORMAT_MAX or longer.
+ */
+int log_set_time_format(const char *fmt);
 /* Also send messages (at or below LOG_LVL_INFO) to syslog. */
 void log_open_syslog(int facility);
 /* Parse a syslog facility name ("mail", "local0"...); -1 if unknown. */

@@ -43,7 +43,8 @@ enum type {
 	T_A_DELIVERY,	/* mbox,FILE | maildir,DIR | mda,COMMAND */
 	T_A_KEEP,	/* on | off | N[smhdw] */
 	T_A_SIZE,	/* off | N[kKmMgG] */
-	T_A_COUNT	/* off | N */
+	T_A_COUNT,	/* off | N */
+	T_A_STR		/* any text; "" unsets */
 };
 
 struct key {
@@ -109,6 +110,8 @@ static const struct key keys[] = {
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },
 	{ "max_messages", T_A_COUNT, 0, 0, ACC(max_messages) },
 	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
+	/* msmtp's, for msend (issue 11). */
+	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -484,6 +487,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		}
 		return xstrdup(v);
 	case T_STR:
+	case T_A_STR:
 	case T_PASSWORD:
 	case T_BOOL:
 	case T_A_BOOL:

@@ -19,7 +19,8 @@ enum {
 	O_SET_DATE,
 	O_SET_MSGID,
 	O_ALIASES,
-	O_DOMAIN
+	O_DOMAIN,
+	O_LOGFILE_TIME_FORMAT
 };
 
 const struct option sendopts_long[] = {
@@ -38,6 +39,8 @@ const struct option sendopts_long[] = {
 	{ "set-msgid-header", required_argument, NULL, O_SET_MSGID },
 	{ "aliases", required_argument, NULL, O_ALIASES },
 	{ "domain", required_argument, NULL, O_DOMAIN },
+	{ "logfile-time-format", required_argument, NULL,
+	    O_LOGFILE_TIME_FORMAT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -59,6 +62,8 @@ static const struct {
 	{ O_SET_MSGID, "set_msgid_header", "--set-msgid-header" },
 	{ O_ALIASES, "aliases", "--aliases" },
 	{ O_DOMAIN, "domain", "--domain" },
+	{ O_LOGFILE_TIME_FORMAT, "logfile_time_format",
+	    "--logfile-time-format" },
 };
 
 void
@@ -231,6 +236,8 @@ sendopts_help(FILE *f)
 "  --add-missing-from-header[=(on|off)], --add-missing-date-header[=...]\n"
 "  --aliases=FILE             aliases for local recipients\n"
 "  --domain=NAME              EHLO argument\n"
+"  --logfile-time-format=[FMT] strftime(3) format of the log file's time\n"
+"                             stamps (empty: the default, ISO 8601)\n"
 "  -v                         same as --debug\n"
 "  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
 "  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",
