@@ -128,36 +128,68 @@ out:
 }
 
 int
-aliases_expand(const char *path, struct addr_list *rcpts, struct errinfo *ei)
+aliases_is_local(const char *addr)
 {
-	struct buf b;
+	return strchr(addr, '@') == NULL;
+}
+
+/* Move the local names of rcpts to failed. */
+static void
+move_local(struct addr_list *rcpts, struct addr_list *failed)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rcpts->n; i++) {
+		if (aliases_is_local(rcpts->v[i])) {
+			addr_list_add(failed, rcpts->v[i]);
+			free(rcpts->v[i]);
+		} else {
+			rcpts->v[n++] = rcpts->v[i];
+		}
+	}
+	rcpts->n = n;
+}
+
+static int
+read_file(const char *path, struct buf *b, struct errinfo *ei)
+{
 	char chunk[8192];
 	ssize_t n;
-	int fd, rc = -1;
+	int fd, rc = 0;
 
 	fd = durable_open_read(path);
 	if (fd < 0)
 		return err_set(ei, errno == ENOENT ? ST_NOINPUT : ST_CONFIG,
 		    "cannot open the aliases file %s: %s", path,
 		    durable_strerror(errno));
-	buf_init(&b, ALIASES_FILE_MAX);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	while (rc == 0 && (n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			err_set(ei, ST_CONFIG, "cannot read %s: %s", path,
+		if (n < 0)
+			rc = err_set(ei, ST_CONFIG, "cannot read %s: %s", path,
 			    strerror(errno));
-			goto out;
-		}
-		if (buf_add(&b, chunk, (size_t)n) < 0) {
-			err_set(ei, ST_CONFIG, "%s: file larger than %d bytes",
-			    path, ALIASES_FILE_MAX);
-			goto out;
-		}
+		else if (buf_add(b, chunk, (size_t)n) < 0)
+			rc = err_set(ei, ST_CONFIG, "%s: file larger than %d "
+			    "bytes", path, ALIASES_FILE_MAX);
 	}
-	rc = aliases_expand_text(path, b.data, b.len, rcpts, ei);
-out:
 	close(fd);
+	return rc;
+}
+
+int
+aliases_expand(const char *path, struct addr_list *rcpts,
+    struct addr_list *failed, struct errinfo *ei)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, ALIASES_FILE_MAX);
+	rc = read_file(path, &b, ei);
+	if (rc == 0)
+		rc = aliases_expand_text(path, b.data,
+		    b.len, rcpts, ei);
 	buf_free(&b);
+	if (rc < 0)
+		move_local(rcpts, failed);
 	return rc;
 }

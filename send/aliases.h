@@ -21,13 +21,20 @@
 #define ALIASES_FILE_MAX	(1024 * 1024)
 #define ALIASES_LINE_MAX	8192
 
+/* A local name, as msmtp has it: an address without '@' ("root"). */
+int aliases_is_local(const char *addr);
+
 /*
  * Replace the local names in rcpts with their aliases from the file at
- * path (the text is read once).  Returns 0, or -1: ST_CONFIG for a
- * malformed file ("file:line: message"), ST_NOINPUT when it is missing.
+ * path (the text is read once).  Returns 0, or -1 when the file cannot
+ * be used: ST_NOINPUT when it is missing, ST_CONFIG when it cannot be
+ * read or is malformed ("file:line: message").  Then the local names
+ * are moved from rcpts to failed (their mail cannot go where it should)
+ * and the other recipients stay: a broken aliases file stops only the
+ * mail that needed it.
  */
 int aliases_expand(const char *path, struct addr_list *rcpts,
-    struct errinfo *ei);
+    struct addr_list *failed, struct errinfo *ei);
 
 /* The same on a text already read (name for messages).  Pure. */
 int aliases_expand_text(const char *name, const char *text, size_t len,

@@ -137,6 +137,34 @@ dedupe(struct addr_list *l)
 	l->n = n;
 }
 
+/*
+ * A broken or missing aliases file is a warning; it stops only the
+ * local names that needed it (they are reported as not sent, exit 67),
+ * or the whole message when every recipient was one.
+ */
+static int
+expand_aliases(struct job *j, struct errinfo *ei)
+{
+	struct addr_list failed;
+	size_t i;
+	int rc = 0;
+
+	addr_list_init(&failed);
+	if (aliases_expand(j->a->aliases, &j->rcpts, &failed, ei) < 0) {
+		log_warn("%s", ei->msg);
+		for (i = 0; i < failed.n; i++)
+			buf_printf(&j->res.refused, "recipient <%s> not sent: "
+			    "a local name needs the aliases file\n", failed.v[i]);
+		if (failed.n > 0 && j->rcpts.n == 0)
+			rc = err_prefix(ei, "nothing sent: every recipient is "
+			    "a local name that needs the aliases file: ");
+		else
+			err_clear(ei);
+	}
+	addr_list_free(&failed);
+	return rc;
+}
+
 static int
 recipients(struct job *j, struct errinfo *ei)
 {
@@ -149,7 +177,7 @@ recipients(struct job *j, struct errinfo *ei)
 	    j->sp.hdr.len, &j->rcpts, ei) < 0)
 		return -1;
 	if (j->a->aliases != NULL && *j->a->aliases != '\0' &&
-	    aliases_expand(j->a->aliases, &j->rcpts, ei) < 0)
+	    expand_aliases(j, ei) < 0)
 		return -1;
 	dedupe(&j->rcpts);
 	if (j->rcpts.n == 0)

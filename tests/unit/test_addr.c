@@ -455,12 +455,13 @@ test_aliases(void **state)
 	    "root : admin@x.org, ops@x.org\n"
 	    "Cron: me@x.org\n"
 	    "default: catchall@x.org\n";
-	struct addr_list l;
+	struct addr_list l, failed;
 	struct errinfo ei;
 	struct buf b;
 
 	(void)state;
 	addr_list_init(&l);
+	addr_list_init(&failed);
 	buf_init(&b, 4096);
 	addr_list_add(&l, "root");
 	addr_list_add(&l, "cron");
@@ -491,10 +492,25 @@ test_aliases(void **state)
 	assert_int_equal(aliases_expand_text("f", "root:\n", 6, &l, &ei), -1);
 	assert_non_null(strstr(ei.msg, "f:1: no address"));
 	addr_list_free(&l);
+	/*
+	 * A missing file stops only the local names (moved to failed); the
+	 * other recipients stay (issue 11).
+	 */
 	addr_list_add(&l, "root");
-	assert_int_equal(aliases_expand("/nonexistent/aliases", &l, &ei), -1);
+	addr_list_add(&l, "bob@example.org");
+	addr_list_add(&l, "cron");
+	assert_int_equal(aliases_expand("/nonexistent/aliases", &l, &failed,
+	    &ei), -1);
 	assert_int_equal(ei.st, ST_NOINPUT);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "bob@example.org");
+	assert_int_equal(failed.n, 2);
+	assert_string_equal(failed.v[0], "root");
+	assert_string_equal(failed.v[1], "cron");
 	addr_list_free(&l);
+	addr_list_free(&failed);
+	assert_int_equal(aliases_is_local("root"), 1);
+	assert_int_equal(aliases_is_local("root@host"), 0);
 	buf_free(&b);
 }
 
