@@ -18,7 +18,8 @@ ask_twice(const char *user, const char *host, const char *service,
 
 	if (!tty_can_prompt())
 		return err_set(ei, ST_USAGE, "--store-password asks for the "
-		    "password on a terminal, and standard input is not one");
+		    "password on a terminal, and there is no controlling "
+		    "terminal");
 	prompt = xasprintf("Password for %s at %s (%s): ", user, host, service);
 	if (tty_read_secret(prompt, &a, ei) < 0)
 		goto out;

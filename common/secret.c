@@ -90,6 +90,7 @@ secret_get(const struct server *srv, const char *service, const char *user,
 	return err_set(ei, ST_CONFIG, "%s%s%sno password for %s at %s (%s): "
 	    "set 'passwordeval' (or 'password') in the accounts file, store "
 	    "it in the keyring with --store-password, or add it to ~/.netrc; "
-	    "nobody is at a terminal to ask", *account ? "account '" : "",
-	    account, *account ? "': " : "", user, srv->host, service);
+	    "there is no controlling terminal to ask on",
+	    *account ? "account '" : "", account, *account ? "': " : "", user,
+	    srv->host, service);
 }

@@ -16,8 +16,11 @@ tty_can_prompt(void)
 {
 	int fd;
 
-	if (!isatty(STDIN_FILENO))
-		return 0;
+	/*
+	 * As msmtp: the controlling terminal, whatever standard input is
+	 * (msend reads the message there).  Without one (cron, a daemon,
+	 * setsid), opening /dev/tty fails with ENXIO.
+	 */
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -36,14 +39,15 @@ on_signal(int sig)
 int
 tty_read_secret(const char *prompt, char **out_r, struct errinfo *ei)
 {
-	struct sigaction sa, old_int, old_term, old_hup;
+	struct sigaction sa, old_int, old_term, old_hup, old_quit;
 	struct termios saved, quiet;
 	char line[TTY_SECRET_MAX + 1];
 	size_t n = 0;
 	int fd, echo_off = 0, rc = 0;
 
 	if (!tty_can_prompt())
-		return err_set(ei, ST_USAGE, "no terminal to ask for a password");
+		return err_set(ei, ST_USAGE, "no controlling terminal to ask for "
+		    "a password");
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(ei, ST_USAGE, "cannot open the terminal: %s",
@@ -53,6 +57,7 @@ tty_read_secret(const char *prompt, char **out_r, struct errinfo *ei)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGQUIT, &sa, &old_quit);
 	interrupted = 0;
 	if (tcgetattr(fd, &saved) == 0) {
 		quiet = saved;
@@ -91,6 +96,7 @@ tty_read_secret(const char *prompt, char **out_r, struct errinfo *ei)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	if (interrupted) {
 		wipe(line, sizeof(line));
 		err_set(ei, ST_TEMPFAIL, "interrupted");

@@ -1,8 +1,10 @@
 /*
  * tty: asking the person at the terminal for a password, without echo.
- * Only when there is a person: standard input is a terminal (the prompt
- * and the answer then go through /dev/tty).  In cron, under a daemon, or
- * with a message piped into msend, nobody is asked and nothing hangs.
+ * As msmtp and mpop do: the prompt and the answer go through /dev/tty,
+ * the controlling terminal, whatever standard input is (msend reads the
+ * message there: "printf ... | msend bob@..." typed in a terminal asks
+ * there).  Without a controlling terminal (cron, a daemon, setsid) nobody
+ * is asked and nothing hangs.
  */
 #ifndef FACTEUR_TTY_H
 #define FACTEUR_TTY_H
@@ -11,7 +13,7 @@
 
 #define TTY_SECRET_MAX 4096	/* bytes of a typed password */
 
-/* Is there a person at a terminal to ask? */
+/* Is there a controlling terminal (/dev/tty opens for reading and writing)? */
 int tty_can_prompt(void);
 
 /*

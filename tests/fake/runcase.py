@@ -45,8 +45,9 @@ OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
-               "handshake", "fifo")
-REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo")
+               "handshake", "fifo", "tty", "ttyout", "!ttyout")
+REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo",
+              "tty", "ttyout", "!ttyout")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
 
 
@@ -210,7 +211,10 @@ def check_case(case):
         raise CaseError("%s: server: must be none (or on)" % p)
     if case.one("server") == "none" and (case.script or case.h["tls"]):
         raise CaseError("%s: server: none takes no script" % p)
-    for key in ("stdout", "!stdout", "stderr", "!stderr"):
+    if (case.h["ttyout"] or case.h["!ttyout"]) and not case.h["tty"]:
+        raise CaseError("%s: ttyout: needs a tty: line" % p)
+    for key in ("stdout", "!stdout", "stderr", "!stderr", "ttyout",
+                "!ttyout"):
         for rx in case.h[key]:
             try:
                 re.compile(rx)
@@ -805,6 +809,71 @@ def make_files(case, subst):
         os.mkfifo(path, 0o600)
 
 
+class TtyAnswerer:
+    """A pseudo-terminal that becomes the client's controlling terminal
+    (and only that: /dev/tty in the client).  Each time what the terminal
+    shows ends with ": " (a prompt), the next answer is typed, with a
+    newline.  What the terminal showed is kept for ttyout: checks (the
+    answers appear only if the client left echo on)."""
+
+    def __init__(self, answers, tr):
+        import pty
+        self.answers = [a.encode() + b"\n" for a in answers]
+        self.tr = tr
+        self.master, self.slave = pty.openpty()
+        self.shown = b""
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def child_setup(self):
+        import fcntl
+        import termios
+        os.setsid()
+        fcntl.ioctl(self.slave, termios.TIOCSCTTY, 0)
+        os.close(self.slave)
+        os.close(self.master)
+
+    def start(self):
+        # The slave stays open here until finish(): while no process has
+        # it open, reading the master fails (EIO) at once.
+        self.thread.start()
+
+    def run(self):
+        since = 0
+        while not self.stop.is_set():
+            if not select.select([self.master], [], [], 0.05)[0]:
+                continue
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:     # EIO: nobody has the terminal open
+                break
+            if not data:
+                break
+            self.shown += data
+            if (self.answers and self.shown.endswith(b": ")
+                    and len(self.shown) > since):
+                self.tr.note("tty: prompt %r, answer typed"
+                             % self.shown[since:].decode("latin-1"))
+                os.write(self.master, self.answers.pop(0))
+                since = len(self.shown)
+
+    def echo_on(self):
+        """Is echo on, as the client must leave its terminal?"""
+        import termios
+        return bool(termios.tcgetattr(self.master)[3] & termios.ECHO)
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join(GRACE)
+        self.echo_left_on = self.echo_on()
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        return self.shown.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
 def run_with_server(case, listener, subst, certs, argv, tmp):
     timeout = float(case.one("timeout", DEFAULT_TIMEOUT))
     tr = Transcript()
@@ -820,13 +889,22 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
                LC_ALL="C", TZ="UTC")
     tr.note("run: %s" % " ".join(shlex.quote(a) for a in argv))
     killed = False
-    # Its own process group, so that a timeout kills everything it
-    # started (a shell, the client under it, an MDA).
-    group = ({"process_group": 0} if sys.version_info >= (3, 11)
-             else {"preexec_fn": os.setpgrp})
+    # A session (so a process group) of its own, so that a timeout kills
+    # everything it started (a shell, the client under it, an MDA), and
+    # without the controlling terminal of whoever runs the tests: no
+    # client ever waits for a person.  With "tty:" lines its controlling
+    # terminal is a pseudo-terminal of ours, on which we answer prompts
+    # (stdin, stdout and stderr stay as they are).
+    tty = None
+    group = {"start_new_session": True}
+    if case.h["tty"]:
+        tty = TtyAnswerer([subst(a) for a in case.h["tty"]], tr)
+        group = {"preexec_fn": tty.child_setup}
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, cwd=tmp, **group)
+    if tty is not None:
+        tty.start()
     outc, errc = Collector(proc.stdout), Collector(proc.stderr)
     try:
         proc.wait(timeout=timeout)
@@ -840,6 +918,9 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
         proc.wait()
     out, err = outc.result(), errc.result()
     rc = proc.returncode
+    tty_s = tty.finish() if tty is not None else ""
+    if tty is not None and not tty.echo_left_on:
+        tr.note("the client left its terminal with echo off")
     tr.note("client exited with %s after %.2f s" % (
         rc if rc >= 0 else "signal %d" % -rc, time.monotonic() - start))
 
@@ -863,7 +944,10 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
         problems.append("client still running after %g s: killed" % timeout)
     elif rc != want:
         problems.append("exit code %d, expected %d" % (rc, want))
-    for key, text in (("stdout", out_s), ("stderr", err_s)):
+    if tty is not None and not tty.echo_left_on:
+        problems.append("the client left its terminal with echo off")
+    for key, text in (("stdout", out_s), ("stderr", err_s),
+                      ("ttyout", tty_s)):
         for rx in case.h[key]:
             r = subst(rx, re.escape)
             if not re.search(r, text, re.M):
@@ -885,6 +969,9 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
     print(out_s, end="" if out_s.endswith("\n") or not out_s else "\n")
     print("--- client stderr ---")
     print(err_s, end="" if err_s.endswith("\n") or not err_s else "\n")
+    if tty is not None:
+        print("--- client terminal ---")
+        print(tty_s, end="" if tty_s.endswith("\n") or not tty_s else "\n")
     print("---")
     return PASS if not problems else FAIL
 
