@@ -271,6 +271,28 @@ addr_envelope_ok(const char *a)
 }
 
 int
+addr_mailbox_ok(const char *a)
+{
+	const char *p, *at = NULL;
+	int inq = 0;
+
+	if (*a == '\0' || !addr_envelope_ok(a))
+		return 0;
+	for (p = a; *p != '\0'; p++) {
+		if (*p == '"')
+			inq = !inq;
+		else if (*p == '\\' && inq && p[1] != '\0')
+			p++;
+		else if (*p == '@' && !inq) {
+			if (at != NULL)
+				return 0;	/* a second '@' in the domain */
+			at = p;
+		}
+	}
+	return at == NULL || (at > a && at[1] != '\0');
+}
+
+int
 addr_is_8bit(const char *a)
 {
 	for (; *a != '\0'; a++)

@@ -43,6 +43,13 @@ int addr_parse_list(const char *s, struct addr_list *l, struct errinfo *ei);
  */
 int addr_envelope_ok(const char *a);
 
+/*
+ * Is a a usable mailbox: addr_envelope_ok(), not empty, and either a
+ * local name without '@' ("root", for aliases) or LOCAL@DOMAIN with
+ * both parts present ("bob@", "@x.org" and "a@b@c" are not).
+ */
+int addr_mailbox_ok(const char *a);
+
 /* Does a contain a byte above 127 (SMTPUTF8 needed)? */
 int addr_is_8bit(const char *a);
 

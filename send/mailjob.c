@@ -112,7 +112,8 @@ envelope_from(struct job *j, struct errinfo *ei)
 		return err_set(ei, ST_CONFIG, "no envelope sender: set "
 		    "'address' in the account, or use -f ADDRESS");
 	}
-	if (!addr_envelope_ok(j->from))
+	if (!addr_envelope_ok(j->from) || (*j->from != '\0' &&
+	    !addr_mailbox_ok(j->from)))
 		return err_set(ei, ST_DATA, "invalid envelope sender '%.200s'",
 		    j->from);
 	return 0;
@@ -185,7 +186,7 @@ recipients(struct job *j, struct errinfo *ei)
 		    "recipients: none given and none in To, Cc or Bcc" :
 		    "no recipients given (or use -t)");
 	for (i = 0; i < j->rcpts.n; i++)
-		if (!addr_envelope_ok(j->rcpts.v[i]) || *j->rcpts.v[i] == '\0')
+		if (!addr_mailbox_ok(j->rcpts.v[i]))
 			return err_set(ei, ST_DATA, "invalid recipient "
 			    "'%.200s'", j->rcpts.v[i]);
 	return 0;

@@ -34,6 +34,41 @@ usage(FILE *f)
 	fprintf(f, "\nSee msend(1) and facteur.conf(5).\n");
 }
 
+/*
+ * An unknown option or a missing value: one line naming it and --help,
+ * not the whole usage (it ends up in cron mail and PHP logs).  c is
+ * getopt's '?' or ':'.
+ */
+static void
+bad_option(int argc, char **argv, int c, const struct option *longopts)
+{
+	const char *w = optind - 1 < argc && optind >= 1 ? argv[optind - 1] :
+	    "";
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	int len;
+
+	if (strncmp(w, "--", 2) == 0) {
+		len = (int)strcspn(w, "=");
+		for (; w[len] == '=' && longopts->name != NULL; longopts++) {
+			if (strlen(longopts->name) == (size_t)len - 2 &&
+			    strncmp(longopts->name, w + 2, (size_t)len - 2) == 0) {
+				log_error("option '%.*s' takes no value; see %s "
+				    "--help", len, w, log_progname());
+				return;
+			}
+		}
+	} else {
+		w = shortopt;
+		len = 2;
+	}
+	if (c == ':')
+		log_error("option '%.*s' needs a value; see %s --help", len, w,
+		    log_progname());
+	else
+		log_error("unknown option '%.*s'; see %s --help", len, w,
+		    log_progname());
+}
+
 /* The outgoing server of an account must at least have a host. */
 static int
 check_outgoing(const struct account *a, struct errinfo *ei)
@@ -117,12 +152,13 @@ main(int argc, char **argv)
 	sendopts_init(&so);
 	sendopts_progname(&so, argv[0]);
 	longopts = cliopts_table(sendopts_long);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT SENDOPTS_SHORT,
+	opterr = 0;	/* one line of ours, not getopt's and a usage */
+	while ((c = getopt_long(argc, argv, ":" CLIOPTS_SHORT SENDOPTS_SHORT,
 	    longopts, NULL)) != -1) {
 		int h;
 
 		if (c == '?' || c == ':') {
-			usage(stderr);
+			bad_option(argc, argv, c, longopts);
 			rc = status_exit_code(ST_USAGE);
 			goto out;
 		}

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "pp.h"
@@ -75,6 +76,24 @@ smtp_login(struct smtp *s, struct login *lg, struct errinfo *ei)
 
 	if (auth != NULL && strcmp(auth, "off") == 0)
 		return 0;
+	if (*lg->user == '\0' && (auth == NULL ||
+	    strcasecmp(auth, "EXTERNAL") != 0)) {
+		/*
+		 * No user and no address: nobody to log in as, nothing to
+		 * look a password up for.  As msmtp with --host and no auth
+		 * settings: send without AUTH when authentication is only
+		 * the default; when it was asked for, say what is missing.
+		 */
+		if (auth == NULL) {
+			log_debug("%s port %u: no user: sending without "
+			    "logging in", s->srv->host, server_port(s->srv));
+			return 0;
+		}
+		return err_set(ei, ST_CONFIG, "%s port %u: 'auth %s' needs a "
+		    "user to log in as: give --user=NAME, or set 'user' (or "
+		    "'address') in the account", s->srv->host,
+		    server_port(s->srv), auth);
+	}
 	if (!(s->caps.flags & SMTP_CAP_AUTH) && (auth == NULL ||
 	    strcmp(auth, "on") == 0))
 		return err_set(ei, ST_UNAVAILABLE, "%s port %u: the server offers "

@@ -142,6 +142,16 @@ test_addr_limits(void **state)
 	assert_false(addr_envelope_ok("\"a\\\r\"@b.org"));
 	assert_false(addr_envelope_ok("\"a\\\x7f\"@b.org"));
 	assert_true(addr_envelope_ok("\"a\\\"b\"@b.org"));
+	/* A mailbox: both parts, or a local name (issue 11: 'bob@'). */
+	assert_true(addr_mailbox_ok("a@b.org"));
+	assert_true(addr_mailbox_ok("root"));
+	assert_true(addr_mailbox_ok("\"a@b\"@x.org"));
+	assert_true(addr_mailbox_ok("a@[192.0.2.1]"));
+	assert_false(addr_mailbox_ok("bob@"));
+	assert_false(addr_mailbox_ok("@x.org"));
+	assert_false(addr_mailbox_ok("a@b@c.org"));
+	assert_false(addr_mailbox_ok(""));
+	assert_false(addr_mailbox_ok("a b@x.org"));
 	assert_true(addr_is_8bit("j\xc3\xbcrgen@x.org"));
 	assert_false(addr_is_8bit("j@x.org"));
 	assert_true(addr_equal("A@B.org", "a@b.ORG"));
