@@ -88,6 +88,7 @@ struct account {
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 	/* More of msmtp's keys for msend (issue 11). */
 	char *logfile_time_format; /* strftime(3) format; NULL: default */
+	int undisclosed_recipients; /* To/Cc/Bcc -> undisclosed-recipients */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

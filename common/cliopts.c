@@ -344,6 +344,8 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 		fprintf(f, "set_from_header    = %s\n", sethdr[a->set_from % 3]);
 		fprintf(f, "set_date_header    = %s\n", sethdr[a->set_date % 3]);
 		fprintf(f, "set_msgid_header   = %s\n", sethdr[a->set_msgid % 3]);
+		fprintf(f, "undisclosed_recipients = %s\n",
+		    a->undisclosed_recipients ? "on" : "off");
 	}
 	fprintf(f, "logfile            = %s\n", str(a->logfile));
 	fprintf(f, "syslog             = %s\n", a->syslog != NULL ? a->syslog :

@@ -112,6 +112,8 @@ static const struct key keys[] = {
 	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
 	/* msmtp's, for msend (issue 11). */
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
+	{ "undisclosed_recipients", T_A_BOOL, 0, 0,
+	    ACC(undisclosed_recipients) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -205,6 +205,7 @@ finish_header(struct job *j, struct errinfo *ei)
 	o.set_date = (enum sethdr)j->a->set_date;
 	o.set_msgid = (enum sethdr)j->a->set_msgid;
 	o.remove_bcc = j->a->remove_bcc;
+	o.undisclosed = j->a->undisclosed_recipients;
 	o.msgid_domain = at != NULL ? at + 1 : session_helo_domain(&j->a->out);
 	o.now = time(NULL);
 	return msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr, ei);

@@ -143,6 +143,9 @@ msghdr_finish(const char *in, size_t len, const struct msghdr_opts *o,
 	if (o->fullname != NULL && strpbrk(o->fullname, "\r\n") != NULL)
 		return err_set(ei, ST_DATA, "line end in the full name (-F)");
 	while (hdr_next(in, len, &off, &f)) {
+		if (o->undisclosed && (hdr_is(in, &f, "To") ||
+		    hdr_is(in, &f, "Cc") || hdr_is(in, &f, "Bcc")))
+			continue;
 		if (o->remove_bcc && (hdr_is(in, &f, "Bcc") ||
 		    hdr_is(in, &f, "Resent-Bcc")))
 			continue;
@@ -170,6 +173,8 @@ msghdr_finish(const char *in, size_t len, const struct msghdr_opts *o,
 			add_field(out, "From", o->from);
 		}
 	}
+	if (o->undisclosed)
+		add_field(out, "To", "undisclosed-recipients:;");
 	if (!has_date && o->set_date != SETHDR_OFF) {
 		hdr_date(o->now, tmp, sizeof(tmp));
 		add_field(out, "Date", tmp);

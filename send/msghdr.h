@@ -23,6 +23,7 @@ struct msghdr_opts {
 	const char *fullname;	/* -F, may be NULL */
 	enum sethdr set_from, set_date, set_msgid;
 	int remove_bcc;
+	int undisclosed;	/* To, Cc, Bcc -> "To: undisclosed-recipients:;" */
 	const char *msgid_domain;	/* right side of an added Message-ID */
 	time_t now;
 };

@@ -20,7 +20,8 @@ enum {
 	O_SET_MSGID,
 	O_ALIASES,
 	O_DOMAIN,
-	O_LOGFILE_TIME_FORMAT
+	O_LOGFILE_TIME_FORMAT,
+	O_UNDISCLOSED
 };
 
 const struct option sendopts_long[] = {
@@ -41,6 +42,7 @@ const struct option sendopts_long[] = {
 	{ "domain", required_argument, NULL, O_DOMAIN },
 	{ "logfile-time-format", required_argument, NULL,
 	    O_LOGFILE_TIME_FORMAT },
+	{ "undisclosed-recipients", optional_argument, NULL, O_UNDISCLOSED },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -64,6 +66,7 @@ static const struct {
 	{ O_DOMAIN, "domain", "--domain" },
 	{ O_LOGFILE_TIME_FORMAT, "logfile_time_format",
 	    "--logfile-time-format" },
+	{ O_UNDISCLOSED, "undisclosed_recipients", "--undisclosed-recipients" },
 };
 
 void
@@ -238,6 +241,8 @@ sendopts_help(FILE *f)
 "  --domain=NAME              EHLO argument\n"
 "  --logfile-time-format=[FMT] strftime(3) format of the log file's time\n"
 "                             stamps (empty: the default, ISO 8601)\n"
+"  --undisclosed-recipients[=(on|off)] replace To, Cc and Bcc with\n"
+"                             \"To: undisclosed-recipients:;\"\n"
 "  -v                         same as --debug\n"
 "  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
 "  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",

@@ -392,6 +392,21 @@ test_msghdr(void **state)
 	assert_string_equal(out.data, "A: b\n");
 	buf_free(&out);
 
+	/* undisclosed_recipients: To, Cc, Bcc (folded) go, one To comes. */
+	o.undisclosed = 1;
+	buf_init(&out, 1 << 16);
+	{
+		static const char tcb[] = "To: b@x.org,\n c@x.org\nCc: d@x.org\n"
+		    "Bcc: e@x.org\nSubject: s\nReply-To: r@x.org\n";
+
+		assert_int_equal(msghdr_finish(tcb, strlen(tcb), &o, &out, &ei),
+		    0);
+	}
+	assert_string_equal(out.data, "Subject: s\nReply-To: r@x.org\n"
+	    "To: undisclosed-recipients:;\n");
+	buf_free(&out);
+	o.undisclosed = 0;
+
 	/* A line end in the full name is refused. */
 	o.set_from = SETHDR_AUTO;
 	o.fullname = "Evil\nBcc: x@y";
