@@ -72,6 +72,7 @@ account_new(const char *name)
 	a->remove_bcc = 1;
 	a->keep = KEEP_DEFAULT;
 	a->received_header = 1;
+	a->allow_from_override = 1;
 	return a;
 }
 
@@ -91,6 +92,7 @@ account_free(struct account *a)
 	free(a->delivery);
 	free(a->uidls_file);
 	free(a->logfile_time_format);
+	free(a->maildomain);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

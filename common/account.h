@@ -89,6 +89,9 @@ struct account {
 	/* More of msmtp's keys for msend (issue 11). */
 	char *logfile_time_format; /* strftime(3) format; NULL: default */
 	int undisclosed_recipients; /* To/Cc/Bcc -> undisclosed-recipients */
+	int allow_from_override; /* -f changes the sender (default on) */
+	int auto_from;		/* sender $USER@maildomain (msmtp, obsolete) */
+	char *maildomain;	/* for auto_from; NULL: the user name alone */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

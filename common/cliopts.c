@@ -346,6 +346,11 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 		fprintf(f, "set_msgid_header   = %s\n", sethdr[a->set_msgid % 3]);
 		fprintf(f, "undisclosed_recipients = %s\n",
 		    a->undisclosed_recipients ? "on" : "off");
+		fprintf(f, "allow_from_override = %s\n",
+		    a->allow_from_override ? "on" : "off");
+		fprintf(f, "auto_from          = %s\n", a->auto_from ? "on" :
+		    "off");
+		fprintf(f, "maildomain         = %s\n", str(a->maildomain));
 	}
 	fprintf(f, "logfile            = %s\n", str(a->logfile));
 	fprintf(f, "syslog             = %s\n", a->syslog != NULL ? a->syslog :

@@ -114,6 +114,9 @@ static const struct key keys[] = {
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
 	{ "undisclosed_recipients", T_A_BOOL, 0, 0,
 	    ACC(undisclosed_recipients) },
+	{ "allow_from_override", T_A_BOOL, 0, 0, ACC(allow_from_override) },
+	{ "auto_from", T_A_BOOL, 0, 0, ACC(auto_from) },
+	{ "maildomain", T_A_STR, 0, 0, ACC(maildomain) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

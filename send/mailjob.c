@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "aliases.h"
 #include "config.h"
+#include "fromaddr.h"
 #include "log.h"
 #include "login.h"
 #include "mailjob.h"
@@ -39,8 +40,30 @@ struct job {
 };
 
 /*
- * The account whose address is addr, or NULL (the default then).  With
- * header_only, only accounts that opted in with select_by_from_header.
+ * The envelope sender an account has of its own, expanded (%U %H %C %M;
+ * auto_from: $USER@maildomain); may be a pattern; NULL if none.
+ */
+static char *
+account_from(const struct account *a)
+{
+	const char *u;
+
+	if (a->auto_from) {
+		u = fromaddr_user();
+		if (a->maildomain == NULL || *a->maildomain == '\0')
+			return xstrdup(u);
+		return xasprintf("%s@%s", u, a->maildomain);
+	}
+	if (a->address == NULL || *a->address == '\0')
+		return NULL;
+	return fromaddr_expand(a->address, "UHCM");
+}
+
+/*
+ * The first account whose envelope sender matches addr (msmtp: equal,
+ * a wildcard pattern, or addr's subaddress user+detail@), or NULL (the
+ * default then).  With header_only, only accounts that opted in with
+ * select_by_from_header.
  */
 static char *
 account_for(const struct config *cfg, const struct cliopts *co,
@@ -54,14 +77,17 @@ account_for(const struct config *cfg, const struct cliopts *co,
 	for (i = 0; i < config_count(cfg) && name == NULL; i++) {
 		struct account *a;
 		struct errinfo ei;
+		char *from;
 
 		if (config_is_alias(cfg, i) ||
 		    config_resolve(cfg, config_name(cfg, i), &co->set, &a,
 		    &ei) < 0)
 			continue;
-		if (a->address != NULL && addr_equal(a->address, addr) &&
+		from = account_from(a);
+		if (fromaddr_match(from, addr) &&
 		    (!header_only || a->select_by_from_header))
 			name = xstrdup(config_name(cfg, i));
+		free(from);
 		account_free(a);
 	}
 	return name;
@@ -93,25 +119,59 @@ choose_account(struct job *j, struct errinfo *ei)
 	rc = cliopts_resolve(co, j->cfg, name, &j->a, ei);
 	free(name);
 	free(hfrom);
+	if (rc == 0)
+		fromaddr_expand_account(j->a);
 	return rc;
 }
 
+/*
+ * msmtp's order: -f (or --read-envelope-from) when allow_from_override
+ * is on or the account has no sender; else the account's own (from, with
+ * its substitutions, or auto_from).  An account whose from is a pattern
+ * takes a matching -f even with allow_from_override off.
+ */
 static int
 envelope_from(struct job *j, struct errinfo *ei)
 {
+	char *given = NULL, *own = account_from(j->a);
+	int rc = 0;
+
 	if (j->so->from != NULL) {
-		j->from = xstrdup(j->so->from);
+		given = xstrdup(j->so->from);
 	} else if (j->so->read_envelope_from) {
-		j->from = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
-		if (j->from == NULL)
-			return err_set(ei, ST_DATA, "--read-envelope-from: the "
+		given = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
+		if (given == NULL)
+			rc = err_set(ei, ST_DATA, "--read-envelope-from: the "
 			    "message has no From address");
-	} else if (j->a->address != NULL) {
-		j->from = xstrdup(j->a->address);
+	}
+	if (rc < 0) {
+		/* nothing */
+	} else if (given != NULL && (j->a->allow_from_override ||
+	    own == NULL)) {
+		j->from = given;
+		given = NULL;
+	} else if (own != NULL && !fromaddr_is_pattern(own)) {
+		if (given != NULL)
+			log_debug("allow_from_override is off: the envelope "
+			    "sender is the account's, %s, not %s", own, given);
+		j->from = own;
+		own = NULL;
+	} else if (own != NULL && given != NULL &&
+	    fromaddr_match(own, given)) {
+		j->from = given;
+		given = NULL;
+	} else if (own != NULL) {
+		rc = err_set(ei, ST_USAGE, "the account's address '%.200s' is a "
+		    "pattern%s: give -f ADDRESS (matching it)", own, given !=
+		    NULL ? " that the sender does not match" : "");
 	} else {
-		return err_set(ei, ST_CONFIG, "no envelope sender: set "
+		rc = err_set(ei, ST_CONFIG, "no envelope sender: set "
 		    "'address' in the account, or use -f ADDRESS");
 	}
+	free(given);
+	free(own);
+	if (rc < 0)
+		return -1;
 	if (!addr_envelope_ok(j->from) || (*j->from != '\0' &&
 	    !addr_mailbox_ok(j->from)))
 		return err_set(ei, ST_DATA, "invalid envelope sender '%.200s'",
@@ -197,9 +257,17 @@ finish_header(struct job *j, struct errinfo *ei)
 {
 	struct msghdr_opts o;
 	const char *at = strrchr(j->from, '@');
+	char *own = NULL;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.from = *j->from != '\0' ? j->from : j->a->address;
+	/* The null sender: an added From is the account's own address. */
+	if (*j->from == '\0' && (own = account_from(j->a)) != NULL &&
+	    fromaddr_is_pattern(own)) {
+		free(own);
+		own = NULL;
+	}
+	o.from = *j->from != '\0' ? j->from : own;
 	o.fullname = j->so->fullname;
 	o.set_from = (enum sethdr)j->a->set_from;
 	o.set_date = (enum sethdr)j->a->set_date;
@@ -208,7 +276,9 @@ finish_header(struct job *j, struct errinfo *ei)
 	o.undisclosed = j->a->undisclosed_recipients;
 	o.msgid_domain = at != NULL ? at + 1 : session_helo_domain(&j->a->out);
 	o.now = time(NULL);
-	return msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr, ei);
+	rc = msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr, ei);
+	free(own);
+	return rc;
 }
 
 static int
@@ -226,7 +296,9 @@ send_it(struct job *j, struct errinfo *ei)
 	env.dsn_return = j->a->dsn_return;
 	env.envid = j->so->envid;
 	if (smtp_open(&s, &j->a->out, ei) == 0) {
-		login_init(&lg, &j->a->out, j->a->name, j->a->address,
+		/* A pattern is no login name. */
+		login_init(&lg, &j->a->out, j->a->name, j->a->address != NULL &&
+		    fromaddr_is_pattern(j->a->address) ? NULL : j->a->address,
 		    conn_tls(s.c));
 		if (smtp_login(&s, &lg, ei) == 0)
 			rc = submit_message(&s, &env, &j->hdr, &j->sp, &j->res,

@@ -9,6 +9,7 @@
 #include "authonly.h"
 #include "cliopts.h"
 #include "config.h"
+#include "fromaddr.h"
 #include "info.h"
 #include "log.h"
 #include "mailjob.h"
@@ -107,6 +108,7 @@ run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 		return -1;
 	if (cliopts_resolve(o, cfg, name, &a, ei) < 0)
 		goto out;
+	fromaddr_expand_account(a);
 	if (cliopts_open_logs(a, ei) < 0)
 		goto out;
 	if (o->pretend) {

@@ -21,7 +21,10 @@ enum {
 	O_ALIASES,
 	O_DOMAIN,
 	O_LOGFILE_TIME_FORMAT,
-	O_UNDISCLOSED
+	O_UNDISCLOSED,
+	O_ALLOW_FROM_OVERRIDE,
+	O_AUTO_FROM,
+	O_MAILDOMAIN
 };
 
 const struct option sendopts_long[] = {
@@ -43,6 +46,10 @@ const struct option sendopts_long[] = {
 	{ "logfile-time-format", required_argument, NULL,
 	    O_LOGFILE_TIME_FORMAT },
 	{ "undisclosed-recipients", optional_argument, NULL, O_UNDISCLOSED },
+	{ "allow-from-override", optional_argument, NULL,
+	    O_ALLOW_FROM_OVERRIDE },
+	{ "auto-from", optional_argument, NULL, O_AUTO_FROM },
+	{ "maildomain", required_argument, NULL, O_MAILDOMAIN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -67,6 +74,10 @@ static const struct {
 	{ O_LOGFILE_TIME_FORMAT, "logfile_time_format",
 	    "--logfile-time-format" },
 	{ O_UNDISCLOSED, "undisclosed_recipients", "--undisclosed-recipients" },
+	{ O_ALLOW_FROM_OVERRIDE, "allow_from_override",
+	    "--allow-from-override" },
+	{ O_AUTO_FROM, "auto_from", "--auto-from" },
+	{ O_MAILDOMAIN, "maildomain", "--maildomain" },
 };
 
 void
@@ -243,6 +254,10 @@ sendopts_help(FILE *f)
 "                             stamps (empty: the default, ISO 8601)\n"
 "  --undisclosed-recipients[=(on|off)] replace To, Cc and Bcc with\n"
 "                             \"To: undisclosed-recipients:;\"\n"
+"  --allow-from-override[=(on|off)] off: -f does not change the account's\n"
+"                             envelope sender (default on)\n"
+"  --auto-from[=(on|off)], --maildomain=[DOMAIN] sender $USER@DOMAIN\n"
+"                             (msmtp's, obsolete: use from %U@DOMAIN)\n"
 "  -v                         same as --debug\n"
 "  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
 "  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",

@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "aliases.h"
+#include "fromaddr.h"
 #include "buf.h"
 #include "hdr.h"
 #include "msghdr.h"
@@ -539,6 +540,56 @@ test_aliases(void **state)
 	buf_free(&b);
 }
 
+/* msmtp's from: substitutions, patterns, subaddresses (issue 11). */
+static void
+test_fromaddr(void **state)
+{
+	struct fromaddr_env env = { "joe", "box", "box.example.org",
+		"example.org" };
+	char *v;
+
+	(void)state;
+	v = fromaddr_subst("%U@%H", "UHCM", &env);
+	assert_string_equal(v, "joe@box");
+	free(v);
+	v = fromaddr_subst("%U@%C|%M|%X|%%|100%", "UHCM", &env);
+	assert_string_equal(v, "joe@box.example.org|example.org|%X|%%|100%");
+	free(v);
+	/* domain takes %H %C %M only: %U stays. */
+	v = fromaddr_subst("%U.%M", "HCM", &env);
+	assert_string_equal(v, "%U.example.org");
+	free(v);
+	env.mailname = NULL;
+	v = fromaddr_subst("a@%M", "UHCM", &env);
+	assert_string_equal(v, "a@");
+	free(v);
+	{
+		char big[FROMADDR_MAX];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		env.user = big;
+		assert_null(fromaddr_subst("%U%U", "U", &env));
+	}
+
+	assert_true(fromaddr_is_pattern("*@example.org"));
+	assert_true(fromaddr_is_pattern("a?@x"));
+	assert_true(fromaddr_is_pattern("[ab]@x"));
+	assert_false(fromaddr_is_pattern("a@x"));
+
+	assert_true(fromaddr_match("joe@example.org", "Joe@Example.ORG"));
+	assert_true(fromaddr_match("joe@example.org", "joe+lists@example.org"));
+	assert_false(fromaddr_match("joe@example.org", "joe@example.com"));
+	assert_false(fromaddr_match("joe@example.org", "+x@example.org"));
+	assert_false(fromaddr_match("joe+a@example.org", "joe@example.org"));
+	assert_true(fromaddr_match("*@example.org", "anyone@example.org"));
+	assert_true(fromaddr_match("*@example.org", "x@EXAMPLE.org"));
+	assert_false(fromaddr_match("*@example.org", "x@example.org.evil"));
+	assert_true(fromaddr_match("j?e@example.org", "joe+x@example.org"));
+	assert_false(fromaddr_match(NULL, "a@b"));
+	assert_false(fromaddr_match("a@b", ""));
+}
+
 int
 main(void)
 {
@@ -549,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_wire),
 		cmocka_unit_test(test_wire_random),
 		cmocka_unit_test(test_msghdr),
+		cmocka_unit_test(test_fromaddr),
 		cmocka_unit_test(test_recipients),
 		cmocka_unit_test(test_aliases),
 	};
