@@ -94,6 +94,55 @@ account_for(const struct config *cfg, const struct cliopts *co,
 }
 
 /*
+ * msmtp's EMAIL and SMTPSERVER: used when neither -a nor --host is given
+ * and there is no default account (no accounts file, or one without a
+ * "default" or a single account).
+ */
+static int
+use_environment(const struct job *j)
+{
+	const char *srv = getenv("SMTPSERVER");
+	struct account *a;
+	struct errinfo ei;
+
+	if (srv == NULL || *srv == '\0' || j->co->host_given ||
+	    j->co->naccounts > 0)
+		return 0;
+	if (j->cfg == NULL)
+		return 1;
+	if (config_resolve(j->cfg, NULL, NULL, &a, &ei) < 0)
+		return 1;
+	account_free(a);
+	return 0;
+}
+
+static int
+resolve_environment(struct job *j, struct errinfo *ei)
+{
+	const char *srv = getenv("SMTPSERVER"), *email = getenv("EMAIL");
+	struct setlist env;
+	int rc = -1;
+
+	setlist_init(&env);
+	if (setlist_add_side(&env, "host", SIDE_OUT, srv, ei) < 0)
+		err_prefix(ei, "SMTPSERVER: ");
+	else if (email != NULL && *email != '\0' &&
+	    setlist_add_side(&env, "address", SIDE_OUT, email, ei) < 0)
+		err_prefix(ei, "EMAIL: ");
+	else
+		rc = 0;
+	if (rc == 0) {
+		/* The command line still overrides them. */
+		setlist_append(&env, &j->co->set);
+		rc = config_resolve(NULL, NULL, &env, &j->a, ei);
+	}
+	if (rc < 0 && ei->st == ST_OK)
+		ei->st = ST_CONFIG;
+	setlist_free(&env);
+	return rc;
+}
+
+/*
  * -a names the account.  Else the caller's envelope sender chooses it
  * (-f, or --read-envelope-from: the From address becomes the sender).
  * The From field alone does not: whoever wrote the message wrote it (a
@@ -116,7 +165,10 @@ choose_account(struct job *j, struct errinfo *ei)
 		name = account_for(j->cfg, co, hfrom,
 		    !j->so->read_envelope_from);
 	}
-	rc = cliopts_resolve(co, j->cfg, name, &j->a, ei);
+	if (name == NULL && use_environment(j))
+		rc = resolve_environment(j, ei);
+	else
+		rc = cliopts_resolve(co, j->cfg, name, &j->a, ei);
 	free(name);
 	free(hfrom);
 	if (rc == 0)
@@ -366,7 +418,8 @@ mailjob_run(const struct sendopts *so, struct cliopts *co, int in,
 		err_set(ei, ST_USAGE, "no recipients given (or use -t)");
 		goto out;
 	}
-	if (cliopts_load_config(co, 1, &j.cfg, ei) < 0 ||
+	if (cliopts_load_config(co, getenv("SMTPSERVER") == NULL ||
+	    *getenv("SMTPSERVER") == '\0', &j.cfg, ei) < 0 ||
 	    spool_read_header(&j.sp, ei) < 0 || choose_account(&j, ei) < 0)
 		goto out;
 	if (cliopts_open_logs(j.a, ei) < 0)
