@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
+#include "log.h"
 #include "sendopts.h"
 #include "settings.h"
 #include "xalloc.h"
@@ -24,7 +26,12 @@ enum {
 	O_UNDISCLOSED,
 	O_ALLOW_FROM_OVERRIDE,
 	O_AUTO_FROM,
-	O_MAILDOMAIN
+	O_MAILDOMAIN,
+	O_RMQS,
+	O_CONFIGURE,
+	O_TLS_PRIORITIES,
+	O_TLS_MIN_DH_PRIME_BITS,
+	O_PROTOCOL
 };
 
 const struct option sendopts_long[] = {
@@ -38,9 +45,9 @@ const struct option sendopts_long[] = {
 	    O_ADD_MISSING_FROM },
 	{ "add-missing-date-header", optional_argument, NULL,
 	    O_ADD_MISSING_DATE },
-	{ "set-from-header", required_argument, NULL, O_SET_FROM },
-	{ "set-date-header", required_argument, NULL, O_SET_DATE },
-	{ "set-msgid-header", required_argument, NULL, O_SET_MSGID },
+	{ "set-from-header", optional_argument, NULL, O_SET_FROM },
+	{ "set-date-header", optional_argument, NULL, O_SET_DATE },
+	{ "set-msgid-header", optional_argument, NULL, O_SET_MSGID },
 	{ "aliases", required_argument, NULL, O_ALIASES },
 	{ "domain", required_argument, NULL, O_DOMAIN },
 	{ "logfile-time-format", required_argument, NULL,
@@ -50,6 +57,12 @@ const struct option sendopts_long[] = {
 	    O_ALLOW_FROM_OVERRIDE },
 	{ "auto-from", optional_argument, NULL, O_AUTO_FROM },
 	{ "maildomain", required_argument, NULL, O_MAILDOMAIN },
+	{ "rmqs", required_argument, NULL, O_RMQS },
+	{ "configure", required_argument, NULL, O_CONFIGURE },
+	{ "tls-priorities", required_argument, NULL, O_TLS_PRIORITIES },
+	{ "tls-min-dh-prime-bits", required_argument, NULL,
+	    O_TLS_MIN_DH_PRIME_BITS },
+	{ "protocol", required_argument, NULL, O_PROTOCOL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -139,6 +152,10 @@ set_from(struct sendopts *so, const char *arg, struct errinfo *ei)
 static int
 mode_b(struct sendopts *so, const char *arg, struct errinfo *ei)
 {
+	if (strcmp(arg, "s") == 0)
+		return err_set(ei, ST_USAGE, "-bs (SMTP on standard input) is "
+		    "not supported yet: give the recipients as arguments or "
+		    "use -t");
 	if (strcmp(arg, "m") == 0)
 		so->mode = SEND_MAIL;
 	else if (strcmp(arg, "p") == 0)
@@ -157,6 +174,9 @@ sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
 {
 	size_t i;
 
+	if ((opt == O_SET_FROM || opt == O_SET_DATE || opt == O_SET_MSGID) &&
+	    arg == NULL)
+		arg = "auto";	/* msmtp: --set-from-header alone */
 	for (i = 0; i < sizeof(keyopts) / sizeof(keyopts[0]); i++) {
 		if (keyopts[i].opt != opt)
 			continue;
@@ -169,6 +189,31 @@ sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
 		return 1;
 	}
 	switch (opt) {
+	case O_SET_FROM:
+	case O_SET_DATE:
+	case O_SET_MSGID:
+		break;	/* handled below: a bare option is "auto" */
+	case O_RMQS:
+		return err_set(ei, ST_USAGE, "--rmqs (ask the server to run "
+		    "its queue, ETRN) is not supported");
+	case O_CONFIGURE:
+		return err_set(ei, ST_USAGE, "--configure is not supported: "
+		    "write the account in the accounts file yourself, see "
+		    "facteur.conf(5)");
+	case O_TLS_PRIORITIES:
+	case O_TLS_MIN_DH_PRIME_BITS:
+		log_warn("--%s is GnuTLS's: ignored (facteur uses OpenSSL's "
+		    "defaults; see --tls-min-version)", opt == O_TLS_PRIORITIES ?
+		    "tls-priorities" : "tls-min-dh-prime-bits");
+		return 1;
+	case O_PROTOCOL:
+		if (strcasecmp(arg, "smtp") == 0)
+			return 1;
+		if (strcasecmp(arg, "lmtp") == 0)
+			return err_set(ei, ST_USAGE, "--protocol=lmtp: LMTP is "
+			    "not supported yet");
+		return err_set(ei, ST_USAGE, "--protocol takes smtp (or lmtp), "
+		    "not '%s'", arg);
 	case 't':
 		so->read_recipients = 1;
 		return 1;
@@ -245,8 +290,8 @@ sendopts_help(FILE *f)
 "  -R, --dsn-return=(off|headers|full) what a DSN returns\n"
 "  -V ENVID                   DSN envelope id\n"
 "  --remove-bcc-headers[=(on|off)] remove Bcc (default on)\n"
-"  --set-from-header=(auto|on|off) add From when missing (auto), always\n"
-"  --set-date-header=(auto|off), --set-msgid-header=(auto|off)\n"
+"  --set-from-header[=(auto|on|off)] add From when missing (auto), always\n"
+"  --set-date-header[=(auto|off)], --set-msgid-header[=(auto|off)]\n"
 "  --add-missing-from-header[=(on|off)], --add-missing-date-header[=...]\n"
 "  --aliases=FILE             aliases for local recipients\n"
 "  --domain=NAME              EHLO argument\n"
@@ -259,7 +304,10 @@ sendopts_help(FILE *f)
 "  --auto-from[=(on|off)], --maildomain=[DOMAIN] sender $USER@DOMAIN\n"
 "                             (msmtp's, obsolete: use from %U@DOMAIN)\n"
 "  -v                         same as --debug\n"
+"  --protocol=smtp            (lmtp: not supported yet)\n"
 "  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
+"  -bs, --rmqs, --configure   not supported (an error, exit 64)\n"
+"  --tls-priorities, --tls-min-dh-prime-bits: GnuTLS's; ignored, warning\n"
 "  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",
 	    f);
 }
