@@ -93,6 +93,7 @@ account_free(struct account *a)
 	free(a->uidls_file);
 	free(a->logfile_time_format);
 	free(a->maildomain);
+	free(a->from_full_name);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

@@ -20,6 +20,9 @@ enum proto {
 	PROTO_SMTP
 };
 
+/* Values of set_to_header (and undisclosed_recipients: off or _UNDISCLOSED). */
+enum setto { SETTO_OFF = 0, SETTO_ON, SETTO_UNDISCLOSED };
+
 /* Values of set_from_header, set_date_header, set_msgid_header. */
 enum sethdr {
 	SETHDR_AUTO = 0,	/* add when missing */
@@ -88,7 +91,8 @@ struct account {
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 	/* More of msmtp's keys for msend (issue 11). */
 	char *logfile_time_format; /* strftime(3) format; NULL: default */
-	int undisclosed_recipients; /* To/Cc/Bcc -> undisclosed-recipients */
+	int set_to_header;	/* SETTO_OFF, _ON (every recipient), _UNDISCLOSED */
+	char *from_full_name;	/* full name for an added From (as -F) */
 	int allow_from_override; /* -f changes the sender (default on) */
 	int auto_from;		/* sender $USER@maildomain (msmtp, obsolete) */
 	char *maildomain;	/* for auto_from; NULL: the user name alone */

@@ -344,8 +344,10 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 		fprintf(f, "set_from_header    = %s\n", sethdr[a->set_from % 3]);
 		fprintf(f, "set_date_header    = %s\n", sethdr[a->set_date % 3]);
 		fprintf(f, "set_msgid_header   = %s\n", sethdr[a->set_msgid % 3]);
-		fprintf(f, "undisclosed_recipients = %s\n",
-		    a->undisclosed_recipients ? "on" : "off");
+		fprintf(f, "set_to_header      = %s\n", a->set_to_header ==
+		    SETTO_ON ? "on" : a->set_to_header == SETTO_UNDISCLOSED ?
+		    "undisclosed_recipients" : "off");
+		fprintf(f, "from_full_name     = %s\n", str(a->from_full_name));
 		fprintf(f, "allow_from_override = %s\n",
 		    a->allow_from_override ? "on" : "off");
 		fprintf(f, "auto_from          = %s\n", a->auto_from ? "on" :

@@ -44,7 +44,8 @@ enum type {
 	T_A_KEEP,	/* on | off | N[smhdw] */
 	T_A_SIZE,	/* off | N[kKmMgG] */
 	T_A_COUNT,	/* off | N */
-	T_A_STR		/* any text; "" unsets */
+	T_A_STR,	/* any text; "" unsets */
+	T_A_SETTO	/* on | off | undisclosed_recipients (set_to_header) */
 };
 
 struct key {
@@ -112,8 +113,10 @@ static const struct key keys[] = {
 	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
 	/* msmtp's, for msend (issue 11). */
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
-	{ "undisclosed_recipients", T_A_BOOL, 0, 0,
-	    ACC(undisclosed_recipients) },
+	{ "set_to_header", T_A_SETTO, 0, 0, ACC(set_to_header) },
+	/* msmtp's older form: on is set_to_header undisclosed_recipients. */
+	{ "undisclosed_recipients", T_A_SETTO, 0, 0, ACC(set_to_header) },
+	{ "from_full_name", T_A_STR, 0, 0, ACC(from_full_name) },
 	{ "allow_from_override", T_A_BOOL, 0, 0, ACC(allow_from_override) },
 	{ "auto_from", T_A_BOOL, 0, 0, ACC(auto_from) },
 	{ "maildomain", T_A_STR, 0, 0, ACC(maildomain) },
@@ -312,6 +315,20 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	}
 	if (k->type == T_SYSLOG && (v == NULL || *v == '\0'))
 		return xstrdup("mail");
+	if (k->type == T_A_SETTO) {
+		int old = strcmp(k->name, "undisclosed_recipients") == 0;
+
+		if (!old && v != NULL && strcmp(v, "undisclosed_recipients") == 0)
+			return xstrdup(v);
+		if (parse_bool(v, &b) < 0) {
+			*bad_r = 1;
+			err_set(ei, ST_CONFIG, "'%s' takes %s, not '%s'", name, old ?
+			    "on or off" : "on, off or undisclosed_recipients", v);
+			return NULL;
+		}
+		return xstrdup(!b ? "off" : old ? "undisclosed_recipients" :
+		    "on");
+	}
 	if (v == NULL || *v == '\0') {
 		if (k->type == T_URL || k->type == T_PROTO ||
 		    k->type == T_TLSVER || k->type == T_SECONDS ||
@@ -493,6 +510,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		return xstrdup(v);
 	case T_STR:
 	case T_A_STR:
+	case T_A_SETTO:
 	case T_PASSWORD:
 	case T_BOOL:
 	case T_A_BOOL:
@@ -629,6 +647,10 @@ apply_account(struct account *a, const struct key *k, const char *v)
 	case T_A_SIZE:
 		*(unsigned long long *)(void *)(base + k->off) =
 		    strtoull(v, NULL, 10);
+		break;
+	case T_A_SETTO:
+		*ip = strcmp(v, "on") == 0 ? SETTO_ON : strcmp(v, "off") == 0 ?
+		    SETTO_OFF : SETTO_UNDISCLOSED;
 		break;
 	case T_A_NOTIFY:
 	case T_A_RETURN:

@@ -320,12 +320,14 @@ finish_header(struct job *j, struct errinfo *ei)
 		own = NULL;
 	}
 	o.from = *j->from != '\0' ? j->from : own;
-	o.fullname = j->so->fullname;
+	o.fullname = j->so->fullname != NULL ? j->so->fullname :
+	    j->a->from_full_name;
 	o.set_from = (enum sethdr)j->a->set_from;
 	o.set_date = (enum sethdr)j->a->set_date;
 	o.set_msgid = (enum sethdr)j->a->set_msgid;
 	o.remove_bcc = j->a->remove_bcc;
-	o.undisclosed = j->a->undisclosed_recipients;
+	o.set_to = j->a->set_to_header;
+	o.to = &j->rcpts;
 	o.msgid_domain = at != NULL ? at + 1 : session_helo_domain(&j->a->out);
 	o.now = time(NULL);
 	rc = msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr, ei);

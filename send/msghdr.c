@@ -106,6 +106,17 @@ add_field(struct buf *out, const char *name, const char *value)
 	buf_printf(out, "%s: %s\n", name, value);
 }
 
+/* "To: a, b,\n c": one address per line after the first (folded). */
+static void
+add_to(struct buf *out, const struct addr_list *to)
+{
+	size_t i;
+
+	buf_addstr(out, "To: ");
+	for (i = 0; i < to->n; i++)
+		buf_printf(out, "%s%s", to->v[i], i + 1 < to->n ? ",\n " : "\n");
+}
+
 static void
 message_id(const struct msghdr_opts *o, char *out, size_t outsz)
 {
@@ -143,7 +154,7 @@ msghdr_finish(const char *in, size_t len, const struct msghdr_opts *o,
 	if (o->fullname != NULL && strpbrk(o->fullname, "\r\n") != NULL)
 		return err_set(ei, ST_DATA, "line end in the full name (-F)");
 	while (hdr_next(in, len, &off, &f)) {
-		if (o->undisclosed && (hdr_is(in, &f, "To") ||
+		if (o->set_to != SETTO_OFF && (hdr_is(in, &f, "To") ||
 		    hdr_is(in, &f, "Cc") || hdr_is(in, &f, "Bcc")))
 			continue;
 		if (o->remove_bcc && (hdr_is(in, &f, "Bcc") ||
@@ -173,8 +184,11 @@ msghdr_finish(const char *in, size_t len, const struct msghdr_opts *o,
 			add_field(out, "From", o->from);
 		}
 	}
-	if (o->undisclosed)
+	if (o->set_to == SETTO_UNDISCLOSED || (o->set_to == SETTO_ON &&
+	    (o->to == NULL || o->to->n == 0)))
 		add_field(out, "To", "undisclosed-recipients:;");
+	else if (o->set_to == SETTO_ON)
+		add_to(out, o->to);
 	if (!has_date && o->set_date != SETHDR_OFF) {
 		hdr_date(o->now, tmp, sizeof(tmp));
 		add_field(out, "Date", tmp);

@@ -23,7 +23,8 @@ struct msghdr_opts {
 	const char *fullname;	/* -F, may be NULL */
 	enum sethdr set_from, set_date, set_msgid;
 	int remove_bcc;
-	int undisclosed;	/* To, Cc, Bcc -> "To: undisclosed-recipients:;" */
+	int set_to;		/* SETTO_*: To, Cc, Bcc replaced by one To */
+	const struct addr_list *to;	/* its addresses for SETTO_ON */
 	const char *msgid_domain;	/* right side of an added Message-ID */
 	time_t now;
 };

@@ -24,6 +24,7 @@ enum {
 	O_DOMAIN,
 	O_LOGFILE_TIME_FORMAT,
 	O_UNDISCLOSED,
+	O_SET_TO,
 	O_ALLOW_FROM_OVERRIDE,
 	O_AUTO_FROM,
 	O_MAILDOMAIN,
@@ -53,6 +54,7 @@ const struct option sendopts_long[] = {
 	{ "logfile-time-format", required_argument, NULL,
 	    O_LOGFILE_TIME_FORMAT },
 	{ "undisclosed-recipients", optional_argument, NULL, O_UNDISCLOSED },
+	{ "set-to-header", optional_argument, NULL, O_SET_TO },
 	{ "allow-from-override", optional_argument, NULL,
 	    O_ALLOW_FROM_OVERRIDE },
 	{ "auto-from", optional_argument, NULL, O_AUTO_FROM },
@@ -87,6 +89,7 @@ static const struct {
 	{ O_LOGFILE_TIME_FORMAT, "logfile_time_format",
 	    "--logfile-time-format" },
 	{ O_UNDISCLOSED, "undisclosed_recipients", "--undisclosed-recipients" },
+	{ O_SET_TO, "set_to_header", "--set-to-header" },
 	{ O_ALLOW_FROM_OVERRIDE, "allow_from_override",
 	    "--allow-from-override" },
 	{ O_AUTO_FROM, "auto_from", "--auto-from" },
@@ -297,8 +300,10 @@ sendopts_help(FILE *f)
 "  --domain=NAME              EHLO argument\n"
 "  --logfile-time-format=[FMT] strftime(3) format of the log file's time\n"
 "                             stamps (empty: the default, ISO 8601)\n"
-"  --undisclosed-recipients[=(on|off)] replace To, Cc and Bcc with\n"
-"                             \"To: undisclosed-recipients:;\"\n"
+"  --set-to-header[=(on|off|undisclosed_recipients)] replace To, Cc and\n"
+"                             Bcc with one To: every recipient (on), or\n"
+"                             \"undisclosed-recipients:;\"\n"
+"  --undisclosed-recipients[=(on|off)] the older form of the latter\n"
 "  --allow-from-override[=(on|off)] off: -f does not change the account's\n"
 "                             envelope sender (default on)\n"
 "  --auto-from[=(on|off)], --maildomain=[DOMAIN] sender $USER@DOMAIN\n"

@@ -339,6 +339,7 @@ test_msghdr(void **state)
 	    "Subject: s\n"
 	    "Resent-Bcc: r@x.org\n";
 	struct msghdr_opts o;
+	struct addr_list to;
 	struct errinfo ei;
 	struct buf out;
 	char *dn;
@@ -394,7 +395,7 @@ test_msghdr(void **state)
 	buf_free(&out);
 
 	/* undisclosed_recipients: To, Cc, Bcc (folded) go, one To comes. */
-	o.undisclosed = 1;
+	o.set_to = SETTO_UNDISCLOSED;
 	buf_init(&out, 1 << 16);
 	{
 		static const char tcb[] = "To: b@x.org,\n c@x.org\nCc: d@x.org\n"
@@ -406,7 +407,20 @@ test_msghdr(void **state)
 	assert_string_equal(out.data, "Subject: s\nReply-To: r@x.org\n"
 	    "To: undisclosed-recipients:;\n");
 	buf_free(&out);
-	o.undisclosed = 0;
+	/* set_to_header on: every envelope recipient, folded. */
+	o.set_to = SETTO_ON;
+	addr_list_init(&to);
+	addr_list_add(&to, "b@x.org");
+	addr_list_add(&to, "root@x.org");
+	o.to = &to;
+	buf_init(&out, 1 << 16);
+	assert_int_equal(msghdr_finish("To: root\nCc: c@x\nA: b\n", 22, &o,
+	    &out, &ei), 0);
+	assert_string_equal(out.data, "A: b\nTo: b@x.org,\n root@x.org\n");
+	buf_free(&out);
+	addr_list_free(&to);
+	o.to = NULL;
+	o.set_to = SETTO_OFF;
 
 	/* A line end in the full name is refused. */
 	o.set_from = SETHDR_AUTO;
