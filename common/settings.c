@@ -502,7 +502,9 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		}
 		return xstrdup(v);
 	case T_ADDRESS:
-		if (strpbrk(v, " \t<>") != NULL || strchr(v, '@') == NULL) {
+		/* msmtp's "from %F": the sender of each message. */
+		if (strpbrk(v, " \t<>") != NULL || (strchr(v, '@') == NULL &&
+		    strstr(v, "%F") == NULL)) {
 			err_set(ei, ST_CONFIG, "invalid mail address '%s' for '%s' "
 			    "(write it as user@example.org)", v, name);
 			goto bad;

@@ -45,6 +45,9 @@ fromaddr_subst(const char *s, const char *allowed,
 			case 'M':
 				v = env->mailname;
 				break;
+			case 'F':
+				v = env->from_header;
+				break;
 			}
 			s++;
 			bad = buf_addstr(&b, v != NULL ? v : "") < 0;

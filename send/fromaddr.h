@@ -4,7 +4,8 @@
  * An account's "from" (our "address") may hold substitutions: %U the
  * user ($USER, else $LOGNAME, else the login name), %H the host name
  * ($HOSTNAME, else gethostname()), %C the canonical name of %H, %M the
- * contents of SYSCONFDIR/mailname.  "domain" takes %H, %C and %M.  A
+ * contents of SYSCONFDIR/mailname, %F the address of the message's From
+ * (or of a Resent-From before it; msmtp 1.8.29).  "domain" takes %H, %C and %M.  A
  * "from" containing ?, * or [ is a wildcard pattern (fnmatch(3)): it
  * says which -f addresses choose the account.  -f user+detail@x.org
  * also chooses the account of user@x.org (a subaddress).  auto_from (an
@@ -21,6 +22,7 @@ struct fromaddr_env {
 	const char *host;	/* %H */
 	const char *canon;	/* %C */
 	const char *mailname;	/* %M */
+	const char *from_header; /* %F: the message's From (or Resent-From) */
 };
 
 #define FROMADDR_MAX 1024	/* bytes of an expanded address */

@@ -44,8 +44,9 @@ struct job {
  * auto_from: $USER@maildomain); may be a pattern; NULL if none.
  */
 static char *
-account_from(const struct account *a)
+account_from(const struct account *a, const char *sender)
 {
+	struct fromaddr_env env;
 	const char *u;
 
 	if (a->auto_from) {
@@ -56,7 +57,14 @@ account_from(const struct account *a)
 	}
 	if (a->address == NULL || *a->address == '\0')
 		return NULL;
-	return fromaddr_expand(a->address, "UHCM");
+	if (strstr(a->address, "%F") == NULL)
+		return fromaddr_expand(a->address, "UHCM");
+	/* %F: the message's sender; without one the account has none. */
+	if (sender == NULL || *sender == '\0')
+		return NULL;
+	memset(&env, 0, sizeof(env));
+	env.from_header = sender;
+	return fromaddr_subst(a->address, "F", &env);
 }
 
 /*
@@ -67,7 +75,7 @@ account_from(const struct account *a)
  */
 static char *
 account_for(const struct config *cfg, const struct cliopts *co,
-    const char *addr, int header_only)
+    const char *addr, const char *sender, int header_only)
 {
 	size_t i;
 	char *name = NULL;
@@ -83,7 +91,8 @@ account_for(const struct config *cfg, const struct cliopts *co,
 		    config_resolve(cfg, config_name(cfg, i), &co->set, &a,
 		    &ei) < 0)
 			continue;
-		from = account_from(a);
+		fromaddr_expand_account(a);
+		from = account_from(a, sender);
 		if (fromaddr_match(from, addr) &&
 		    (!header_only || a->select_by_from_header))
 			name = xstrdup(config_name(cfg, i));
@@ -153,18 +162,21 @@ static int
 choose_account(struct job *j, struct errinfo *ei)
 {
 	const struct cliopts *co = j->co;
-	char *name = NULL, *hfrom = NULL;
+	char *name = NULL, *hfrom = NULL, *sender;
 	int rc;
 
+	sender = msghdr_sender_address(j->sp.hdr.data, j->sp.hdr.len);
 	if (co->naccounts > 0) {
 		name = xstrdup(co->accounts[co->naccounts - 1]);
 	} else if (j->so->from != NULL && *j->so->from != '\0') {
-		name = account_for(j->cfg, co, j->so->from, 0);
+		name = account_for(j->cfg, co, j->so->from, sender, 0);
+	} else if (j->so->read_envelope_from) {
+		name = account_for(j->cfg, co, sender, sender, 0);
 	} else {
 		hfrom = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
-		name = account_for(j->cfg, co, hfrom,
-		    !j->so->read_envelope_from);
+		name = account_for(j->cfg, co, hfrom, sender, 1);
 	}
+	free(sender);
 	if (name == NULL && use_environment(j))
 		rc = resolve_environment(j, ei);
 	else
@@ -185,13 +197,15 @@ choose_account(struct job *j, struct errinfo *ei)
 static int
 envelope_from(struct job *j, struct errinfo *ei)
 {
-	char *given = NULL, *own = account_from(j->a);
+	char *sender = msghdr_sender_address(j->sp.hdr.data, j->sp.hdr.len);
+	char *given = NULL, *own = account_from(j->a, sender);
 	int rc = 0;
 
+	free(sender);
 	if (j->so->from != NULL) {
 		given = xstrdup(j->so->from);
 	} else if (j->so->read_envelope_from) {
-		given = msghdr_from_address(j->sp.hdr.data, j->sp.hdr.len);
+		given = msghdr_sender_address(j->sp.hdr.data, j->sp.hdr.len);
 		if (given == NULL)
 			rc = err_set(ei, ST_DATA, "--read-envelope-from: the "
 			    "message has no From address");
@@ -314,7 +328,7 @@ finish_header(struct job *j, struct errinfo *ei)
 
 	memset(&o, 0, sizeof(o));
 	/* The null sender: an added From is the account's own address. */
-	if (*j->from == '\0' && (own = account_from(j->a)) != NULL &&
+	if (*j->from == '\0' && (own = account_from(j->a, NULL)) != NULL &&
 	    fromaddr_is_pattern(own)) {
 		free(own);
 		own = NULL;
@@ -350,10 +364,11 @@ send_it(struct job *j, struct errinfo *ei)
 	env.dsn_return = j->a->dsn_return;
 	env.envid = j->so->envid;
 	if (smtp_open(&s, &j->a->out, ei) == 0) {
-		/* A pattern is no login name. */
+		/* A pattern (or %F) is no login name. */
 		login_init(&lg, &j->a->out, j->a->name, j->a->address != NULL &&
-		    fromaddr_is_pattern(j->a->address) ? NULL : j->a->address,
-		    conn_tls(s.c));
+		    (fromaddr_is_pattern(j->a->address) ||
+		    strstr(j->a->address, "%F") != NULL) ? NULL :
+		    j->a->address, conn_tls(s.c));
 		if (smtp_login(&s, &lg, ei) == 0)
 			rc = submit_message(&s, &env, &j->hdr, &j->sp, &j->res,
 			    ei);

@@ -244,3 +244,18 @@ msghdr_from_address(const char *text, size_t len)
 {
 	return hdr_first_address(text, len, "From");
 }
+
+char *
+msghdr_sender_address(const char *text, size_t len)
+{
+	struct hdr_field f;
+	size_t off = 0;
+
+	while (hdr_next(text, len, &off, &f)) {
+		if (hdr_is(text, &f, "Resent-From"))
+			return hdr_first_address(text, len, "Resent-From");
+		if (hdr_is(text, &f, "From"))
+			break;
+	}
+	return hdr_first_address(text, len, "From");
+}

@@ -47,6 +47,13 @@ int msghdr_recipients(const char *text, size_t len, struct addr_list *l,
 /* The first address of From (for account choice), or NULL (free()). */
 char *msghdr_from_address(const char *text, size_t len);
 
+/*
+ * msmtp's sender of a message (for %F and --read-envelope-from): the
+ * first address of Resent-From if that field comes before any From,
+ * else of From; NULL if none (free()).
+ */
+char *msghdr_sender_address(const char *text, size_t len);
+
 /* A display name made safe for a header: as is, quoted, or RFC 2047
  * encoded (UTF-8, base64).  Allocated. */
 char *msghdr_display_name(const char *name);

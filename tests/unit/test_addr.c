@@ -559,7 +559,7 @@ static void
 test_fromaddr(void **state)
 {
 	struct fromaddr_env env = { "joe", "box", "box.example.org",
-		"example.org" };
+		"example.org", NULL };
 	char *v;
 
 	(void)state;
@@ -584,6 +584,28 @@ test_fromaddr(void **state)
 		big[sizeof(big) - 1] = '\0';
 		env.user = big;
 		assert_null(fromaddr_subst("%U%U", "U", &env));
+	}
+
+	env.user = "joe";
+	env.from_header = "writer@example.org";
+	v = fromaddr_subst("%F", "F", &env);
+	assert_string_equal(v, "writer@example.org");
+	free(v);
+	v = fromaddr_subst("%F|%U", "UHCM", &env);	/* %F not allowed */
+	assert_string_equal(v, "%F|joe");
+	free(v);
+	{
+		static const char h1[] = "Resent-From: r@x.org\nFrom: f@x.org\n";
+		static const char h2[] = "From: f@x.org\nResent-From: r@x.org\n";
+		char *a;
+
+		a = msghdr_sender_address(h1, strlen(h1));
+		assert_string_equal(a, "r@x.org");
+		free(a);
+		a = msghdr_sender_address(h2, strlen(h2));
+		assert_string_equal(a, "f@x.org");
+		free(a);
+		assert_null(msghdr_sender_address("A: b\n", 5));
 	}
 
 	assert_true(fromaddr_is_pattern("*@example.org"));
