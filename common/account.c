@@ -112,7 +112,7 @@ server_port(const struct server *s)
 	case PROTO_IMAP:
 		return implicit ? 993 : 143;
 	case PROTO_SMTP:
-		return implicit ? 465 : 587;
+		return implicit ? 465 : s->lmtp ? 2003 : 587;
 	case PROTO_NONE:
 		break;
 	}

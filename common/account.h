@@ -60,6 +60,7 @@ struct server {
 	int connect_timeout;	/* seconds, 0: none */
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
+	int lmtp;		/* outgoing: LMTP (RFC 2033), not SMTP */
 };
 
 struct account {

@@ -308,7 +308,8 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	else
 		fprintf(f, "account: (command line only)\n");
 	fprintf(f, "address            = %s\n", str(a->address));
-	fprintf(f, "protocol           = %s\n", proto_name(s->proto));
+	fprintf(f, "protocol           = %s\n", s->lmtp ? "LMTP" :
+	    proto_name(s->proto));
 	fprintf(f, "host               = %s\n", str(s->host));
 	fprintf(f, "port               = %u\n", server_port(s));
 	fprintf(f, "tls                = %s\n", s->tls ? "on" : "off");

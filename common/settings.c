@@ -68,7 +68,8 @@ static const struct key keys[] = {
 	{ "syslog", T_SYSLOG, 0, 0, 0 },
 	{ "host", T_HOST, SIDE_BOTH, 0, SRV(host) },
 	{ "port", T_PORT, SIDE_BOTH, 0, SRV(port) },
-	{ "protocol", T_PROTO, SIDE_IN, SIDE_IN, SRV(proto) },
+	/* incoming: pop3|imap; outgoing_protocol: smtp|lmtp (msmtp's). */
+	{ "protocol", T_PROTO, SIDE_BOTH, SIDE_IN, SRV(proto) },
 	{ "tls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(tls) },
 	{ "tls_starttls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(starttls) },
 	{ "tls_trust_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
@@ -371,6 +372,14 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		return xstrdup(buf);
 	}
 	case T_PROTO:
+		if (strncmp(name, "outgoing_", 9) == 0) {
+			if (strcasecmp(v, "smtp") == 0 || strcasecmp(v, "lmtp") == 0)
+				return xstrdup(strcasecmp(v, "lmtp") == 0 ? "lmtp" :
+				    "smtp");
+			err_set(ei, ST_CONFIG, "'%s' takes smtp or lmtp, not '%s'",
+			    name, v);
+			goto bad;
+		}
 		if (strcasecmp(v, "pop3") == 0)
 			return xstrdup("pop3");
 		if (strcasecmp(v, "imap") == 0)
@@ -608,7 +617,11 @@ apply_server(struct server *s, const struct key *k, const char *v)
 		    NULL, 10) : 0;
 		break;
 	case T_PROTO:
-		s->proto = strcmp(v, "imap") == 0 ? PROTO_IMAP : PROTO_POP3;
+		if (strcmp(v, "smtp") == 0 || strcmp(v, "lmtp") == 0)
+			s->lmtp = strcmp(v, "lmtp") == 0;	/* outgoing */
+		else
+			s->proto = strcmp(v, "imap") == 0 ? PROTO_IMAP :
+			    PROTO_POP3;
 		break;
 	case T_BOOL:
 		*(int *)(void *)(base + k->off) = strcmp(v, "on") == 0;

@@ -210,13 +210,11 @@ sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
 		    "tls-priorities" : "tls-min-dh-prime-bits");
 		return 1;
 	case O_PROTOCOL:
-		if (strcasecmp(arg, "smtp") == 0)
-			return 1;
-		if (strcasecmp(arg, "lmtp") == 0)
-			return err_set(ei, ST_USAGE, "--protocol=lmtp: LMTP is "
-			    "not supported yet");
-		return err_set(ei, ST_USAGE, "--protocol takes smtp (or lmtp), "
-		    "not '%s'", arg);
+		if (setlist_add(&co->set, "outgoing_protocol", arg, 0, ei) < 0) {
+			ei->st = ST_USAGE;
+			return err_prefix(ei, "--protocol: ");
+		}
+		return 1;
 	case 't':
 		so->read_recipients = 1;
 		return 1;
@@ -309,7 +307,7 @@ sendopts_help(FILE *f)
 "  --auto-from[=(on|off)], --maildomain=[DOMAIN] sender $USER@DOMAIN\n"
 "                             (msmtp's, obsolete: use from %U@DOMAIN)\n"
 "  -v                         same as --debug\n"
-"  --protocol=smtp            (lmtp: not supported yet)\n"
+"  --protocol=(smtp|lmtp)     LMTP (RFC 2033; default port 2003)\n"
 "  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
 "  -bs, --rmqs, --configure   not supported (an error, exit 64)\n"
 "  --tls-priorities, --tls-min-dh-prime-bits: GnuTLS's; ignored, warning\n"

@@ -93,13 +93,15 @@ smtp_caps_parse(const struct smtp_reply *r, struct smtp_caps *caps)
 	}
 }
 
-/* EHLO, or HELO if the server does not know EHLO. */
+/* EHLO, or HELO if the server does not know EHLO; LMTP: LHLO. */
 static int
 smtp_hello(struct smtp *s, struct errinfo *ei)
 {
 	const char *domain = session_helo_domain(s->srv);
+	const char *hello = s->srv->lmtp ? "LHLO" : "EHLO";
 
-	if (pp_cmdf(s->c, ei, "EHLO %s", domain) < 0 || smtp_read(s, ei) < 0)
+	if (pp_cmdf(s->c, ei, "%s %s", hello, domain) < 0 ||
+	    smtp_read(s, ei) < 0)
 		return -1;
 	if (SMTP_POSITIVE(&s->r)) {
 		s->esmtp = 1;
@@ -108,8 +110,9 @@ smtp_hello(struct smtp *s, struct errinfo *ei)
 		buf_add(&s->ehlo, s->r.text.data, s->r.text.len);
 		return 0;
 	}
-	if (SMTP_TRANSIENT(&s->r))
-		return smtp_reply_error(s, "EHLO", ei);
+	/* LMTP has no HELO (RFC 2033 4.1). */
+	if (SMTP_TRANSIENT(&s->r) || s->srv->lmtp)
+		return smtp_reply_error(s, hello, ei);
 	s->esmtp = 0;
 	memset(&s->caps, 0, sizeof(s->caps));
 	buf_reset(&s->ehlo);

@@ -94,6 +94,9 @@ smtp_login(struct smtp *s, struct login *lg, struct errinfo *ei)
 		    "'address') in the account", s->srv->host,
 		    server_port(s->srv), auth);
 	}
+	/* An LMTP server (local delivery) that asks for no login. */
+	if (s->srv->lmtp && auth == NULL && !(s->caps.flags & SMTP_CAP_AUTH))
+		return 0;
 	if (!(s->caps.flags & SMTP_CAP_AUTH) && (auth == NULL ||
 	    strcmp(auth, "on") == 0))
 		return err_set(ei, ST_UNAVAILABLE, "%s port %u: the server offers "

@@ -49,6 +49,8 @@ struct tx {
 	char mail_reply[SMTP_LINE_MAX];
 	int data_code;
 	char data_reply[SMTP_LINE_MAX];
+	size_t *acc;		/* indexes of the accepted recipients (LMTP) */
+	size_t nacc;
 };
 
 /* Read replies until n of them have been read (in command order). */
@@ -68,6 +70,8 @@ read_upto(struct tx *t, size_t n, struct errinfo *ei)
 		} else if (t->nread <= nrcpt) {
 			if (SMTP_POSITIVE(&t->s->r)) {
 				t->r->accepted++;
+				if (t->acc != NULL)
+					t->acc[t->nacc++] = t->nread - 1;
 			} else {
 				if (SMTP_TRANSIENT(&t->s->r))
 					t->r->tempfail_rcpt = 1;
@@ -250,6 +254,60 @@ lost_final(struct errinfo *ei)
 	return -1;
 }
 
+/*
+ * LMTP (RFC 2033 4.2): after the final dot, one reply per accepted
+ * recipient, in order.  Each refusal is reported like a refused RCPT.
+ */
+static int
+lmtp_replies(struct tx *t, struct errinfo *ei)
+{
+	struct smtp *s = t->s;
+	size_t k, ok = 0;
+	int temp = 0, perm = 0;
+	char q[SMTP_LINE_MAX];
+
+	for (k = 0; k < t->nacc; k++) {
+		const char *to = t->env->rcpts->v[t->acc[k]];
+
+		if (smtp_read(s, ei) < 0) {
+			if (ok > 0) {
+				char *why = xstrdup(ei->msg);
+
+				err_set(ei, ST_TEMPFAIL, "%s, after %zu recipient%s "
+				    "had the message: whether the others have it "
+				    "is not known", why, ok, ok == 1 ? "" : "s");
+				free(why);
+				return -1;
+			}
+			return lost_final(ei);
+		}
+		smtp_reply_quote(&s->r, q, sizeof(q));
+		if (SMTP_POSITIVE(&s->r)) {
+			ok++;
+			snprintf(t->r->final, sizeof(t->r->final), "%s", q);
+			continue;
+		}
+		if (SMTP_TRANSIENT(&s->r))
+			temp = 1;
+		else
+			perm = 1;
+		buf_printf(&t->r->refused, "recipient <%s> refused the message: "
+		    "server said: '%s'\n", to, q);
+		if (*t->r->final == '\0')
+			snprintf(t->r->final, sizeof(t->r->final), "%s", q);
+	}
+	t->r->accepted = ok;
+	if (ok == 0)
+		return err_set(ei, temp ? ST_TEMPFAIL : perm ? ST_UNAVAILABLE :
+		    ST_PROTOCOL, "%s port %u: no recipient took the message",
+		    s->srv->host, server_port(s->srv));
+	if (t->r->refused.len > 0)
+		return err_set(ei, ST_NOUSER, "the message was sent to %zu "
+		    "recipient%s, but not to the others", ok, ok == 1 ? "" :
+		    "s");
+	return 0;
+}
+
 static int
 transact(struct tx *t, const char *hw, size_t hwlen, int eightbit, int bdat,
     struct spool *sp, struct errinfo *ei)
@@ -325,6 +383,8 @@ transact(struct tx *t, const char *hw, size_t hwlen, int eightbit, int bdat,
 			return -1;
 		t->r->quit_sent = 1;
 	}
+	if (s->srv->lmtp)
+		return lmtp_replies(t, ei);
 	if (smtp_read(s, ei) < 0)
 		return lost_final(ei);
 final:
@@ -360,12 +420,16 @@ submit_message(struct smtp *s, const struct envelope *env,
 	t.r = r;
 	if (env->rcpts->n == 0)
 		return err_set(ei, ST_USAGE, "no recipients");
+	if (s->srv->lmtp)
+		t.acc = xreallocarray(NULL, env->rcpts->n, sizeof(*t.acc));
 	hw = xmalloc(WIRE_OUT_MAX(hdr->len));
 	wire_init(&w);
 	hwlen = wire_encode(&w, hdr->data, hdr->len, hw);
 	hwlen += wire_finish(&w, hw + hwlen);
 	r->size = w.size + 2 + sp->body.size;
-	bdat = s->esmtp && (s->caps.flags & SMTP_CAP_CHUNKING) &&
+	/* LMTP's BDAT replies per recipient too: DATA only, for now. */
+	bdat = s->esmtp && !s->srv->lmtp &&
+	    (s->caps.flags & SMTP_CAP_CHUNKING) &&
 	    (s->caps.flags & SMTP_CAP_PIPELINING) && r->size <= SUBMIT_BDAT_MAX;
 	if (bdat) {
 		/* BDAT sends the message as it is: no dot-stuffing. */
@@ -377,6 +441,7 @@ submit_message(struct smtp *s, const struct envelope *env,
 	rc = transact(&t, hw, hwlen, w.eightbit || sp->body.eightbit, bdat, sp,
 	    ei);
 	free(hw);
+	free(t.acc);
 	if (r->quit_sent)
 		s->broken = 1;	/* QUIT is sent: nothing more to say */
 	return rc;

@@ -604,9 +604,10 @@ test_errors(void **state)
 		{ "account a\nincoming_domain example.org\n",
 		    NAME ":2: 'domain' is not a setting of the incoming "
 		    "server" },
+		/* outgoing_protocol is msmtp's smtp|lmtp (issue 11). */
 		{ "account a\noutgoing_protocol imap\n",
-		    NAME ":2: 'protocol' is not a setting of the outgoing "
-		    "server" },
+		    NAME ":2: 'outgoing_protocol' takes smtp or lmtp, not "
+		    "'imap'" },
 		{ "account a\nprotocol smtp\n",
 		    NAME ":2: 'protocol' takes pop3 or imap, not 'smtp'" },
 		{ "account a\nprotocol\n",
