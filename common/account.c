@@ -90,6 +90,7 @@ account_free(struct account *a)
 	free(a->dsn_return);
 	free(a->delivery);
 	free(a->uidls_file);
+	free(a->mpop_uidls_file);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);
@@ -108,7 +109,7 @@ server_port(const struct server *s)
 	case PROTO_IMAP:
 		return implicit ? 993 : 143;
 	case PROTO_SMTP:
-		return implicit ? 465 : 587;
+		return implicit ? 465 : s->smtp_port25 ? 25 : 587;
 	case PROTO_NONE:
 		break;
 	}

@@ -57,10 +57,12 @@ struct server {
 	int connect_timeout;	/* seconds, 0: none */
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
+	int smtp_port25;	/* SMTP's default port is 25, not 587 (msmtp) */
 };
 
 struct account {
 	char *name;		/* "" for an account made of options only */
+	int dialect;		/* enum config_dialect of its file */
 	char *file;		/* where it was defined, for messages */
 	int line;
 	char *address;		/* the user's mail address */
@@ -80,6 +82,7 @@ struct account {
 	char *delivery;		/* "mbox,FILE", "maildir,DIR", "mda,COMMAND" */
 	long keep;		/* KEEP_FOREVER, 0 (delete), or seconds */
 	char *uidls_file;	/* NULL: the default state file */
+	char *mpop_uidls_file;	/* mpop's uidls_file (an mpoprc's), to import */
 	unsigned long long killsize;	/* delete unfetched above this; 0 */
 	unsigned long long skipsize;	/* skip above this; 0 */
 	int fetchall;		/* fetch messages seen before too */

@@ -234,20 +234,42 @@ cliopts_help(FILE *f)
 "  --version                  print version and features\n", f);
 }
 
+/* Say what was read, when it was not facteur's own file. */
+static void
+notices(const struct cliopts *o, const struct config *cfg, int found)
+{
+	int loud = o->pretend || o->debug;
+	size_t i;
+
+	if (found && config_dialect(cfg) != CONFIG_DIALECT_FACTEUR)
+		log_quiet_notice(loud, "no facteur accounts file: reading %s's "
+		    "%s (facteur-import(1) converts it)",
+		    dialect_name(config_dialect(cfg)), config_path(cfg));
+	for (i = 0; i < config_nwarnings(cfg); i++)
+		log_quiet_notice(loud, "%s", config_warning(cfg, i));
+}
+
 int
 cliopts_load_config(const struct cliopts *o, int need_file,
     struct config **cfg_r, struct errinfo *ei)
 {
 	enum config_kind kind = CONFIG_USER;
+	enum config_dialect dialect = CONFIG_DIALECT_FACTEUR;
 	char *path, *tried = NULL;
 	int rc;
 
 	*cfg_r = NULL;
 	if (o->host_given)
 		return 0;
-	if (o->file != NULL)
-		return config_load(o->file, CONFIG_USER, cfg_r, ei);
-	path = config_find(&kind, &tried);
+	if (o->file != NULL) {
+		/* -C FILE: facteur's, or a peer's file as the peer reads it. */
+		rc = config_load_for(o->file, CONFIG_USER, CONFIG_DIALECT_AUTO,
+		    o->side, cfg_r, ei);
+		if (rc == 0)
+			notices(o, *cfg_r, 0);
+		return rc;
+	}
+	path = config_find(o->side, &kind, &dialect, &tried);
 	if (path == NULL) {
 		if (need_file)
 			err_set(ei, ST_CONFIG, "no configuration file (looked for "
@@ -256,7 +278,9 @@ cliopts_load_config(const struct cliopts *o, int need_file,
 		free(tried);
 		return need_file ? -1 : 0;
 	}
-	rc = config_load(path, kind, cfg_r, ei);
+	rc = config_load_for(path, kind, dialect, o->side, cfg_r, ei);
+	if (rc == 0)
+		notices(o, *cfg_r, 1);
 	free(path);
 	return rc;
 }
@@ -290,7 +314,10 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 {
 	const struct server *s = side == SIDE_IN ? &a->in : &a->out;
 
-	if (a->file != NULL)
+	if (a->file != NULL && a->dialect != CONFIG_DIALECT_FACTEUR)
+		fprintf(f, "account %s (%s:%d, read as %s reads it)\n", a->name,
+		    a->file, a->line, dialect_name(a->dialect));
+	else if (a->file != NULL)
 		fprintf(f, "account %s (%s:%d)\n", a->name, a->file, a->line);
 	else
 		fprintf(f, "account: (command line only)\n");

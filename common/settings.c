@@ -35,6 +35,7 @@ enum type {
 	/* Keys of the account itself (off: in struct account). */
 	T_A_FILE,	/* path, ~/ expanded */
 	T_A_BOOL,	/* on | off */
+	T_A_NOTBOOL,	/* on | off, stored inverted (only_new: fetchall) */
 	T_A_NOTIFY,	/* off | never | success,failure,delay */
 	T_A_RETURN,	/* off | headers | full */
 	T_A_SETHDR,	/* auto | on | off */
@@ -104,6 +105,8 @@ static const struct key keys[] = {
 	{ "delivery", T_A_DELIVERY, 0, 0, ACC(delivery) },
 	{ "keep", T_A_KEEP, 0, 0, ACC(keep) },
 	{ "uidls_file", T_A_FILE, 0, 0, ACC(uidls_file) },
+	{ "mpop_uidls_file", T_A_FILE, 0, 0, ACC(mpop_uidls_file) },
+	{ "only_new", T_A_NOTBOOL, 0, 0, ACC(fetchall) },
 	{ "killsize", T_A_SIZE, 0, 0, ACC(killsize) },
 	{ "skipsize", T_A_SIZE, 0, 0, ACC(skipsize) },
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },
@@ -278,6 +281,26 @@ expand_home_after_comma(const char *v)
 	return r;
 }
 
+/* mpop's "mbox FILE", "maildir DIR", "mda COMMAND": the comma form, or
+ * NULL when v is not written so. */
+static char *
+delivery_comma(const char *v)
+{
+	static const char *const m[] = { "mbox", "maildir", "mda" };
+	size_t i, n;
+	const char *p;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		n = strlen(m[i]);
+		if (strncmp(v, m[i], n) != 0 || (v[n] != ' ' && v[n] != '\t'))
+			continue;
+		for (p = v + n; *p == ' ' || *p == '\t'; p++)
+			;
+		return xasprintf("%s,%s", m[i], p);
+	}
+	return NULL;
+}
+
 /*
  * Check a value for a key and return its normalized text (NULL for
  * "unset").  *bad_r is set on failure, with ei filled.
@@ -286,7 +309,7 @@ static char *
 check_value(const struct key *k, const char *name, const char *v, int *bad_r,
     struct errinfo *ei)
 {
-	char buf[32];
+	char buf[32], *norm;
 	int b;
 
 	*bad_r = 0;
@@ -297,7 +320,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		return NULL;
 	}
 	if (k->type == T_BOOL || k->type == T_A_BOOL ||
-	    k->type == T_A_MISSING) {
+	    k->type == T_A_NOTBOOL || k->type == T_A_MISSING) {
 		if (parse_bool(v, &b) < 0)
 			goto bad_bool;
 		return xstrdup(b ? "on" : "off");
@@ -427,6 +450,13 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		    "'%s'", name, v);
 		goto bad;
 	case T_A_DELIVERY:
+		if ((norm = delivery_comma(v)) != NULL) {
+			/* mpop's "mbox FILE": checked as "mbox,FILE" */
+			char *r = check_value(k, name, norm, bad_r, ei);
+
+			free(norm);
+			return r;
+		}
 		if (strncmp(v, "mbox,", 5) == 0 || strncmp(v, "maildir,", 8) == 0) {
 			if (strchr(v, ',')[1] != '\0')
 				return expand_home_after_comma(v);
@@ -463,6 +493,16 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	case T_SYSLOG:
 		if (strcmp(v, "on") == 0)
 			return xstrdup("mail");
+		if (strncmp(v, "LOG_", 4) == 0) {
+			/* msmtp's names: LOG_MAIL, LOG_LOCAL0... */
+			char *low = xstrdup(v + 4), *p;
+
+			for (p = low; *p != '\0'; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (log_facility(low) >= 0)
+				return low;
+			free(low);
+		}
 		if (strcmp(v, "off") == 0 || log_facility(v) >= 0)
 			return xstrdup(v);
 		err_set(ei, ST_CONFIG, "'%s' takes on, off or a facility (mail, "
@@ -487,6 +527,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	case T_PASSWORD:
 	case T_BOOL:
 	case T_A_BOOL:
+	case T_A_NOTBOOL:
 	case T_A_MISSING:
 		break;
 	}
@@ -604,6 +645,9 @@ apply_account(struct account *a, const struct key *k, const char *v)
 	switch (k->type) {
 	case T_A_BOOL:
 		*ip = strcmp(v, "on") == 0;
+		break;
+	case T_A_NOTBOOL:
+		*ip = strcmp(v, "off") == 0;
 		break;
 	case T_A_MISSING:
 		*ip = strcmp(v, "on") == 0 ? SETHDR_AUTO : SETHDR_OFF;
