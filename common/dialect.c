@@ -158,8 +158,8 @@ dialect_detect(const char *text, size_t len, int side)
 		if (IS("incoming") || IS("outgoing") || IS("address") ||
 		    STARTS("incoming_") || STARTS("outgoing_"))
 			return CONFIG_DIALECT_FACTEUR;
-		if (IS("host"))
-			host = 1;
+		if (IS("host") || IS("eval"))
+			host = 1;	/* a peer's server line, or may be */
 #undef IS
 #undef STARTS
 	}

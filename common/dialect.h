@@ -12,8 +12,9 @@
  *
  * A file given with -C is sniffed: a facteur-only key (incoming,
  * outgoing, address, incoming_*, outgoing_*) makes it a facteur file; a
- * plain "host" with none of those makes it a peer's file, read as the
- * calling program's peer reads it (msend: msmtp; mfetch: mpop).
+ * plain "host" (or an "eval" line, which may print one) with none of
+ * those makes it a peer's file, read as the calling program's peer reads
+ * it (msend: msmtp; mfetch: mpop).
  *
  * This module is the one place that knows the peers' keys: each line of
  * a peer's file is translated into a facteur setting (same meaning), or

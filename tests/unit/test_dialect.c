@@ -40,6 +40,11 @@ test_detect(void **state)
 	assert_int_equal(detect("account a\nhost h\n", SIDE_IN),
 	    CONFIG_DIALECT_MPOP);
 	assert_int_equal(detect("  host\th\n", SIDE_IN), CONFIG_DIALECT_MPOP);
+	/* An eval line may print the host. */
+	assert_int_equal(detect("account a\neval echo host h\n", SIDE_OUT),
+	    CONFIG_DIALECT_MSMTP);
+	assert_int_equal(detect("eval x\nincoming pop3://h\n", SIDE_IN),
+	    CONFIG_DIALECT_FACTEUR);
 	/* Any facteur-only key: facteur's, whatever else is there. */
 	assert_int_equal(detect("host h\nincoming pop3://h\n", SIDE_IN),
 	    CONFIG_DIALECT_FACTEUR);
