@@ -531,7 +531,7 @@ config_resolve(const struct config *cfg, const char *name,
 /* Refuse permissions that expose a password or let others edit. */
 static int
 check_perms(const char *path, const struct stat *st, enum config_kind kind,
-    const struct config *cfg, struct errinfo *ei)
+    struct config *cfg, struct errinfo *ei)
 {
 	mode_t exposed = kind == CONFIG_SYSTEM ? S_IROTH : (S_IRGRP | S_IROTH);
 
@@ -541,6 +541,19 @@ check_perms(const char *path, const struct stat *st, enum config_kind kind,
 		    path, (unsigned)(st->st_mode & 0777), path);
 	if (!cfg->has_password)
 		return 0;
+	if ((st->st_mode & exposed) && kind == CONFIG_SYSTEM &&
+	    cfg->dialect != CONFIG_DIALECT_FACTEUR) {
+		/* msmtp reads its system file so (msmtp-mta's /etc/msmtprc):
+		 * refusing would stop every local program's mail and hide no
+		 * password that is not already exposed. */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "this file contains a password but is "
+		    "readable by others (mode %03o): run 'chmod o-rwx %s'",
+		    (unsigned)(st->st_mode & 0777), path);
+		warn(cfg, cfg->password_line, msg);
+		return 0;
+	}
 	if (st->st_mode & exposed)
 		return err_set(ei, ST_CONFIG, "%s:%d: this file contains a "
 		    "password but is readable by %s (mode %03o): run "

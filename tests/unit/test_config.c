@@ -931,6 +931,32 @@ test_load_system_perms(void **state)
 	/* Without a password, anyone may read it. */
 	p = write_file("account a\nincoming imaps://h\n", 0644);
 	assert_int_equal(load(p, CONFIG_SYSTEM, &ei), 0);
+	/*
+	 * msmtp's system file (msmtp-mta's /etc/msmtprc) readable by all:
+	 * msmtp sends, so msend warns and sends; writable by others is
+	 * still refused (eval, passwordeval: anyone's command).
+	 */
+	{
+		struct config *cfg = NULL;
+
+		p = write_file("account a\nhost h\npassword x\n", 0644);
+		err_clear(&ei);
+		assert_int_equal(config_load_for(p, CONFIG_SYSTEM,
+		    CONFIG_DIALECT_AUTO, SIDE_OUT, &cfg, &ei), 0);
+		assert_int_equal(config_nwarnings(cfg), 1);
+		snprintf(want, sizeof(want), "%s:3: this file contains a "
+		    "password but is readable by others (mode 644): run "
+		    "'chmod o-rwx %s'", p, p);
+		assert_string_equal(config_warning(cfg, 0), want);
+		config_free(cfg);
+		p = write_file("account a\nhost h\npassword x\n", 0646);
+		assert_int_equal(config_load_for(p, CONFIG_SYSTEM,
+		    CONFIG_DIALECT_AUTO, SIDE_OUT, &cfg, &ei), -1);
+		/* As the user's own file: refused, as msmtp refuses it. */
+		p = write_file("account a\nhost h\npassword x\n", 0644);
+		assert_int_equal(config_load_for(p, CONFIG_USER,
+		    CONFIG_DIALECT_AUTO, SIDE_OUT, &cfg, &ei), -1);
+	}
 }
 
 static void
