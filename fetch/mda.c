@@ -9,10 +9,10 @@
  * truncated message, whatever happens to mfetch (killed while the
  * program runs, the program still reads the whole file to its end).
  * Exit 0 means delivered; 75 (EX_TEMPFAIL) means "try again later";
- * anything else is an error.  A program that runs longer than the
- * account's timeout, or that is still running when mfetch is asked to
- * stop, is killed (SIGTERM, then SIGKILL a second later), and the message
- * stays on the server.
+ * anything else is a local delivery error (exitcode_mda()).  A program
+ * that runs longer than the account's timeout, or that is still running
+ * when mfetch is asked to stop, is killed (SIGTERM, then SIGKILL a second
+ * later), and the message stays on the server.
  */
 #include "autoconf.h"
 
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "msgfile.h"
 #include "placeholder.h"
 #include "sink.h"
@@ -201,7 +202,7 @@ mda_commit(struct sink *s, struct errinfo *ei)
 	if (pidfd >= 0)
 		close(pidfd);
 	if (WIFSIGNALED(status))
-		return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' was "
+		return err_set(ei, ST_IOERR, "delivery command '%s' was "
 		    "killed by signal %d: message kept on the server",
 		    s->target, WTERMSIG(status));
 	ec = WEXITSTATUS(status);
@@ -214,7 +215,8 @@ mda_commit(struct sink *s, struct errinfo *ei)
 	if (ec == 127)
 		return err_set(ei, ST_CONFIG, "delivery command '%s': command "
 		    "not found", s->target);
-	return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' failed "
+	/* Its failure is local: never "the server refused" (exitcode.h). */
+	return err_set(ei, exitcode_mda(ec), "delivery command '%s' failed "
 	    "(exit status %d): message kept on the server", s->target, ec);
 }
 
