@@ -85,6 +85,7 @@ struct account {
 	int fetchall;		/* fetch messages seen before too */
 	long max_messages;	/* per run; 0: no limit */
 	int received_header;	/* add a Received field (default on) */
+	int pipelining;		/* POP3: SETHDR_AUTO (as CAPA says), ON, OFF */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 };
 

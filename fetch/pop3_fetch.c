@@ -293,9 +293,10 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 
 		snprintf(what, sizeof(what), "RETR %lu", i);
 		pop3_error(j->p, what, &dei);
-		log_error("%s", dei.msg);
 		if (j->first.st == ST_OK)
 			j->first = dei;
+		else
+			log_error("%s", dei.msg);
 		return 0;
 	}
 	if (j->stop)
@@ -319,7 +320,8 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		if (j->have_uids &&
 		    uidstate_record(j->u, m->uid, now, &dei) < 0) {
 			/* Delivered but not recorded: never delete it now. */
-			log_error("%s", dei.msg);
+			if (j->first.st != ST_OK)
+				log_error("%s", j->first.msg);
 			j->first = dei;
 			j->stop = 1;
 			return 0;
@@ -329,10 +331,13 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		return 0;
 	}
 	delivery_abort(j->d);
-	log_error("message %lu not delivered (kept on the server): %s", i,
-	    dei.msg);
+	err_prefix(&dei, "message %lu not delivered (kept on the server): ",
+	    i);
+	/* The first error is the run's, shown once by the caller. */
 	if (j->first.st == ST_OK)
 		j->first = dei;
+	else
+		log_error("%s", dei.msg);
 	j->stop = 1;
 	return 0;
 }
@@ -417,17 +422,21 @@ run(struct job *j, struct errinfo *ei)
 			e->present = 1;
 		j->m[i].act = policy_decide(j->pol, e != NULL ? &e->seen : NULL,
 		    j->m[i].size, now);
-		if (e == NULL) {
-			j->st->fresh++;
-			j->st->fresh_bytes += j->m[i].size;
-		}
+		j->st->messages_bytes += j->m[i].size;
 		if (j->m[i].act == ACT_SKIP)
 			j->st->skipped++;
-		if (j->m[i].act == ACT_FETCH && (j->pol->check_only ||
-		    (j->pol->max_messages > 0 && ++fetched > j->pol->max_messages)))
+		if (j->m[i].act == ACT_FETCH && j->pol->max_messages > 0 &&
+		    ++fetched > j->pol->max_messages)
 			j->m[i].act = ACT_LEAVE;
-		if (j->m[i].act == ACT_FETCH)
-			j->st->to_fetch++;
+		if (j->m[i].act == ACT_FETCH) {
+			/* --check counts what a fetch would fetch (fetchall). */
+			j->st->fresh++;
+			j->st->fresh_bytes += j->m[i].size;
+			if (j->pol->check_only)
+				j->m[i].act = ACT_LEAVE;
+			else
+				j->st->to_fetch++;
+		}
 		if (j->m[i].act == ACT_DELETE) {
 			if (queue_dele(j, i, ei) < 0 ||
 			    (!pipe && process_one(j, ei) < 0))
@@ -473,6 +482,7 @@ pop3_fetch(struct pop3 *p, struct delivery *d, struct uidstate *u,
 	if (inventory(&j, ei) < 0)
 		goto out;
 	st->messages = j.n;
+	st->inventoried = 1;
 	if (run(&j, ei) < 0)
 		goto out;
 	if (j.first.st != ST_OK) {
