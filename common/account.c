@@ -90,6 +90,7 @@ account_free(struct account *a)
 	free(a->dsn_return);
 	free(a->delivery);
 	free(a->uidls_file);
+	free(a->filter);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

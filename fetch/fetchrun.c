@@ -136,7 +136,7 @@ run_account(FILE *out, const struct account *a,
 	struct delivery d;
 	struct pop3 p;
 	struct login lg;
-	char *path;
+	char *path, *fsd = NULL;
 	int rc = -1, opened = 0;
 	struct errinfo sei;
 
@@ -173,6 +173,13 @@ run_account(FILE *out, const struct account *a,
 		return 0;
 	}
 	delivery_init(&d, sink);
+	if (a->filter != NULL && *a->filter != '\0') {
+		/* mpop's filter: the header of each message to fetch first. */
+		fsd = statedir();
+		d.filter = a->filter;
+		d.filter_opts.statedir = fsd;
+		d.filter_opts.timeout = a->in.timeout;
+	}
 	if (pop3_open(&p, &a->in, ei) == 0) {
 		opened = 1;
 		login_init(&lg, &a->in, a->name, a->address, conn_tls(p.c));
@@ -223,6 +230,7 @@ run_account(FILE *out, const struct account *a,
 	uidstate_close(&u);
 	delivery_free(&d);
 	sink_free(sink);
+	free(fsd);
 	return rc;
 }
 
@@ -304,6 +312,8 @@ fetchrun_pretend(FILE *f, const struct account *a)
 	fprintf(f, "received_header    = %s\n", a->received_header ? "on" :
 	    "off");
 	fprintf(f, "pipelining         = %s\n", tri[a->pipelining % 3]);
+	fprintf(f, "filter             = %s\n", a->filter != NULL &&
+	    *a->filter != '\0' ? a->filter : "(not set)");
 	if (a->in.proto != PROTO_POP3)
 		fprintf(f, "note: this account is not fetched: %s\n",
 		    FETCHRUN_NO_IMAP);

@@ -35,7 +35,8 @@ enum {
 	O_CHECK,
 	O_JOBS,
 	O_RECEIVED,
-	O_PIPELINING
+	O_PIPELINING,
+	O_FILTER
 };
 
 /* Options that are account keys. */
@@ -52,6 +53,7 @@ static const struct {
 	{ O_MAX_MESSAGES, "max_messages", "--max-messages" },
 	{ O_RECEIVED, "received_header", "--received-header" },
 	{ O_PIPELINING, "pipelining", "--pipelining" },
+	{ O_FILTER, "filter", "--filter" },
 };
 
 static struct fetchrun_opts fopts;
@@ -87,6 +89,9 @@ usage(FILE *f)
 "  --uidls-file=FILE          where delivered UIDs are kept\n"
 "  --received-header[=(on|off)] add a Received field (default on)\n"
 "  --pipelining=(auto|on|off) POP3 pipelining (auto: if the server has it)\n"
+"  --filter[=COMMAND]         mpop's filter: each header (TOP) to COMMAND\n"
+"                             (%%F sender, %%S size); exit 0 fetch, 1 delete,\n"
+"                             2 skip; no COMMAND: none\n"
 "  -c, --check                count what would be fetched; fetch nothing\n"
 "                             (exit 0: something to fetch, 1: nothing)\n"
 "  -s, --status-only          number and size of messages, as mpop prints\n"
@@ -173,7 +178,8 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 		if (keyopts[i].opt != c)
 			continue;
 		if (setlist_add_side(&o->set, keyopts[i].key, SIDE_IN,
-		    (c == O_KEEP || c == O_RECEIVED) && arg == NULL ? "on" : arg,
+		    (c == O_KEEP || c == O_RECEIVED) && arg == NULL ? "on" :
+		    arg == NULL ? "" : arg,
 		    ei) < 0) {
 			ei->st = ST_USAGE;
 			return err_prefix(ei, "%s: ", keyopts[i].name);
@@ -400,6 +406,7 @@ main(int argc, char **argv)
 		{ "uidls-file", required_argument, NULL, O_UIDLS_FILE },
 		{ "max-messages", required_argument, NULL, O_MAX_MESSAGES },
 		{ "pipelining", required_argument, NULL, O_PIPELINING },
+		{ "filter", optional_argument, NULL, O_FILTER },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "status-only", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
