@@ -91,6 +91,7 @@ account_free(struct account *a)
 	free(a->delivery);
 	free(a->uidls_file);
 	free(a->mpop_uidls_file);
+	free(a->filter);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

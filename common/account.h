@@ -88,6 +88,8 @@ struct account {
 	int fetchall;		/* fetch messages seen before too */
 	long max_messages;	/* per run; 0: no limit */
 	int received_header;	/* add a Received field (default on) */
+	int pipelining;		/* POP3: SETHDR_AUTO (as CAPA says), ON, OFF */
+	char *filter;		/* mpop's filter command, or NULL */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 };
 

@@ -34,7 +34,7 @@ enum {
 };
 
 static const struct option common_opts[] = {
-	{ "account", required_argument, NULL, 'a' },
+	{ "account", required_argument, NULL, CLIOPTS_ACCOUNT },
 	{ "file", required_argument, NULL, 'C' },
 	{ "debug", no_argument, NULL, 'd' },
 	{ "pretend", no_argument, NULL, 'P' },
@@ -145,7 +145,8 @@ cliopts_handle(struct cliopts *o, int opt, const char *arg,
 	size_t i;
 
 	switch (opt) {
-	case 'a':
+	case 'a':	/* msend only: mfetch's -a is its own */
+	case CLIOPTS_ACCOUNT:
 		o->accounts = xreallocarray(o->accounts, o->naccounts + 1,
 		    sizeof(*o->accounts));
 		o->accounts[o->naccounts++] = xstrdup(arg);
@@ -200,7 +201,7 @@ cliopts_help(FILE *f)
 	fputs(
 "Configuration:\n"
 "  -C, --file=FILE            use this accounts file\n"
-"  -a, --account=NAME         use this account\n"
+"  --account=NAME             use this account (msend: also -a NAME)\n"
 "  --host=HOST                use this server and options only, no file\n"
 "  --port=N                   server port\n"
 "  --timeout=(off|SECONDS)    network timeout (default 60)\n"

@@ -112,6 +112,8 @@ static const struct key keys[] = {
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },
 	{ "max_messages", T_A_COUNT, 0, 0, ACC(max_messages) },
 	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
+	{ "pipelining", T_A_SETHDR, 0, 0, ACC(pipelining) },
+	{ "filter", T_A_FILE, 0, 0, ACC(filter) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -117,7 +117,7 @@ main(int argc, char **argv)
 	sendopts_init(&so);
 	sendopts_progname(&so, argv[0]);
 	longopts = cliopts_table(sendopts_long);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT SENDOPTS_SHORT,
+	while ((c = getopt_long(argc, argv, "a:" CLIOPTS_SHORT SENDOPTS_SHORT,
 	    longopts, NULL)) != -1) {
 		int h;
 
