@@ -56,6 +56,7 @@ server_free(struct server *s)
 	free(s->passwordeval);
 	free(s->auth);
 	free(s->domain);
+	free(s->source_ip);
 	memset(s, 0, sizeof(*s));
 }
 

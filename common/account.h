@@ -57,6 +57,7 @@ struct server {
 	int connect_timeout;	/* seconds, 0: none */
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
+	char *source_ip;	/* bind to this local address; NULL: any */
 };
 
 struct account {

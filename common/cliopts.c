@@ -30,7 +30,8 @@ enum {
 	O_SYSLOG,
 	O_AUTH_PLAINTEXT,
 	O_STORE_PASSWORD,
-	O_FORGET_PASSWORD
+	O_FORGET_PASSWORD,
+	O_SOURCE_IP
 };
 
 static const struct option common_opts[] = {
@@ -61,6 +62,7 @@ static const struct option common_opts[] = {
 	{ "passwordeval", required_argument, NULL, O_PASSWORDEVAL },
 	{ "logfile", required_argument, NULL, 'X' },
 	{ "syslog", optional_argument, NULL, O_SYSLOG },
+	{ "source-ip", required_argument, NULL, O_SOURCE_IP },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -91,6 +93,7 @@ static const struct {
 	{ O_PASSWORDEVAL, "passwordeval" },
 	{ 'X', "logfile" },
 	{ O_SYSLOG, "syslog" },
+	{ O_SOURCE_IP, "source_ip" },
 };
 
 void
@@ -219,6 +222,7 @@ cliopts_help(FILE *f)
 "  --auth-plaintext[=(on|off)] allow a password in clear without TLS\n"
 "  --user=NAME                login name\n"
 "  --passwordeval=COMMAND     get the password from this command\n"
+"  --source-ip=[IP]           connect from this local address\n"
 "Passwords:\n"
 "  --store-password           ask for the password and keep it in the keyring\n"
 "  --forget-password          remove it from the keyring\n"
@@ -317,6 +321,7 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "passwordeval       = %s\n", str(s->passwordeval));
 	fprintf(f, "connect_timeout    = %d\n", s->connect_timeout);
 	fprintf(f, "timeout            = %d\n", s->timeout);
+	fprintf(f, "source_ip          = %s\n", str(s->source_ip));
 	if (side == SIDE_OUT) {
 		static const char *const sethdr[] = { "auto", "on", "off" };
 

@@ -15,14 +15,21 @@
 
 int
 conn_open(struct conn **c_r, const char *host, unsigned port,
-    int connect_timeout_ms, int io_timeout_ms, struct errinfo *ei)
+    const struct conn_via *via, int connect_timeout_ms, int io_timeout_ms,
+    struct errinfo *ei)
 {
+	static const struct conn_via direct;
 	char addr[NET_ADDR_MAX];
 	struct conn *c;
 	int fd;
 
-	log_trace_note("connecting to %s port %u", host, port);
-	fd = net_connect(host, port, connect_timeout_ms, addr, ei);
+	if (via == NULL)
+		via = &direct;
+	log_trace_note("connecting to %s port %u%s%s", host, port,
+	    via->source_ip != NULL && *via->source_ip ? " from " : "",
+	    via->source_ip != NULL ? via->source_ip : "");
+	fd = net_connect(host, port, via->source_ip, connect_timeout_ms, addr,
+	    ei);
 	if (fd < 0)
 		return -1;
 	log_trace_note("connected to %s port %u", addr, port);

@@ -48,13 +48,20 @@ struct conn {
 	int input_seen;		/* read something since the last write */
 };
 
+/* How to reach the server; NULL or empty fields: the default. */
+struct conn_via {
+	const char *source_ip;	/* bind the socket to this local address */
+};
+
 /*
  * Connect to host:port (connect_timeout_ms for the connection,
- * io_timeout_ms for each read and write later; 0 for none).  Returns 0
- * and the connection in *c_r, or -1 (see net_connect()).
+ * io_timeout_ms for each read and write later; 0 for none), the way via
+ * says (NULL: directly).  Returns 0 and the connection in *c_r, or -1
+ * (see net_connect()).
  */
 int conn_open(struct conn **c_r, const char *host, unsigned port,
-    int connect_timeout_ms, int io_timeout_ms, struct errinfo *ei);
+    const struct conn_via *via, int connect_timeout_ms, int io_timeout_ms,
+    struct errinfo *ei);
 
 /*
  * Start TLS on the connection: right after conn_open() for implicit TLS,

@@ -84,18 +84,27 @@ set_socket_options(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 }
 
-/* Connect one address; returns the socket or -1 with errno set. */
+/*
+ * Connect one address, from src if not NULL; returns the socket or -1 with
+ * errno set (*bind_failed_r set when binding to src failed).
+ */
 static int
-connect_one(const struct addrinfo *ai, int timeout_ms)
+connect_one(const struct addrinfo *ai, const struct addrinfo *src,
+    int timeout_ms, int *bind_failed_r)
 {
 	struct errinfo ei;
 	socklen_t len;
 	int fd, err;
 
+	*bind_failed_r = 0;
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    ai->ai_protocol);
 	if (fd < 0)
 		return -1;
+	if (src != NULL && bind(fd, src->ai_addr, src->ai_addrlen) < 0) {
+		*bind_failed_r = 1;
+		goto fail;
+	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 		goto ok;
 	if (errno != EINPROGRESS)
@@ -121,14 +130,37 @@ fail:
 	return -1;
 }
 
-int
-net_connect(const char *host, unsigned port, int timeout_ms,
-    char addr_r[NET_ADDR_MAX], struct errinfo *ei)
+/* The source address as an addrinfo (*src_r NULL for none). */
+static int
+source_addr(const char *source_ip, struct addrinfo **src_r,
+    struct errinfo *ei)
 {
-	struct addrinfo hints, *res, *ai;
+	struct addrinfo hints;
+	int rc;
+
+	*src_r = NULL;
+	if (source_ip == NULL || *source_ip == '\0')
+		return 0;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	rc = getaddrinfo(source_ip, NULL, &hints, src_r);
+	if (rc != 0)
+		return err_set(ei, ST_CONFIG, "invalid source_ip '%s': %s "
+		    "(an IPv4 or IPv6 address of this machine is needed)",
+		    source_ip, gai_strerror(rc));
+	return 0;
+}
+
+int
+net_connect(const char *host, unsigned port, const char *source_ip,
+    int timeout_ms, char addr_r[NET_ADDR_MAX], struct errinfo *ei)
+{
+	struct addrinfo hints, *res, *ai, *src = NULL;
 	struct buf tried;
 	char portstr[16];
-	int fd = -1, rc;
+	int fd = -1, rc, bind_failed;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -140,6 +172,10 @@ net_connect(const char *host, unsigned port, int timeout_ms,
 		/* An address literal of a family we have no address for. */
 		hints.ai_flags = 0;
 		rc = getaddrinfo(host, portstr, &hints, &res);
+	}
+	if (rc == 0 && source_addr(source_ip, &src, ei) < 0) {
+		freeaddrinfo(res);
+		return -1;
 	}
 	if (rc != 0) {
 		if (rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_FAIL)
@@ -155,15 +191,30 @@ net_connect(const char *host, unsigned port, int timeout_ms,
 		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr),
 		    NULL, 0, NI_NUMERICHOST) != 0)
 			snprintf(addr, sizeof(addr), "?");
-		fd = connect_one(ai, timeout_ms);
+		if (src != NULL && src->ai_family != ai->ai_family) {
+			buf_printf(&tried, "%s%s: not tried, source_ip '%s' is "
+			    "of another address family", tried.len ? "; " : "",
+			    addr, source_ip);
+			continue;
+		}
+		fd = connect_one(ai, src, timeout_ms, &bind_failed);
 		if (fd >= 0) {
 			snprintf(addr_r, NET_ADDR_MAX, "%s", addr);
 			break;
 		}
-		buf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", addr,
-		    errno == ETIMEDOUT ? "connection timed out" : strerror(errno));
+		if (bind_failed)
+			buf_printf(&tried, "%s%s: cannot use source_ip '%s': %s%s",
+			    tried.len ? "; " : "", addr, source_ip,
+			    strerror(errno), errno == EADDRNOTAVAIL ?
+			    " (it is not an address of this machine)" : "");
+		else
+			buf_printf(&tried, "%s%s: %s", tried.len ? "; " : "", addr,
+			    errno == ETIMEDOUT ? "connection timed out" :
+			    strerror(errno));
 	}
 	freeaddrinfo(res);
+	if (src != NULL)
+		freeaddrinfo(src);
 	if (fd < 0)
 		err_set(ei, ST_TEMPFAIL, "cannot connect to %s port %u (%s)",
 		    host, port, tried.data);

@@ -17,14 +17,18 @@
 
 /*
  * Connect to host:port, trying each address in turn, each for at most
- * timeout_ms (0: the system's own timeout).  On success returns the
- * socket and writes the numeric address used to addr_r.  On failure
- * returns -1: ST_NOHOST when the name does not exist, ST_TEMPFAIL when
- * the name cannot be resolved now or no address accepted the connection;
+ * timeout_ms (0: the system's own timeout).  With source_ip (an address
+ * literal; NULL or "": any), the socket is bound to it first, and only
+ * addresses of its family are tried.  On success returns the socket and
+ * writes the numeric address used to addr_r.  On failure returns -1:
+ * ST_NOHOST when the name does not exist, ST_CONFIG when source_ip is
+ * not an address, ST_TEMPFAIL when the name cannot be resolved now or
+ * no address accepted the connection (a source_ip that is not on this
+ * machine: "cannot use source_ip ...: Cannot assign requested address");
  * the message names host, port and every address tried.
  */
-int net_connect(const char *host, unsigned port, int timeout_ms,
-    char addr_r[NET_ADDR_MAX], struct errinfo *ei);
+int net_connect(const char *host, unsigned port, const char *source_ip,
+    int timeout_ms, char addr_r[NET_ADDR_MAX], struct errinfo *ei);
 
 /*
  * Wait until fd is ready for events (POLLIN and/or POLLOUT) for at most

@@ -9,12 +9,15 @@
 int
 session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
 {
+	struct conn_via via;
 	struct conn *c;
 
+	memset(&via, 0, sizeof(via));
+	via.source_ip = srv->source_ip;
 	if (srv->host == NULL || *srv->host == '\0')
 		return err_set(ei, ST_CONFIG, "no %s server host is set",
 		    proto_name(srv->proto));
-	if (conn_open(&c, srv->host, server_port(srv),
+	if (conn_open(&c, srv->host, server_port(srv), &via,
 	    srv->connect_timeout * 1000, srv->timeout * 1000, ei) < 0)
 		return -1;
 	if (srv->tls && !srv->starttls && session_starttls(srv, c, ei) < 0) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "settings.h"
 #include "url.h"
 #include "xalloc.h"
@@ -32,6 +33,7 @@ enum type {
 	T_DOMAIN,
 	T_LOGFILE,	/* account log file */
 	T_SYSLOG,	/* on | off | facility */
+	T_IP,		/* an address literal; empty: unset */
 	/* Keys of the account itself (off: in struct account). */
 	T_A_FILE,	/* path, ~/ expanded */
 	T_A_BOOL,	/* on | off */
@@ -88,6 +90,7 @@ static const struct key keys[] = {
 	{ "connect_timeout", T_SECONDS, SIDE_BOTH, SIDE_BOTH,
 	    SRV(connect_timeout) },
 	{ "domain", T_DOMAIN, SIDE_OUT, SIDE_OUT, SRV(domain) },
+	{ "source_ip", T_IP, SIDE_BOTH, SIDE_BOTH, SRV(source_ip) },
 	/* msend's handling of messages, as msmtp names it. */
 	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },
@@ -473,6 +476,13 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		if (strpbrk(v, " \t/") != NULL) {
 			err_set(ei, ST_CONFIG, "invalid host name '%s' for '%s'", v,
 			    name);
+			goto bad;
+		}
+		return xstrdup(v);
+	case T_IP:
+		if (!net_is_ip_literal(v)) {
+			err_set(ei, ST_CONFIG, "'%s' takes an IPv4 or IPv6 "
+			    "address, not '%s'", name, v);
 			goto bad;
 		}
 		return xstrdup(v);

@@ -45,7 +45,7 @@ OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
-               "handshake", "fifo")
+               "handshake", "fifo", "peer")
 REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
 
@@ -467,6 +467,7 @@ class Server(threading.Thread):
         self.where = "waiting for the connection"
         self.finished = False
         self.last_line = None       # the last line a C: directive read
+        self.peers = []             # the client's address, per connection
 
     def ctx(self):
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -499,6 +500,7 @@ class Server(threading.Thread):
             if r:
                 sock, addr = self.listener.accept()
                 self.tr.note("connection from %s port %d" % addr[:2])
+                self.peers.append(addr[0])
                 return sock
         return None
 
@@ -855,6 +857,12 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
             server.join(GRACE)
         elif server.failure:
             problems.append("server: " + server.failure)
+
+    for rx in case.h["peer"]:
+        got = server.peers if server is not None else []
+        if not got or not all(re.fullmatch(rx, a) for a in got):
+            problems.append("client connected from %s, expected /%s/"
+                            % (", ".join(got) or "nowhere", rx))
 
     out_s = out.decode("utf-8", "replace")
     err_s = err.decode("utf-8", "replace")
