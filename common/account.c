@@ -57,6 +57,7 @@ server_free(struct server *s)
 	free(s->auth);
 	free(s->domain);
 	free(s->source_ip);
+	free(s->proxy_host);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -58,6 +58,8 @@ struct server {
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
 	char *source_ip;	/* bind to this local address; NULL: any */
+	char *proxy_host;	/* SOCKS5 proxy; NULL: connect directly */
+	unsigned proxy_port;	/* 0: 1080 */
 };
 
 struct account {

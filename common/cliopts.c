@@ -31,7 +31,9 @@ enum {
 	O_AUTH_PLAINTEXT,
 	O_STORE_PASSWORD,
 	O_FORGET_PASSWORD,
-	O_SOURCE_IP
+	O_SOURCE_IP,
+	O_PROXY_HOST,
+	O_PROXY_PORT
 };
 
 static const struct option common_opts[] = {
@@ -63,6 +65,8 @@ static const struct option common_opts[] = {
 	{ "logfile", required_argument, NULL, 'X' },
 	{ "syslog", optional_argument, NULL, O_SYSLOG },
 	{ "source-ip", required_argument, NULL, O_SOURCE_IP },
+	{ "proxy-host", required_argument, NULL, O_PROXY_HOST },
+	{ "proxy-port", required_argument, NULL, O_PROXY_PORT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -94,6 +98,8 @@ static const struct {
 	{ 'X', "logfile" },
 	{ O_SYSLOG, "syslog" },
 	{ O_SOURCE_IP, "source_ip" },
+	{ O_PROXY_HOST, "proxy_host" },
+	{ O_PROXY_PORT, "proxy_port" },
 };
 
 void
@@ -223,6 +229,8 @@ cliopts_help(FILE *f)
 "  --user=NAME                login name\n"
 "  --passwordeval=COMMAND     get the password from this command\n"
 "  --source-ip=[IP]           connect from this local address\n"
+"  --proxy-host=[HOST]        connect through this SOCKS5 proxy\n"
+"  --proxy-port=[N]           the proxy's port (default 1080)\n"
 "Passwords:\n"
 "  --store-password           ask for the password and keep it in the keyring\n"
 "  --forget-password          remove it from the keyring\n"
@@ -322,6 +330,9 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "connect_timeout    = %d\n", s->connect_timeout);
 	fprintf(f, "timeout            = %d\n", s->timeout);
 	fprintf(f, "source_ip          = %s\n", str(s->source_ip));
+	fprintf(f, "proxy_host         = %s\n", str(s->proxy_host));
+	fprintf(f, "proxy_port         = %u\n", s->proxy_port != 0 ?
+	    s->proxy_port : 1080);
 	if (side == SIDE_OUT) {
 		static const char *const sethdr[] = { "auto", "on", "off" };
 

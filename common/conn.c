@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,8 +11,38 @@
 
 #include "conn.h"
 #include "log.h"
+#include "socks.h"
 #include "sys.h"
 #include "xalloc.h"
+
+/* Connect to the proxy and have it connect to host:port. */
+static int
+open_proxied(const char *host, unsigned port, const struct conn_via *via,
+    int connect_timeout_ms, int io_timeout_ms, char addr_r[NET_ADDR_MAX],
+    struct errinfo *ei)
+{
+	unsigned pport = via->proxy_port != 0 ? via->proxy_port :
+	    SOCKS_DEFAULT_PORT;
+	char paddr[NET_ADDR_MAX];
+	int fd;
+
+	log_trace_note("connecting to %s port %u through the SOCKS5 proxy %s "
+	    "port %u", host, port, via->proxy_host, pport);
+	fd = net_connect(via->proxy_host, pport, via->source_ip,
+	    connect_timeout_ms, paddr, ei);
+	if (fd < 0)
+		return err_prefix(ei, "SOCKS5 proxy: ");
+	if (socks_connect(fd, host, port, io_timeout_ms, ei) < 0) {
+		close(fd);
+		return err_prefix(ei, "SOCKS5 proxy %s port %u: asking for %s "
+		    "port %u: ", via->proxy_host, pport, host, port);
+	}
+	/* The server's address is the proxy's secret. */
+	snprintf(addr_r, NET_ADDR_MAX, "proxy %.*s", NET_ADDR_MAX - 7, paddr);
+	log_trace_note("connected to %s port %u through the proxy %s port %u",
+	    host, port, paddr, pport);
+	return fd;
+}
 
 int
 conn_open(struct conn **c_r, const char *host, unsigned port,
@@ -25,14 +56,21 @@ conn_open(struct conn **c_r, const char *host, unsigned port,
 
 	if (via == NULL)
 		via = &direct;
-	log_trace_note("connecting to %s port %u%s%s", host, port,
-	    via->source_ip != NULL && *via->source_ip ? " from " : "",
-	    via->source_ip != NULL ? via->source_ip : "");
-	fd = net_connect(host, port, via->source_ip, connect_timeout_ms, addr,
-	    ei);
-	if (fd < 0)
-		return -1;
-	log_trace_note("connected to %s port %u", addr, port);
+	if (via->proxy_host != NULL && *via->proxy_host != '\0') {
+		fd = open_proxied(host, port, via, connect_timeout_ms,
+		    io_timeout_ms, addr, ei);
+		if (fd < 0)
+			return -1;
+	} else {
+		log_trace_note("connecting to %s port %u%s%s", host, port,
+		    via->source_ip != NULL && *via->source_ip ? " from " : "",
+		    via->source_ip != NULL ? via->source_ip : "");
+		fd = net_connect(host, port, via->source_ip, connect_timeout_ms,
+		    addr, ei);
+		if (fd < 0)
+			return -1;
+		log_trace_note("connected to %s port %u", addr, port);
+	}
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
 	c->host = xstrdup(host);

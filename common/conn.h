@@ -51,13 +51,18 @@ struct conn {
 /* How to reach the server; NULL or empty fields: the default. */
 struct conn_via {
 	const char *source_ip;	/* bind the socket to this local address */
+	const char *proxy_host;	/* connect through this SOCKS5 proxy */
+	unsigned proxy_port;	/* its port; 0: SOCKS_DEFAULT_PORT */
 };
 
 /*
  * Connect to host:port (connect_timeout_ms for the connection,
  * io_timeout_ms for each read and write later; 0 for none), the way via
- * says (NULL: directly).  Returns 0 and the connection in *c_r, or -1
- * (see net_connect()).
+ * says (NULL: directly).  Through a proxy, connect_timeout_ms is for the
+ * connection to the proxy and io_timeout_ms for each of its answers; the
+ * server's name goes to the proxy unresolved.  Returns 0 and the
+ * connection in *c_r, or -1 (see net_connect() and socks_connect(); the
+ * message then starts with "SOCKS5 proxy HOST port N: ").
  */
 int conn_open(struct conn **c_r, const char *host, unsigned port,
     const struct conn_via *via, int connect_timeout_ms, int io_timeout_ms,

@@ -14,6 +14,8 @@ session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
 
 	memset(&via, 0, sizeof(via));
 	via.source_ip = srv->source_ip;
+	via.proxy_host = srv->proxy_host;
+	via.proxy_port = srv->proxy_port;
 	if (srv->host == NULL || *srv->host == '\0')
 		return err_set(ei, ST_CONFIG, "no %s server host is set",
 		    proto_name(srv->proto));

@@ -34,6 +34,9 @@ try:
 except ImportError:  # pragma: no cover
     ssl = None
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import socks5  # noqa: E402  (tests/fake/socks5.py)
+
 PASS, FAIL, SKIP, HARD = 0, 1, 77, 99
 
 DEFAULT_TIMEOUT = 10        # seconds for the whole case
@@ -45,8 +48,9 @@ OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
-               "handshake", "fifo", "peer")
-REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo")
+               "handshake", "fifo", "peer", "proxy", "proxied")
+REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo",
+              "proxied")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
 
 
@@ -206,6 +210,9 @@ def check_case(case):
     hs = case.one("handshake", "ok")
     if hs != "ok" and not hs.startswith("fail"):
         raise CaseError("%s: handshake: must be ok or fail [REGEX]" % p)
+    if case.one("proxy", "ok") not in socks5.MODES + ("none",):
+        raise CaseError("%s: proxy: must be one of %s, none"
+                        % (p, ", ".join(socks5.MODES)))
     if case.one("server", "on") not in ("on", "none"):
         raise CaseError("%s: server: must be none (or on)" % p)
     if case.one("server") == "none" and (case.script or case.h["tls"]):
@@ -722,6 +729,7 @@ def run_case(path):
     os.makedirs(tmproot, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="fake-", dir=tmproot)
     listener = None
+    proxy = None
     try:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
@@ -743,6 +751,9 @@ def run_case(path):
         for prog in ("MSEND", "MFETCH"):
             if os.environ.get(prog):
                 values[prog] = os.environ[prog]
+        if case.h["proxy"]:
+            proxy = start_proxy(case.one("proxy"))
+            values["PROXY_PORT"] = str(proxy.port)
         subst = Subst(values, certs)
         argv = [subst(a) for a in shlex.split(case.one("run"))]
         if not os.access(argv[0], os.X_OK):
@@ -754,10 +765,13 @@ def run_case(path):
             with os.fdopen(fd, "w") as f:
                 for line in case.config:
                     f.write(subst(line) + "\n")
-        return run_with_server(case, listener, subst, certs, argv, tmp)
+        return run_with_server(case, listener, subst, certs, argv, tmp,
+                               proxy)
     finally:
         if listener is not None:
             listener.close()
+        if proxy is not None:
+            proxy.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -807,9 +821,32 @@ def make_files(case, subst):
         os.mkfifo(path, 0o600)
 
 
-def run_with_server(case, listener, subst, certs, argv, tmp):
+class NoProxy:
+    """proxy: none: a port bound on 127.0.0.1 where nobody listens."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.requests, self.errors = [], []
+
+    def close(self):
+        self.sock.close()
+
+
+def start_proxy(mode):
+    if mode == "none":
+        return NoProxy()
+    p = socks5.Proxy(mode)
+    p.start()
+    return p
+
+
+def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
     timeout = float(case.one("timeout", DEFAULT_TIMEOUT))
     tr = Transcript()
+    if proxy is not None:
+        proxy.note = tr.note
     start = time.monotonic()
     deadline = start + timeout
     server = None
@@ -858,6 +895,14 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
         elif server.failure:
             problems.append("server: " + server.failure)
 
+    if proxy is not None:
+        problems += ["proxy: " + e for e in proxy.errors]
+        for rx in case.h["proxied"]:
+            r = subst(rx, re.escape)
+            if not proxy.requests or not all(re.fullmatch(r, q)
+                                             for q in proxy.requests):
+                problems.append("proxy requests %s, expected /%s/"
+                                % (proxy.requests or "none", r))
     for rx in case.h["peer"]:
         got = server.peers if server is not None else []
         if not got or not all(re.fullmatch(rx, a) for a in got):
