@@ -58,6 +58,7 @@ server_free(struct server *s)
 	free(s->domain);
 	free(s->source_ip);
 	free(s->proxy_host);
+	free(s->socket);
 	memset(s, 0, sizeof(*s));
 }
 

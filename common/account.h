@@ -60,6 +60,7 @@ struct server {
 	char *source_ip;	/* bind to this local address; NULL: any */
 	char *proxy_host;	/* SOCKS5 proxy; NULL: connect directly */
 	unsigned proxy_port;	/* 0: 1080 */
+	char *socket;		/* unix socket instead of host:port, proxy */
 };
 
 struct account {

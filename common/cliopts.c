@@ -33,7 +33,8 @@ enum {
 	O_FORGET_PASSWORD,
 	O_SOURCE_IP,
 	O_PROXY_HOST,
-	O_PROXY_PORT
+	O_PROXY_PORT,
+	O_SOCKET
 };
 
 static const struct option common_opts[] = {
@@ -67,6 +68,7 @@ static const struct option common_opts[] = {
 	{ "source-ip", required_argument, NULL, O_SOURCE_IP },
 	{ "proxy-host", required_argument, NULL, O_PROXY_HOST },
 	{ "proxy-port", required_argument, NULL, O_PROXY_PORT },
+	{ "socket", required_argument, NULL, O_SOCKET },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -100,6 +102,7 @@ static const struct {
 	{ O_SOURCE_IP, "source_ip" },
 	{ O_PROXY_HOST, "proxy_host" },
 	{ O_PROXY_PORT, "proxy_port" },
+	{ O_SOCKET, "socket" },
 };
 
 void
@@ -231,6 +234,7 @@ cliopts_help(FILE *f)
 "  --source-ip=[IP]           connect from this local address\n"
 "  --proxy-host=[HOST]        connect through this SOCKS5 proxy\n"
 "  --proxy-port=[N]           the proxy's port (default 1080)\n"
+"  --socket=[FILE]            connect to this unix socket instead\n"
 "Passwords:\n"
 "  --store-password           ask for the password and keep it in the keyring\n"
 "  --forget-password          remove it from the keyring\n"
@@ -333,6 +337,7 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "proxy_host         = %s\n", str(s->proxy_host));
 	fprintf(f, "proxy_port         = %u\n", s->proxy_port != 0 ?
 	    s->proxy_port : 1080);
+	fprintf(f, "socket             = %s\n", str(s->socket));
 	if (side == SIDE_OUT) {
 		static const char *const sethdr[] = { "auto", "on", "off" };
 

@@ -56,7 +56,14 @@ conn_open(struct conn **c_r, const char *host, unsigned port,
 
 	if (via == NULL)
 		via = &direct;
-	if (via->proxy_host != NULL && *via->proxy_host != '\0') {
+	if (via->socket != NULL && *via->socket != '\0') {
+		log_trace_note("connecting to the unix socket %s", via->socket);
+		fd = net_connect_unix(via->socket, connect_timeout_ms, ei);
+		if (fd < 0)
+			return -1;
+		snprintf(addr, sizeof(addr), "unix socket");
+		log_trace_note("connected to the unix socket %s", via->socket);
+	} else if (via->proxy_host != NULL && *via->proxy_host != '\0') {
 		fd = open_proxied(host, port, via, connect_timeout_ms,
 		    io_timeout_ms, addr, ei);
 		if (fd < 0)
@@ -75,6 +82,8 @@ conn_open(struct conn **c_r, const char *host, unsigned port,
 	c->fd = fd;
 	c->host = xstrdup(host);
 	c->port = port;
+	if (via->socket != NULL && *via->socket != '\0')
+		c->socket = xstrdup(via->socket);
 	memcpy(c->addr, addr, sizeof(c->addr));
 	c->timeout_ms = io_timeout_ms;
 	c->rbuf = xmalloc(CONN_RBUF_SIZE);
@@ -89,6 +98,8 @@ conn_open(struct conn **c_r, const char *host, unsigned port,
 static int
 conn_err(struct conn *c, struct errinfo *ei)
 {
+	if (c->socket != NULL)
+		return err_prefix(ei, "unix socket %s: ", c->socket);
 	return err_prefix(ei, "%s port %u: ", c->host, c->port);
 }
 
@@ -374,5 +385,6 @@ conn_close(struct conn *c)
 	free(c->rbuf);
 	buf_free(&c->trace_line);
 	free(c->host);
+	free(c->socket);
 	free(c);
 }

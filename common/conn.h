@@ -34,6 +34,7 @@ struct conn {
 	struct tls *tls;
 	char *host;
 	unsigned port;
+	char *socket;		/* the unix socket path, or NULL */
 	char addr[NET_ADDR_MAX];
 	int timeout_ms;		/* for each read or write; 0: none */
 	char *rbuf;
@@ -53,6 +54,8 @@ struct conn_via {
 	const char *source_ip;	/* bind the socket to this local address */
 	const char *proxy_host;	/* connect through this SOCKS5 proxy */
 	unsigned proxy_port;	/* its port; 0: SOCKS_DEFAULT_PORT */
+	const char *socket;	/* a unix socket: overrides all of the above
+				   and host:port (host stays the TLS name) */
 };
 
 /*

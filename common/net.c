@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,4 +221,42 @@ net_connect(const char *host, unsigned port, const char *source_ip,
 		    host, port, tried.data);
 	buf_free(&tried);
 	return fd;
+}
+
+int
+net_connect_unix(const char *path, int timeout_ms, struct errinfo *ei)
+{
+	struct sockaddr_un sun;
+	struct errinfo wei;
+	socklen_t len;
+	int fd, err;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return err_set(ei, ST_CONFIG, "unix socket path '%s' is too long "
+		    "(at most %zu bytes)", path, sizeof(sun.sun_path) - 1);
+	memcpy(sun.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(ei, ST_OSERR, "socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return fd;
+	err = errno;
+	if (err == EINPROGRESS || err == EAGAIN) {
+		/* A listener with a full backlog: wait for room. */
+		if (net_wait(fd, POLLOUT, timeout_ms, &wei) < 0) {
+			err = wei.st == ST_TEMPFAIL ? ETIMEDOUT : EIO;
+		} else {
+			len = sizeof(err);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+				err = errno;
+			if (err == 0)
+				return fd;
+		}
+	}
+	close(fd);
+	return err_set(ei, ST_TEMPFAIL, "cannot connect to unix socket '%s': "
+	    "%s", path, err == ETIMEDOUT ? "connection timed out" :
+	    strerror(err));
 }

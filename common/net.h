@@ -31,6 +31,14 @@ int net_connect(const char *host, unsigned port, const char *source_ip,
     int timeout_ms, char addr_r[NET_ADDR_MAX], struct errinfo *ei);
 
 /*
+ * Connect to the unix domain socket at path, waiting at most timeout_ms.
+ * Returns the socket, or -1: ST_CONFIG for a path too long for a socket
+ * address, ST_TEMPFAIL when nothing listens there ("cannot connect to
+ * unix socket 'PATH': No such file or directory").
+ */
+int net_connect_unix(const char *path, int timeout_ms, struct errinfo *ei);
+
+/*
  * Wait until fd is ready for events (POLLIN and/or POLLOUT) for at most
  * timeout_ms (0: forever).  Returns 0, or -1 with ST_TEMPFAIL on timeout
  * (the message says "timed out after N seconds") and ST_OSERR on failure.

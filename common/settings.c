@@ -93,6 +93,7 @@ static const struct key keys[] = {
 	{ "source_ip", T_IP, SIDE_BOTH, SIDE_BOTH, SRV(source_ip) },
 	{ "proxy_host", T_HOST, SIDE_BOTH, SIDE_BOTH, SRV(proxy_host) },
 	{ "proxy_port", T_PORT, SIDE_BOTH, SIDE_BOTH, SRV(proxy_port) },
+	{ "socket", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(socket) },
 	/* msend's handling of messages, as msmtp names it. */
 	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },

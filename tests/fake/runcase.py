@@ -48,7 +48,8 @@ OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
-               "handshake", "fifo", "peer", "proxy", "proxied")
+               "handshake", "fifo", "peer", "proxy", "proxied",
+               "listen")
 REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo",
               "proxied")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
@@ -213,6 +214,8 @@ def check_case(case):
     if case.one("proxy", "ok") not in socks5.MODES + ("none",):
         raise CaseError("%s: proxy: must be one of %s, none"
                         % (p, ", ".join(socks5.MODES)))
+    if case.one("listen", "tcp") not in ("tcp", "unix"):
+        raise CaseError("%s: listen: must be tcp or unix" % p)
     if case.one("server", "on") not in ("on", "none"):
         raise CaseError("%s: server: must be none (or on)" % p)
     if case.one("server") == "none" and (case.script or case.h["tls"]):
@@ -506,7 +509,11 @@ class Server(threading.Thread):
             r, _, _ = select.select([self.listener], [], [], 0.05)
             if r:
                 sock, addr = self.listener.accept()
-                self.tr.note("connection from %s port %d" % addr[:2])
+                if sock.family == socket.AF_UNIX:
+                    self.tr.note("connection on the unix socket")
+                    addr = ("unix", 0)
+                else:
+                    self.tr.note("connection from %s port %d" % addr[:2])
                 self.peers.append(addr[0])
                 return sock
         return None
@@ -728,12 +735,19 @@ def run_case(path):
     tmproot = os.path.join(builddir, "tests", "tmp")
     os.makedirs(tmproot, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="fake-", dir=tmproot)
-    listener = None
+    listener = held = None
     proxy = None
     try:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
         port = listener.getsockname()[1]
+        sockpath = os.path.join(tmp, "server.sock")
+        if case.one("listen", "tcp") == "unix":
+            # @PORT@ stays bound (nobody listens): a client that used
+            # host:port instead of the socket gets "connection refused".
+            held = listener
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(sockpath)
         if case.one("server", "on") == "none":
             # Bound but not listening: a connection is refused at once,
             # and nobody else can take the port meanwhile.
@@ -745,6 +759,7 @@ def run_case(path):
             "CERTS": certs,
             "TMP": tmp,
             "CONFIG": os.path.join(tmp, "config"),
+            "SOCKET": sockpath,
             "TOP_SRCDIR": os.environ.get("TOP_SRCDIR", ""),
             "TOP_BUILDDIR": builddir,
         }
@@ -770,6 +785,8 @@ def run_case(path):
     finally:
         if listener is not None:
             listener.close()
+        if held is not None:
+            held.close()
         if proxy is not None:
             proxy.close()
         shutil.rmtree(tmp, ignore_errors=True)
