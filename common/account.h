@@ -61,6 +61,7 @@ struct server {
 	char *proxy_host;	/* SOCKS5 proxy; NULL: connect directly */
 	unsigned proxy_port;	/* 0: 1080 */
 	char *socket;		/* unix socket instead of host:port, proxy */
+	char *crl_file;		/* tls_crl_file; NULL: no CRL check */
 };
 
 struct account {

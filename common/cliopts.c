@@ -34,7 +34,8 @@ enum {
 	O_SOURCE_IP,
 	O_PROXY_HOST,
 	O_PROXY_PORT,
-	O_SOCKET
+	O_SOCKET,
+	O_TLS_CRL_FILE
 };
 
 static const struct option common_opts[] = {
@@ -69,6 +70,7 @@ static const struct option common_opts[] = {
 	{ "proxy-host", required_argument, NULL, O_PROXY_HOST },
 	{ "proxy-port", required_argument, NULL, O_PROXY_PORT },
 	{ "socket", required_argument, NULL, O_SOCKET },
+	{ "tls-crl-file", required_argument, NULL, O_TLS_CRL_FILE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -103,6 +105,7 @@ static const struct {
 	{ O_PROXY_HOST, "proxy_host" },
 	{ O_PROXY_PORT, "proxy_port" },
 	{ O_SOCKET, "socket" },
+	{ O_TLS_CRL_FILE, "tls_crl_file" },
 };
 
 void
@@ -221,6 +224,7 @@ cliopts_help(FILE *f)
 "  --tls-starttls[=(on|off)]  STARTTLS on the plain port (on), or\n"
 "                             implicit TLS (off)\n"
 "  --tls-trust-file=FILE      trusted CA certificates (default: system)\n"
+"  --tls-crl-file=[FILE]      refuse certificates revoked in these CRLs\n"
 "  --tls-fingerprint=SHA256   trust the certificate with this fingerprint\n"
 "  --tls-certcheck[=(on|off)] verify the server certificate (default on)\n"
 "  --tls-cert-file=FILE       client certificate\n"
@@ -318,6 +322,7 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "tls_starttls       = %s\n", s->starttls ? "on" : "off");
 	fprintf(f, "tls_trust_file     = %s\n",
 	    s->trust_file != NULL ? s->trust_file : "system");
+	fprintf(f, "tls_crl_file       = %s\n", str(s->crl_file));
 	fprintf(f, "tls_fingerprint    = %s\n", str(s->fingerprint));
 	fprintf(f, "tls_certcheck      = %s\n", s->certcheck ? "on" : "off");
 	fprintf(f, "tls_cert_file      = %s\n", str(s->cert_file));

@@ -94,6 +94,7 @@ static const struct key keys[] = {
 	{ "proxy_host", T_HOST, SIDE_BOTH, SIDE_BOTH, SRV(proxy_host) },
 	{ "proxy_port", T_PORT, SIDE_BOTH, SIDE_BOTH, SRV(proxy_port) },
 	{ "socket", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(socket) },
+	{ "tls_crl_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(crl_file) },
 	/* msend's handling of messages, as msmtp names it. */
 	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },

@@ -4,10 +4,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -202,6 +204,36 @@ tls_parse_fingerprint(const char *s, unsigned char out[TLS_SHA256_LEN],
 	return 0;
 }
 
+int
+tls_file_check(const char *key, const char *file, struct errinfo *ei)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(ei, ST_CONFIG, "cannot read %s '%s': %s", key,
+		    file, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* Check every certificate of the chain against the CRLs in file. */
+static int
+load_crl(struct tls *t, const char *file, struct errinfo *ei)
+{
+	X509_STORE *st = SSL_CTX_get_cert_store(t->ctx);
+	X509_LOOKUP *lu;
+
+	if (tls_file_check("tls_crl_file", file, ei) < 0)
+		return -1;
+	lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
+	if (lu == NULL || X509_load_crl_file(lu, file, X509_FILETYPE_PEM) <= 0)
+		return err_set(ei, ST_CONFIG, "cannot load tls_crl_file '%s': "
+		    "%s", file, ssl_reason("no CRL in it"));
+	X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK |
+	    X509_V_FLAG_CRL_CHECK_ALL);
+	return 0;
+}
+
 static int
 setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
     struct errinfo *ei)
@@ -250,6 +282,14 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 			snprintf(t->trust, sizeof(t->trust), "CA from "
 			    "tls_trust_file '%s', valid for '%s'",
 			    o->trust_file, vname);
+		}
+		if (o->crl_file != NULL && *o->crl_file) {
+			size_t l = strlen(t->trust);
+
+			if (load_crl(t, o->crl_file, ei) < 0)
+				return -1;
+			snprintf(t->trust + l, sizeof(t->trust) - l, ", not "
+			    "revoked (tls_crl_file)");
 		}
 		SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, verify_cb);
 	}
@@ -334,6 +374,22 @@ verify_error(struct tls *t, const char *host, const struct tls_opts *o,
 		    "unknown: '%s' is not among %s (certificate subject '%s'); "
 		    "set tls_trust_file to its CA, or pin the certificate with "
 		    "tls_fingerprint", t->vissuer, trusted, t->vsubject);
+	case X509_V_ERR_CERT_REVOKED:
+		return err_set(ei, ST_NOPERM, "server certificate has been "
+		    "REVOKED by its issuer (listed in tls_crl_file '%s'; "
+		    "subject '%s', issuer '%s')", o->crl_file, t->vsubject,
+		    t->vissuer);
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		return err_set(ei, ST_NOPERM, "cannot check whether the "
+		    "certificate '%s' is revoked: tls_crl_file '%s' has no CRL "
+		    "from its issuer '%s'", t->vsubject, o->crl_file,
+		    t->vissuer);
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return err_set(ei, ST_NOPERM, "the CRL of '%s' in tls_crl_file "
+		    "'%s' %s; get a current one", t->vissuer, o->crl_file,
+		    t->verr == X509_V_ERR_CRL_HAS_EXPIRED ? "has expired" :
+		    "is not valid yet");
 	default:
 		return err_set(ei, ST_NOPERM, "server certificate not trusted: "
 		    "%s (subject '%s')", X509_verify_cert_error_string(t->verr),

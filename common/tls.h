@@ -10,7 +10,8 @@
  *    no CA and no host name are needed;
  *  - otherwise the chain must lead to a trusted CA (the system store, or
  *    the trust file) and the certificate must be valid for the host name
- *    (or the override).
+ *    (or the override); with a CRL file, no certificate of the chain may
+ *    be revoked, and each needs its issuer's CRL in the file.
  * TLS 1.2 is the minimum; SNI is sent for names (not address literals).
  */
 #ifndef FACTEUR_TLS_H
@@ -32,6 +33,7 @@ struct tls_opts {
 	const char *key_file;	/* its key (PEM) */
 	const char *host_override; /* verify this name instead of the host */
 	int min_version;	/* 12 (TLS 1.2, default) or 13 */
+	const char *crl_file;	/* CRLs (PEM): revoked certificates fail */
 };
 
 /* What --serverinfo shows of a session. */
@@ -93,6 +95,13 @@ ssize_t tls_channel_binding(struct tls *t, const char **type_r,
  */
 int tls_parse_fingerprint(const char *s, unsigned char out[TLS_SHA256_LEN],
     struct errinfo *ei);
+
+/*
+ * Can file (the value of the key named key, for messages) be opened for
+ * reading?  Returns 0, or -1 with ST_CONFIG and "cannot read KEY 'FILE':
+ * STRERROR".
+ */
+int tls_file_check(const char *key, const char *file, struct errinfo *ei);
 
 /* "OpenSSL 3.0.19 27 Jan 2026" */
 const char *tls_library_version(void);

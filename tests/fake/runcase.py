@@ -45,7 +45,8 @@ LINE_MAX = 64 * 1024        # longest client line the server accepts
 SHOW_MAX = 160              # longer transcript lines are abbreviated
 OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 
-CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
+CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned",
+              "revoked")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
                "handshake", "fifo", "peer", "proxy", "proxied",
