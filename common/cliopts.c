@@ -226,6 +226,7 @@ cliopts_help(FILE *f)
 "  --tls-trust-file=FILE      trusted CA certificates (default: system)\n"
 "  --tls-crl-file=[FILE]      refuse certificates revoked in these CRLs\n"
 "  --tls-fingerprint=SHA256   trust the certificate with this fingerprint\n"
+"                             (SHA-1 and MD5 too: weak, with a warning)\n"
 "  --tls-certcheck[=(on|off)] verify the server certificate (default on)\n"
 "  --tls-cert-file=FILE       client certificate\n"
 "  --tls-key-file=FILE        client certificate key\n"

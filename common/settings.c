@@ -363,7 +363,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	case T_FILE:
 		return expand_home(v);
 	case T_FINGERPRINT: {
-		unsigned char fp[TLS_SHA256_LEN];
+		unsigned char fp[TLS_FP_MAX];
 
 		if (tls_parse_fingerprint(v, fp, ei) < 0)
 			goto bad;

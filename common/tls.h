@@ -7,7 +7,8 @@
  *  - certcheck off (written explicitly in the config or on the command
  *    line): no verification at all, and the session says so;
  *  - a pinned SHA-256 fingerprint: the leaf certificate must match it;
- *    no CA and no host name are needed;
+ *    no CA and no host name are needed (SHA-1 and MD5 too, with a
+ *    warning that they are weak, each time);
  *  - otherwise the chain must lead to a trusted CA (the system store, or
  *    the trust file) and the certificate must be valid for the host name
  *    (or the override); with a CRL file, no certificate of the chain may
@@ -22,12 +23,17 @@
 
 #include "status.h"
 
-/* A SHA-256 digest is 32 bytes. */
+/* A SHA-256 digest is 32 bytes; SHA-1 20, MD5 16. */
 #define TLS_SHA256_LEN 32
+#define TLS_SHA1_LEN 20
+#define TLS_MD5_LEN 16
+/* The longest fingerprint tls_fingerprint takes. */
+#define TLS_FP_MAX TLS_SHA256_LEN
 
 struct tls_opts {
 	const char *trust_file;	/* CA file; NULL or "system": system store */
-	const char *fingerprint; /* pinned SHA-256, hex with or without ':' */
+	const char *fingerprint; /* pinned SHA-256 (or SHA-1, MD5: weak), hex
+				    with or without ':' */
 	int certcheck;		/* 1 unless turned off explicitly */
 	const char *cert_file;	/* client certificate (PEM chain) */
 	const char *key_file;	/* its key (PEM) */
@@ -89,12 +95,18 @@ ssize_t tls_channel_binding(struct tls *t, const char **type_r,
     unsigned char *out, size_t outsz);
 
 /*
- * Parse a SHA-256 fingerprint: 64 hex digits, optionally separated by
- * ':' (as printed by --serverinfo and "openssl x509 -fingerprint").
- * Returns 0, or -1 with a message saying what is wrong (ST_CONFIG).
+ * Parse a fingerprint: hex digits, optionally separated by ':' (as printed
+ * by --serverinfo and "openssl x509 -fingerprint"): 64 for SHA-256, or,
+ * as msmtp and mpop still accept for backwards compatibility, 40 for
+ * SHA-1 and 32 for MD5.  Returns its length in bytes (TLS_SHA256_LEN,
+ * TLS_SHA1_LEN or TLS_MD5_LEN: the length says which digest), or -1 with
+ * a message saying what is wrong (ST_CONFIG).
  */
-int tls_parse_fingerprint(const char *s, unsigned char out[TLS_SHA256_LEN],
+int tls_parse_fingerprint(const char *s, unsigned char out[TLS_FP_MAX],
     struct errinfo *ei);
+/* The digest of a fingerprint of len bytes: "SHA-256", "SHA-1", "MD5",
+ * or NULL for another length. */
+const char *tls_fingerprint_kind(size_t len);
 
 /*
  * Can file (the value of the key named key, for messages) be opened for

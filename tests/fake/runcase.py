@@ -234,7 +234,7 @@ def check_case(case):
 
 # --- placeholders ---------------------------------------------------------
 
-def fingerprint(certs, name):
+def fingerprint(certs, name, algo="sha256"):
     path = os.path.join(certs, name + ".pem")
     with open(path) as f:
         pem = f.read()
@@ -243,7 +243,7 @@ def fingerprint(certs, name):
     if m is None:
         raise CaseError("no certificate in %s" % path)
     der = ssl.PEM_cert_to_DER_cert(m.group(0))
-    d = hashlib.sha256(der).hexdigest().upper()
+    d = hashlib.new(algo, der).hexdigest().upper()
     return ":".join(d[i:i + 2] for i in range(0, len(d), 2))
 
 
@@ -255,17 +255,18 @@ class Subst:
     def __call__(self, text, quote=None):
         def rep(m):
             key = m.group(1)
-            if key.startswith("FP:"):
-                name = key[3:]
+            algos = {"FP": "sha256", "SHA1": "sha1", "MD5": "md5"}
+            kind, colon, name = key.partition(":")
+            if colon and kind in algos:
                 if name not in CERT_NAMES:
                     raise CaseError("unknown certificate in @%s@" % key)
-                v = fingerprint(self.certs, name)
+                v = fingerprint(self.certs, name, algos[kind])
             elif key in self.values:
                 v = self.values[key]
             else:
                 raise CaseError("unknown placeholder @%s@" % key)
             return quote(v) if quote else v
-        return re.sub(r"@([A-Z_]+(?::[a-z]+)?)@", rep, text)
+        return re.sub(r"@([A-Z0-9_]+(?::[a-z]+)?)@", rep, text)
 
 
 # --- the transcript -------------------------------------------------------
