@@ -42,7 +42,7 @@ struct server {
 	unsigned port;		/* 0: the default for proto and TLS mode */
 	int tls;		/* use TLS (1, the default) */
 	int starttls;		/* 1: STARTTLS on the plain port; 0: implicit */
-	char *trust_file;	/* NULL: system CAs */
+	char *trust_file;	/* NULL, "system": system CAs; "": none */
 	char *fingerprint;
 	int certcheck;		/* 1 unless turned off explicitly */
 	char *cert_file;

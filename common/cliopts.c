@@ -1,8 +1,11 @@
 /* cliopts: command-line options shared by mfetch and msend. */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cliopts.h"
 #include "log.h"
@@ -223,7 +226,8 @@ cliopts_help(FILE *f)
 "  --tls[=(on|off)]           TLS (default on)\n"
 "  --tls-starttls[=(on|off)]  STARTTLS on the plain port (on), or\n"
 "                             implicit TLS (off)\n"
-"  --tls-trust-file=FILE      trusted CA certificates (default: system)\n"
+"  --tls-trust-file=[FILE|system] trusted CA certificates (default:\n"
+"                             system; empty: none, a fingerprint is needed)\n"
 "  --tls-crl-file=[FILE]      refuse certificates revoked in these CRLs\n"
 "  --tls-fingerprint=SHA256   trust the certificate with this fingerprint\n"
 "                             (SHA-1 and MD5 too: weak, with a warning)\n"
@@ -306,6 +310,26 @@ cliopts_open_logs(const struct account *a, struct errinfo *ei)
 	return 0;
 }
 
+/* A file setting, and whether it can be read now. */
+static void
+pretend_file(FILE *f, const char *label, const char *file)
+{
+	int fd;
+
+	if (file == NULL || *file == '\0') {
+		fprintf(f, "%s(not set)\n", label);
+		return;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(f, "%s%s (CANNOT BE READ: %s)\n", label, file,
+		    strerror(errno));
+		return;
+	}
+	close(fd);
+	fprintf(f, "%s%s (readable)\n", label, file);
+}
+
 void
 cliopts_pretend(FILE *f, const struct account *a, int side)
 {
@@ -321,13 +345,17 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "port               = %u\n", server_port(s));
 	fprintf(f, "tls                = %s\n", s->tls ? "on" : "off");
 	fprintf(f, "tls_starttls       = %s\n", s->starttls ? "on" : "off");
-	fprintf(f, "tls_trust_file     = %s\n",
-	    s->trust_file != NULL ? s->trust_file : "system");
-	fprintf(f, "tls_crl_file       = %s\n", str(s->crl_file));
+	if (s->trust_file != NULL && *s->trust_file == '\0')
+		fprintf(f, "tls_trust_file     = (empty: no CA is trusted)\n");
+	else if (s->trust_file == NULL || strcmp(s->trust_file, "system") == 0)
+		fprintf(f, "tls_trust_file     = system\n");
+	else
+		pretend_file(f, "tls_trust_file     = ", s->trust_file);
+	pretend_file(f, "tls_crl_file       = ", s->crl_file);
 	fprintf(f, "tls_fingerprint    = %s\n", str(s->fingerprint));
 	fprintf(f, "tls_certcheck      = %s\n", s->certcheck ? "on" : "off");
-	fprintf(f, "tls_cert_file      = %s\n", str(s->cert_file));
-	fprintf(f, "tls_key_file       = %s\n", str(s->key_file));
+	pretend_file(f, "tls_cert_file      = ", s->cert_file);
+	pretend_file(f, "tls_key_file       = ", s->key_file);
 	fprintf(f, "tls_host_override  = %s\n", str(s->host_override));
 	fprintf(f, "tls_min_version    = 1.%d\n", s->tls_min_version - 10);
 	fprintf(f, "auth               = %s\n", s->auth != NULL ? s->auth : "on");

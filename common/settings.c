@@ -34,6 +34,7 @@ enum type {
 	T_LOGFILE,	/* account log file */
 	T_SYSLOG,	/* on | off | facility */
 	T_IP,		/* an address literal; empty: unset */
+	T_TRUST,	/* system | a file; empty: no CA (not unset) */
 	/* Keys of the account itself (off: in struct account). */
 	T_A_FILE,	/* path, ~/ expanded */
 	T_A_BOOL,	/* on | off */
@@ -71,7 +72,7 @@ static const struct key keys[] = {
 	{ "protocol", T_PROTO, SIDE_IN, SIDE_IN, SRV(proto) },
 	{ "tls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(tls) },
 	{ "tls_starttls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(starttls) },
-	{ "tls_trust_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
+	{ "tls_trust_file", T_TRUST, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
 	{ "tls_fingerprint", T_FINGERPRINT, SIDE_BOTH, SIDE_BOTH,
 	    SRV(fingerprint) },
 	{ "tls_certcheck", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(certcheck) },
@@ -311,6 +312,8 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	}
 	if (k->type == T_SYSLOG && (v == NULL || *v == '\0'))
 		return xstrdup("mail");
+	if (k->type == T_TRUST && (v == NULL || *v == '\0'))
+		return xstrdup("");	/* msmtp: an empty value trusts no CA */
 	if (v == NULL || *v == '\0') {
 		if (k->type == T_URL || k->type == T_PROTO ||
 		    k->type == T_TLSVER || k->type == T_SECONDS ||
@@ -361,6 +364,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		    v);
 		goto bad;
 	case T_FILE:
+	case T_TRUST:
 		return expand_home(v);
 	case T_FINGERPRINT: {
 		unsigned char fp[TLS_FP_MAX];

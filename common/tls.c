@@ -294,7 +294,13 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 		    tls_fingerprint_kind((size_t)n), n != TLS_SHA256_LEN ?
 		    ": a weak digest, pin the SHA-256 fingerprint instead" : "");
 	} else {
-		if (o->trust_file == NULL || *o->trust_file == '\0' ||
+		if (o->trust_file != NULL && *o->trust_file == '\0')
+			return err_set(ei, ST_CONFIG, "tls_trust_file is empty "
+			    "(trust no CA) and tls_fingerprint is not set, so "
+			    "no server certificate can be trusted: set "
+			    "tls_fingerprint (--serverinfo prints it), or "
+			    "tls_trust_file to a CA file or 'system'");
+		if (o->trust_file == NULL ||
 		    strcmp(o->trust_file, "system") == 0) {
 			if (!SSL_CTX_set_default_verify_paths(t->ctx))
 				return err_set(ei, ST_CONFIG, "cannot load the "
@@ -303,6 +309,9 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 			snprintf(t->trust, sizeof(t->trust), "system CA "
 			    "certificates, valid for '%s'", vname);
 		} else {
+			if (tls_file_check("tls_trust_file", o->trust_file,
+			    ei) < 0)
+				return -1;
 			if (!SSL_CTX_load_verify_locations(t->ctx, o->trust_file,
 			    NULL))
 				return err_set(ei, ST_CONFIG, "cannot load "
@@ -327,6 +336,10 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 		const char *key = o->key_file != NULL && *o->key_file ?
 		    o->key_file : o->cert_file;
 
+		if (tls_file_check("tls_cert_file", o->cert_file, ei) < 0 ||
+		    tls_file_check(key == o->cert_file ? "tls_cert_file" :
+		    "tls_key_file", key, ei) < 0)
+			return -1;
 		if (SSL_CTX_use_certificate_chain_file(t->ctx, o->cert_file) != 1)
 			return err_set(ei, ST_CONFIG, "cannot load tls_cert_file "
 			    "'%s': %s", o->cert_file, ssl_reason("unreadable"));

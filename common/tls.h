@@ -31,7 +31,8 @@
 #define TLS_FP_MAX TLS_SHA256_LEN
 
 struct tls_opts {
-	const char *trust_file;	/* CA file; NULL or "system": system store */
+	const char *trust_file;	/* CA file; NULL or "system": system store;
+				   "": none (only a fingerprint can trust) */
 	const char *fingerprint; /* pinned SHA-256 (or SHA-1, MD5: weak), hex
 				    with or without ':' */
 	int certcheck;		/* 1 unless turned off explicitly */
