@@ -181,6 +181,46 @@ trace_input(struct conn *c, const char *p, size_t n)
 	}
 }
 
+void
+conn_greeting_hint(struct conn *c, const char *hint, int fail)
+{
+	free(c->greet_hint);
+	c->greet_hint = hint != NULL ? xstrdup(hint) : NULL;
+	c->greet_fail = fail;
+}
+
+/* Wait for input on the plain socket, with the greeting hint if due. */
+static int
+wait_input(struct conn *c, struct errinfo *ei)
+{
+	int timeout = c->timeout_ms, first = c->bytes_in == 0 &&
+	    c->greet_hint != NULL;
+
+	if (first && (timeout == 0 || timeout > CONN_GREETING_HINT_MS)) {
+		if (net_wait(c->fd, POLLIN, CONN_GREETING_HINT_MS, ei) == 0)
+			return 0;
+		if (errno != ETIMEDOUT)
+			return err_prefix(ei, "waiting for the server: ");
+		if (c->greet_fail)
+			return err_set(ei, ST_PROTOCOL, "no greeting within %d "
+			    "seconds: %s", CONN_GREETING_HINT_MS / 1000,
+			    c->greet_hint);
+		log_warn("%s port %u: no greeting after %d seconds; %s; still "
+		    "waiting%s", c->host, c->port, CONN_GREETING_HINT_MS / 1000,
+		    c->greet_hint, timeout > 0 ? " up to the timeout" : "");
+		if (timeout > 0)
+			timeout -= CONN_GREETING_HINT_MS;
+	}
+	if (net_wait(c->fd, POLLIN, timeout, ei) < 0) {
+		if (first && errno == ETIMEDOUT)
+			err_set(ei, ST_TEMPFAIL, "timed out after %d seconds "
+			    "without a greeting (%s)", (c->timeout_ms + 999) /
+			    1000, c->greet_hint);
+		return err_prefix(ei, "waiting for the server: ");
+	}
+	return 0;
+}
+
 int
 conn_fill(struct conn *c, struct errinfo *ei)
 {
@@ -208,10 +248,8 @@ conn_fill(struct conn *c, struct errinfo *ei)
 			n = recv(c->fd, c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
 			    0);
 			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-				if (net_wait(c->fd, POLLIN, c->timeout_ms, ei) < 0) {
-					err_prefix(ei, "waiting for the server: ");
+				if (wait_input(c, ei) < 0)
 					return conn_err(c, ei);
-				}
 				continue;
 			}
 			if (n < 0) {
@@ -386,5 +424,6 @@ conn_close(struct conn *c)
 	buf_free(&c->trace_line);
 	free(c->host);
 	free(c->socket);
+	free(c->greet_hint);
 	free(c);
 }

@@ -47,7 +47,17 @@ struct conn {
 	unsigned long long bytes_in, bytes_out;
 	unsigned long turns;	/* times we wrote after reading: round trips */
 	int input_seen;		/* read something since the last write */
+	char *greet_hint;	/* see conn_greeting_hint() */
+	int greet_fail;
 };
+
+/*
+ * How long a connection waits for the server's first byte before it says
+ * what is likely wrong (conn_greeting_hint()): 5 seconds.  A server that
+ * waits for a TLS ClientHello says nothing at all; a real greeting comes
+ * at once.
+ */
+#define CONN_GREETING_HINT_MS	5000
 
 /* How to reach the server; NULL or empty fields: the default. */
 struct conn_via {
@@ -122,6 +132,16 @@ int conn_send_line(struct conn *c, const char *shown, const char *secret,
 int conn_flush(struct conn *c, struct errinfo *ei);
 /* Stop or restart showing input in the trace (message bodies). */
 void conn_trace_input(struct conn *c, int on);
+
+/*
+ * Until the first byte of input arrives, a read that has waited
+ * CONN_GREETING_HINT_MS without a byte (and whose timeout is longer)
+ * fails at once with ST_PROTOCOL if fail is set ("no greeting from HOST
+ * port N within 5 seconds: HINT"), or else logs a warning with the hint
+ * and goes on waiting for the rest of the timeout.  A timeout before any
+ * byte carries the hint too.  hint is copied.
+ */
+void conn_greeting_hint(struct conn *c, const char *hint, int fail);
 
 /* Close (TLS close_notify first, no waiting) and free.  NULL is fine. */
 void conn_close(struct conn *c);

@@ -41,8 +41,10 @@ net_wait(int fd, short events, int timeout_ms, struct errinfo *ei)
 	for (;;) {
 		int slice = SYS_STOP_POLL_MS;
 
-		if (sys_check_stop(ei) < 0)
+		if (sys_check_stop(ei) < 0) {
+			errno = EINTR;
 			return -1;
+		}
 		left = -1;
 		if (timeout_ms > 0) {
 			long long d = deadline - now_ms();
@@ -60,9 +62,12 @@ net_wait(int fd, short events, int timeout_ms, struct errinfo *ei)
 		n = poll(&pfd, 1, slice);
 		if (n > 0)
 			return 0;
-		if (n == 0 && slice == left)
-			return err_set(ei, ST_TEMPFAIL,
-			    "timed out after %d seconds", (timeout_ms + 999) / 1000);
+		if (n == 0 && slice == left) {
+			err_set(ei, ST_TEMPFAIL, "timed out after %d seconds",
+			    (timeout_ms + 999) / 1000);
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		if (n < 0 && errno != EINTR)
 			return err_set(ei, ST_OSERR, "poll: %s", strerror(errno));
 	}

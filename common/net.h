@@ -41,7 +41,8 @@ int net_connect_unix(const char *path, int timeout_ms, struct errinfo *ei);
 /*
  * Wait until fd is ready for events (POLLIN and/or POLLOUT) for at most
  * timeout_ms (0: forever).  Returns 0, or -1 with ST_TEMPFAIL on timeout
- * (the message says "timed out after N seconds") and ST_OSERR on failure.
+ * (the message says "timed out after N seconds"; errno is ETIMEDOUT
+ * then, and only then) and ST_OSERR on failure.
  */
 int net_wait(int fd, short events, int timeout_ms, struct errinfo *ei);
 

@@ -1,10 +1,37 @@
 /* session: connect to a configured server, implicit TLS or STARTTLS. */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "session.h"
+
+/*
+ * A plain connection (STARTTLS to come, or no TLS) to a server that
+ * waits for a TLS ClientHello says nothing: tell the user what is likely
+ * wrong if no greeting comes soon.  On the ports of implicit TLS, fail
+ * then; elsewhere warn and go on waiting.
+ */
+static void
+greeting_hint(const struct server *srv, struct conn *c)
+{
+	unsigned port = server_port(srv);
+	const char *url = srv->proto == PROTO_POP3 ? "pop3s://" :
+	    srv->proto == PROTO_IMAP ? "imaps://" : "smtps://";
+	char hint[300];
+
+	if (SESSION_IMPLICIT_TLS_PORT(port))
+		snprintf(hint, sizeof(hint), "port %u usually expects TLS at "
+		    "once (implicit TLS), not %s: use %s%s or set tls_starttls "
+		    "off (--tls-starttls=off)", port, srv->tls ? "STARTTLS" :
+		    "plain text", url, srv->tls ? "" : " with tls on");
+	else
+		snprintf(hint, sizeof(hint), "if this port expects TLS at once "
+		    "(implicit TLS), use %s or set tls_starttls off "
+		    "(--tls-starttls=off)", url);
+	conn_greeting_hint(c, hint, SESSION_IMPLICIT_TLS_PORT(port));
+}
 
 int
 session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
@@ -40,9 +67,13 @@ session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
 	if (conn_open(&c, host, server_port(srv), &via,
 	    srv->connect_timeout * 1000, srv->timeout * 1000, ei) < 0)
 		return -1;
-	if (srv->tls && !srv->starttls && session_starttls(srv, c, ei) < 0) {
-		conn_close(c);
-		return -1;
+	if (srv->tls && !srv->starttls) {
+		if (session_starttls(srv, c, ei) < 0) {
+			conn_close(c);
+			return -1;
+		}
+	} else {
+		greeting_hint(srv, c);
 	}
 	*c_r = c;
 	return 0;

@@ -50,7 +50,7 @@ CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned",
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
                "handshake", "fifo", "peer", "proxy", "proxied",
-               "listen")
+               "listen", "port")
 REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo",
               "proxied")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
@@ -215,6 +215,9 @@ def check_case(case):
     if case.one("proxy", "ok") not in socks5.MODES + ("none",):
         raise CaseError("%s: proxy: must be one of %s, none"
                         % (p, ", ".join(socks5.MODES)))
+    if case.one("port") is not None and not re.fullmatch(r"[0-9]{1,5}",
+                                                         case.one("port")):
+        raise CaseError("%s: port: must be a number" % p)
     if case.one("listen", "tcp") not in ("tcp", "unix"):
         raise CaseError("%s: listen: must be tcp or unix" % p)
     if case.one("server", "on") not in ("on", "none"):
@@ -741,8 +744,15 @@ def run_case(path):
     proxy = None
     try:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        port = listener.getsockname()[1]
+        if case.one("port") is not None:
+            listener = bind_fixed_port(listener, int(case.one("port")))
+            if listener is None:
+                print("SKIP: cannot bind port %s on 127.0.0.0/8 (not "
+                      "root?)" % case.one("port"))
+                return SKIP
+        else:
+            listener.bind(("127.0.0.1", 0))
+        addr, port = listener.getsockname()[:2]
         sockpath = os.path.join(tmp, "server.sock")
         if case.one("listen", "tcp") == "unix":
             # @PORT@ stays bound (nobody listens): a client that used
@@ -758,6 +768,7 @@ def run_case(path):
             listener.listen(4)
         values = {
             "PORT": str(port),
+            "ADDR": addr,
             "CERTS": certs,
             "TMP": tmp,
             "CONFIG": os.path.join(tmp, "config"),
@@ -792,6 +803,22 @@ def run_case(path):
         if proxy is not None:
             proxy.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bind_fixed_port(sock, port):
+    """Bind a fixed port (995...) on a random 127.0.0.N, where no real
+    server and no other test is; None if that is not allowed."""
+    import random
+    for n in random.sample(range(100, 250), 20):
+        try:
+            sock.bind(("127.0.0.%d" % n, port))
+            return sock
+        except PermissionError:
+            break
+        except OSError:
+            continue
+    sock.close()
+    return None
 
 
 class Collector(threading.Thread):
