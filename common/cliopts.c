@@ -38,7 +38,9 @@ enum {
 	O_PROXY_HOST,
 	O_PROXY_PORT,
 	O_SOCKET,
-	O_TLS_CRL_FILE
+	O_TLS_CRL_FILE,
+	O_TLS_PRIORITIES,
+	O_TLS_MIN_DH_PRIME_BITS
 };
 
 static const struct option common_opts[] = {
@@ -74,6 +76,9 @@ static const struct option common_opts[] = {
 	{ "proxy-port", required_argument, NULL, O_PROXY_PORT },
 	{ "socket", required_argument, NULL, O_SOCKET },
 	{ "tls-crl-file", required_argument, NULL, O_TLS_CRL_FILE },
+	{ "tls-priorities", required_argument, NULL, O_TLS_PRIORITIES },
+	{ "tls-min-dh-prime-bits", required_argument, NULL,
+	    O_TLS_MIN_DH_PRIME_BITS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -109,6 +114,8 @@ static const struct {
 	{ O_PROXY_PORT, "proxy_port" },
 	{ O_SOCKET, "socket" },
 	{ O_TLS_CRL_FILE, "tls_crl_file" },
+	{ O_TLS_PRIORITIES, "tls_priorities" },
+	{ O_TLS_MIN_DH_PRIME_BITS, "tls_min_dh_prime_bits" },
 };
 
 void
@@ -236,6 +243,8 @@ cliopts_help(FILE *f)
 "  --tls-key-file=FILE        client certificate key\n"
 "  --tls-host-override=NAME   verify the certificate for this name\n"
 "  --tls-min-version=(1.2|1.3) lowest TLS version (default 1.2)\n"
+"  --tls-priorities=..., --tls-min-dh-prime-bits=...\n"
+"                             GnuTLS settings of msmtp/mpop: ignored\n"
 "  --auth[=(on|off|MECH)]     authentication (default on, automatic)\n"
 "  --auth-plaintext[=(on|off)] allow a password in clear without TLS\n"
 "  --user=NAME                login name\n"

@@ -35,6 +35,7 @@ enum type {
 	T_SYSLOG,	/* on | off | facility */
 	T_IP,		/* an address literal; empty: unset */
 	T_TRUST,	/* system | a file; empty: no CA (not unset) */
+	T_IGNORED,	/* accepted for msmtp/mpop files, warned about */
 	/* Keys of the account itself (off: in struct account). */
 	T_A_FILE,	/* path, ~/ expanded */
 	T_A_BOOL,	/* on | off */
@@ -96,6 +97,9 @@ static const struct key keys[] = {
 	{ "proxy_port", T_PORT, SIDE_BOTH, SIDE_BOTH, SRV(proxy_port) },
 	{ "socket", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(socket) },
 	{ "tls_crl_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(crl_file) },
+	/* GnuTLS settings of msmtp and mpop: accepted, ignored, warned. */
+	{ "tls_priorities", T_IGNORED, SIDE_BOTH, SIDE_BOTH, 0 },
+	{ "tls_min_dh_prime_bits", T_IGNORED, SIDE_BOTH, SIDE_BOTH, 0 },
 	/* msend's handling of messages, as msmtp names it. */
 	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },
@@ -501,6 +505,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 			goto bad;
 		}
 		return xstrdup(v);
+	case T_IGNORED:
 	case T_STR:
 	case T_PASSWORD:
 	case T_BOOL:
@@ -523,7 +528,26 @@ add(struct setlist *l, int k, int sides, const char *name, const char *value,
 	char *norm;
 	int bad;
 
-	norm = check_value(&keys[k], name, value, &bad, ei);
+	if (keys[k].type == T_IGNORED) {
+		/* One leftover line of an msmtprc must not stop the mail. */
+		if (line > 0)
+			log_warn("line %d: '%s' is ignored: it is a GnuTLS "
+			    "setting of msmtp and mpop, and facteur uses OpenSSL "
+			    "(see tls_min_version)", line, name);
+		else {
+			char opt[64], *p;
+
+			snprintf(opt, sizeof(opt), "%s", name);
+			for (p = opt; *p != '\0'; p++)
+				if (*p == '_')
+					*p = '-';
+			log_warn("--%s is ignored: it is a GnuTLS setting of "
+			    "msmtp and mpop, and facteur uses OpenSSL (see "
+			    "--tls-min-version)", opt);
+		}
+		return 0;
+	}
+		norm = check_value(&keys[k], name, value, &bad, ei);
 	if (bad)
 		return -1;
 	push(l, k, sides, norm, line);
@@ -659,7 +683,9 @@ settings_apply(const struct setlist *l, struct account *a)
 		const struct setting *s = &l->v[i];
 		const struct key *k = &keys[s->key];
 
-		if (k->type >= T_A_FILE) {
+		if (k->type == T_IGNORED) {
+			continue;
+		} else if (k->type >= T_A_FILE) {
 			apply_account(a, k, s->value);
 		} else if (k->type == T_ADDRESS) {
 			set_str(&a->address, s->value, 0);
