@@ -14,8 +14,9 @@ Modes (what the proxy does with each connection):
   hang      reads the greeting and never answers
   nomethod  answers the greeting with 0xFF (no acceptable method)
 
-Used by runcase.py ("proxy: MODE", @PROXY_PORT@), or by hand:
-    python3 socks5.py MODE   (prints the port, serves until killed)
+Used by runcase.py ("proxy: MODE", @PROXY_PORT@), or by a script:
+    python3 socks5.py MODE   (prints the port, serves until killed or
+                             until its parent process is gone)
 """
 
 import select
@@ -165,11 +166,18 @@ def relay(a, b, stop):
 
 
 if __name__ == "__main__":
+    # Serves until killed, or until its parent (a test script) is gone:
+    # a script that dies half way leaves no proxy behind.
+    import os
+    import time
+    parent = os.getppid()
     p = Proxy(sys.argv[1] if len(sys.argv) > 1 else "ok",
               note=lambda t: print(t, file=sys.stderr, flush=True))
     print(p.port, flush=True)
     p.start()
     try:
-        p.join()
+        while os.getppid() == parent:
+            time.sleep(0.2)
     except KeyboardInterrupt:
         pass
+    p.close()
