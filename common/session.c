@@ -36,7 +36,6 @@ greeting_hint(const struct server *srv, struct conn *c)
 int
 session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
 {
-	const char *host = srv->host;
 	struct conn_via via;
 	struct conn *c;
 
@@ -44,27 +43,13 @@ session_open(const struct server *srv, struct conn **c_r, struct errinfo *ei)
 	via.source_ip = srv->source_ip;
 	via.proxy_host = srv->proxy_host;
 	via.proxy_port = srv->proxy_port;
+	/* With a socket, host still names the server (as in msmtp, it is
+	 * required): messages, and the name TLS verifies. */
 	via.socket = srv->socket;
-	if (srv->socket != NULL && *srv->socket != '\0') {
-		/* host only names the server: messages, TLS verification. */
-		host = srv->host;
-		if (host == NULL || *host == '\0') {
-			if (srv->tls && (srv->host_override == NULL ||
-			    *srv->host_override == '\0') && srv->certcheck &&
-			    (srv->fingerprint == NULL || !*srv->fingerprint))
-				return err_set(ei, ST_CONFIG, "TLS over the unix "
-				    "socket '%s' needs the name to verify the "
-				    "certificate for: set host or "
-				    "tls_host_override", srv->socket);
-			host = srv->host_override != NULL &&
-			    *srv->host_override != '\0' ? srv->host_override :
-			    "localhost";
-		}
-	} else if (srv->host == NULL || *srv->host == '\0') {
+	if (srv->host == NULL || *srv->host == '\0')
 		return err_set(ei, ST_CONFIG, "no %s server host is set",
 		    proto_name(srv->proto));
-	}
-	if (conn_open(&c, host, server_port(srv), &via,
+	if (conn_open(&c, srv->host, server_port(srv), &via,
 	    srv->connect_timeout * 1000, srv->timeout * 1000, ei) < 0)
 		return -1;
 	if (srv->tls && !srv->starttls) {
