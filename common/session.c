@@ -23,13 +23,13 @@ greeting_hint(const struct server *srv, struct conn *c)
 
 	if (SESSION_IMPLICIT_TLS_PORT(port))
 		snprintf(hint, sizeof(hint), "port %u usually expects TLS at "
-		    "once (implicit TLS), not %s: use %s%s or set tls_starttls "
+		    "once (implicit TLS), not %s: use %s or set %stls_starttls "
 		    "off (--tls-starttls=off)", port, srv->tls ? "STARTTLS" :
-		    "plain text", url, srv->tls ? "" : " with tls on");
+		    "plain text", url, srv->tls ? "" : "tls on and ");
 	else
 		snprintf(hint, sizeof(hint), "if this port expects TLS at once "
-		    "(implicit TLS), use %s or set tls_starttls off "
-		    "(--tls-starttls=off)", url);
+		    "(implicit TLS), use %s or set %stls_starttls off "
+		    "(--tls-starttls=off)", url, srv->tls ? "" : "tls on and ");
 	conn_greeting_hint(c, hint, SESSION_IMPLICIT_TLS_PORT(port));
 }
 
