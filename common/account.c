@@ -56,6 +56,10 @@ server_free(struct server *s)
 	free(s->passwordeval);
 	free(s->auth);
 	free(s->domain);
+	free(s->source_ip);
+	free(s->proxy_host);
+	free(s->socket);
+	free(s->crl_file);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -128,6 +132,7 @@ server_tls_opts(const struct server *s, struct tls_opts *o)
 	o->key_file = s->key_file;
 	o->host_override = s->host_override;
 	o->min_version = s->tls_min_version;
+	o->crl_file = s->crl_file;
 }
 
 const char *

@@ -42,7 +42,7 @@ struct server {
 	unsigned port;		/* 0: the default for proto and TLS mode */
 	int tls;		/* use TLS (1, the default) */
 	int starttls;		/* 1: STARTTLS on the plain port; 0: implicit */
-	char *trust_file;	/* NULL: system CAs */
+	char *trust_file;	/* NULL, "system": system CAs; "": none */
 	char *fingerprint;
 	int certcheck;		/* 1 unless turned off explicitly */
 	char *cert_file;
@@ -58,6 +58,11 @@ struct server {
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
 	int smtp_port25;	/* SMTP's default port is 25, not 587 (msmtp) */
+	char *source_ip;	/* bind to this local address; NULL: any */
+	char *proxy_host;	/* SOCKS5 proxy; NULL: connect directly */
+	unsigned proxy_port;	/* 0: 1080 */
+	char *socket;		/* unix socket instead of host:port, proxy */
+	char *crl_file;		/* tls_crl_file; NULL: no CRL check */
 };
 
 struct account {

@@ -1,8 +1,11 @@
 /* cliopts: command-line options shared by mfetch and msend. */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cliopts.h"
 #include "log.h"
@@ -30,7 +33,14 @@ enum {
 	O_SYSLOG,
 	O_AUTH_PLAINTEXT,
 	O_STORE_PASSWORD,
-	O_FORGET_PASSWORD
+	O_FORGET_PASSWORD,
+	O_SOURCE_IP,
+	O_PROXY_HOST,
+	O_PROXY_PORT,
+	O_SOCKET,
+	O_TLS_CRL_FILE,
+	O_TLS_PRIORITIES,
+	O_TLS_MIN_DH_PRIME_BITS
 };
 
 static const struct option common_opts[] = {
@@ -61,6 +71,14 @@ static const struct option common_opts[] = {
 	{ "passwordeval", required_argument, NULL, O_PASSWORDEVAL },
 	{ "logfile", required_argument, NULL, 'X' },
 	{ "syslog", optional_argument, NULL, O_SYSLOG },
+	{ "source-ip", required_argument, NULL, O_SOURCE_IP },
+	{ "proxy-host", required_argument, NULL, O_PROXY_HOST },
+	{ "proxy-port", required_argument, NULL, O_PROXY_PORT },
+	{ "socket", required_argument, NULL, O_SOCKET },
+	{ "tls-crl-file", required_argument, NULL, O_TLS_CRL_FILE },
+	{ "tls-priorities", required_argument, NULL, O_TLS_PRIORITIES },
+	{ "tls-min-dh-prime-bits", required_argument, NULL,
+	    O_TLS_MIN_DH_PRIME_BITS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -91,6 +109,13 @@ static const struct {
 	{ O_PASSWORDEVAL, "passwordeval" },
 	{ 'X', "logfile" },
 	{ O_SYSLOG, "syslog" },
+	{ O_SOURCE_IP, "source_ip" },
+	{ O_PROXY_HOST, "proxy_host" },
+	{ O_PROXY_PORT, "proxy_port" },
+	{ O_SOCKET, "socket" },
+	{ O_TLS_CRL_FILE, "tls_crl_file" },
+	{ O_TLS_PRIORITIES, "tls_priorities" },
+	{ O_TLS_MIN_DH_PRIME_BITS, "tls_min_dh_prime_bits" },
 };
 
 void
@@ -209,17 +234,26 @@ cliopts_help(FILE *f)
 "  --tls[=(on|off)]           TLS (default on)\n"
 "  --tls-starttls[=(on|off)]  STARTTLS on the plain port (on), or\n"
 "                             implicit TLS (off)\n"
-"  --tls-trust-file=FILE      trusted CA certificates (default: system)\n"
+"  --tls-trust-file=[FILE|system] trusted CA certificates (default:\n"
+"                             system; empty: none, a fingerprint is needed)\n"
+"  --tls-crl-file=[FILE]      refuse certificates revoked in these CRLs\n"
 "  --tls-fingerprint=SHA256   trust the certificate with this fingerprint\n"
+"                             (SHA-1 and MD5 too: weak, with a warning)\n"
 "  --tls-certcheck[=(on|off)] verify the server certificate (default on)\n"
 "  --tls-cert-file=FILE       client certificate\n"
 "  --tls-key-file=FILE        client certificate key\n"
 "  --tls-host-override=NAME   verify the certificate for this name\n"
 "  --tls-min-version=(1.2|1.3) lowest TLS version (default 1.2)\n"
+"  --tls-priorities=..., --tls-min-dh-prime-bits=...\n"
+"                             GnuTLS settings of msmtp/mpop: ignored\n"
 "  --auth[=(on|off|MECH)]     authentication (default on, automatic)\n"
 "  --auth-plaintext[=(on|off)] allow a password in clear without TLS\n"
 "  --user=NAME                login name\n"
 "  --passwordeval=COMMAND     get the password from this command\n"
+"  --source-ip=[IP]           connect from this local address\n"
+"  --proxy-host=[HOST]        connect through this SOCKS5 proxy\n"
+"  --proxy-port=[N]           the proxy's port (default 1080)\n"
+"  --socket=[FILE]            connect to this unix socket instead\n"
 "Passwords:\n"
 "  --store-password           ask for the password and keep it in the keyring\n"
 "  --forget-password          remove it from the keyring\n"
@@ -310,6 +344,26 @@ cliopts_open_logs(const struct account *a, struct errinfo *ei)
 	return 0;
 }
 
+/* A file setting, and whether it can be read now. */
+static void
+pretend_file(FILE *f, const char *label, const char *file)
+{
+	int fd;
+
+	if (file == NULL || *file == '\0') {
+		fprintf(f, "%s(not set)\n", label);
+		return;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(f, "%s%s (CANNOT BE READ: %s)\n", label, file,
+		    strerror(errno));
+		return;
+	}
+	close(fd);
+	fprintf(f, "%s%s (readable)\n", label, file);
+}
+
 void
 cliopts_pretend(FILE *f, const struct account *a, int side)
 {
@@ -328,12 +382,17 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "port               = %u\n", server_port(s));
 	fprintf(f, "tls                = %s\n", s->tls ? "on" : "off");
 	fprintf(f, "tls_starttls       = %s\n", s->starttls ? "on" : "off");
-	fprintf(f, "tls_trust_file     = %s\n",
-	    s->trust_file != NULL ? s->trust_file : "system");
+	if (s->trust_file != NULL && *s->trust_file == '\0')
+		fprintf(f, "tls_trust_file     = (empty: no CA is trusted)\n");
+	else if (s->trust_file == NULL || strcmp(s->trust_file, "system") == 0)
+		fprintf(f, "tls_trust_file     = system\n");
+	else
+		pretend_file(f, "tls_trust_file     = ", s->trust_file);
+	pretend_file(f, "tls_crl_file       = ", s->crl_file);
 	fprintf(f, "tls_fingerprint    = %s\n", str(s->fingerprint));
 	fprintf(f, "tls_certcheck      = %s\n", s->certcheck ? "on" : "off");
-	fprintf(f, "tls_cert_file      = %s\n", str(s->cert_file));
-	fprintf(f, "tls_key_file       = %s\n", str(s->key_file));
+	pretend_file(f, "tls_cert_file      = ", s->cert_file);
+	pretend_file(f, "tls_key_file       = ", s->key_file);
 	fprintf(f, "tls_host_override  = %s\n", str(s->host_override));
 	fprintf(f, "tls_min_version    = 1.%d\n", s->tls_min_version - 10);
 	fprintf(f, "auth               = %s\n", s->auth != NULL ? s->auth : "on");
@@ -345,6 +404,11 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "passwordeval       = %s\n", str(s->passwordeval));
 	fprintf(f, "connect_timeout    = %d\n", s->connect_timeout);
 	fprintf(f, "timeout            = %d\n", s->timeout);
+	fprintf(f, "source_ip          = %s\n", str(s->source_ip));
+	fprintf(f, "proxy_host         = %s\n", str(s->proxy_host));
+	fprintf(f, "proxy_port         = %u\n", s->proxy_port != 0 ?
+	    s->proxy_port : 1080);
+	fprintf(f, "socket             = %s\n", str(s->socket));
 	if (side == SIDE_OUT) {
 		static const char *const sethdr[] = { "auto", "on", "off" };
 

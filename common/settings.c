@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "settings.h"
 #include "url.h"
 #include "xalloc.h"
@@ -32,6 +33,9 @@ enum type {
 	T_DOMAIN,
 	T_LOGFILE,	/* account log file */
 	T_SYSLOG,	/* on | off | facility */
+	T_IP,		/* an address literal; empty: unset */
+	T_TRUST,	/* system | a file; empty: no CA (not unset) */
+	T_IGNORED,	/* accepted for msmtp/mpop files, warned about */
 	/* Keys of the account itself (off: in struct account). */
 	T_A_FILE,	/* path, ~/ expanded */
 	T_A_BOOL,	/* on | off */
@@ -70,7 +74,7 @@ static const struct key keys[] = {
 	{ "protocol", T_PROTO, SIDE_IN, SIDE_IN, SRV(proto) },
 	{ "tls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(tls) },
 	{ "tls_starttls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(starttls) },
-	{ "tls_trust_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
+	{ "tls_trust_file", T_TRUST, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
 	{ "tls_fingerprint", T_FINGERPRINT, SIDE_BOTH, SIDE_BOTH,
 	    SRV(fingerprint) },
 	{ "tls_certcheck", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(certcheck) },
@@ -89,6 +93,14 @@ static const struct key keys[] = {
 	{ "connect_timeout", T_SECONDS, SIDE_BOTH, SIDE_BOTH,
 	    SRV(connect_timeout) },
 	{ "domain", T_DOMAIN, SIDE_OUT, SIDE_OUT, SRV(domain) },
+	{ "source_ip", T_IP, SIDE_BOTH, SIDE_BOTH, SRV(source_ip) },
+	{ "proxy_host", T_HOST, SIDE_BOTH, SIDE_BOTH, SRV(proxy_host) },
+	{ "proxy_port", T_PORT, SIDE_BOTH, SIDE_BOTH, SRV(proxy_port) },
+	{ "socket", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(socket) },
+	{ "tls_crl_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(crl_file) },
+	/* GnuTLS settings of msmtp and mpop: accepted, ignored, warned. */
+	{ "tls_priorities", T_IGNORED, SIDE_BOTH, SIDE_BOTH, 0 },
+	{ "tls_min_dh_prime_bits", T_IGNORED, SIDE_BOTH, SIDE_BOTH, 0 },
 	/* msend's handling of messages, as msmtp names it. */
 	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },
@@ -329,6 +341,8 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	}
 	if (k->type == T_SYSLOG && (v == NULL || *v == '\0'))
 		return xstrdup("mail");
+	if (k->type == T_TRUST && (v == NULL || *v == '\0'))
+		return xstrdup("");	/* msmtp: an empty value trusts no CA */
 	if (v == NULL || *v == '\0') {
 		if (k->type == T_URL || k->type == T_PROTO ||
 		    k->type == T_TLSVER || k->type == T_SECONDS ||
@@ -379,9 +393,10 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		    v);
 		goto bad;
 	case T_FILE:
+	case T_TRUST:
 		return expand_home(v);
 	case T_FINGERPRINT: {
-		unsigned char fp[TLS_SHA256_LEN];
+		unsigned char fp[TLS_FP_MAX];
 
 		if (tls_parse_fingerprint(v, fp, ei) < 0)
 			goto bad;
@@ -518,6 +533,13 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 			goto bad;
 		}
 		return xstrdup(v);
+	case T_IP:
+		if (!net_is_ip_literal(v)) {
+			err_set(ei, ST_CONFIG, "'%s' takes an IPv4 or IPv6 "
+			    "address, not '%s'", name, v);
+			goto bad;
+		}
+		return xstrdup(v);
 	case T_ADDRESS:
 		if (strpbrk(v, " \t<>") != NULL || strchr(v, '@') == NULL) {
 			err_set(ei, ST_CONFIG, "invalid mail address '%s' for '%s' "
@@ -525,6 +547,7 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 			goto bad;
 		}
 		return xstrdup(v);
+	case T_IGNORED:
 	case T_STR:
 	case T_PASSWORD:
 	case T_BOOL:
@@ -548,7 +571,26 @@ add(struct setlist *l, int k, int sides, const char *name, const char *value,
 	char *norm;
 	int bad;
 
-	norm = check_value(&keys[k], name, value, &bad, ei);
+	if (keys[k].type == T_IGNORED) {
+		/* One leftover line of an msmtprc must not stop the mail. */
+		if (line > 0)
+			log_warn("line %d: '%s' is ignored: it is a GnuTLS "
+			    "setting of msmtp and mpop, and facteur uses OpenSSL "
+			    "(see tls_min_version)", line, name);
+		else {
+			char opt[64], *p;
+
+			snprintf(opt, sizeof(opt), "%s", name);
+			for (p = opt; *p != '\0'; p++)
+				if (*p == '_')
+					*p = '-';
+			log_warn("--%s is ignored: it is a GnuTLS setting of "
+			    "msmtp and mpop, and facteur uses OpenSSL (see "
+			    "--tls-min-version)", opt);
+		}
+		return 0;
+	}
+		norm = check_value(&keys[k], name, value, &bad, ei);
 	if (bad)
 		return -1;
 	push(l, k, sides, norm, line);
@@ -687,7 +729,9 @@ settings_apply(const struct setlist *l, struct account *a)
 		const struct setting *s = &l->v[i];
 		const struct key *k = &keys[s->key];
 
-		if (k->type >= T_A_FILE) {
+		if (k->type == T_IGNORED) {
+			continue;
+		} else if (k->type >= T_A_FILE) {
 			apply_account(a, k, s->value);
 		} else if (k->type == T_ADDRESS) {
 			set_str(&a->address, s->value, 0);

@@ -638,16 +638,17 @@ test_errors(void **state)
 		{ "account a\nuser \"abc\\\"\n",
 		    NAME ":2: unterminated quoted string" },
 		{ "account a\ntls_fingerprint zz\n",
-		    NAME ":2: invalid SHA-256 fingerprint 'zz': expected 64 "
-		    "hexadecimal digits, optionally separated by ':'" },
+		    NAME ":2: invalid fingerprint 'zz': expected 64 (SHA-256), "
+		    "40 (SHA-1) or 32 (MD5) hexadecimal digits, optionally "
+		    "separated by ':'" },
 		{ "account a\ntls_fingerprint "
 		    "00112233445566778899001122334455"
 		    "66778899001122334455667788\n",
-		    NAME ":2: invalid SHA-256 fingerprint "
+		    NAME ":2: invalid fingerprint "
 		    "'00112233445566778899001122334455"
-		    "66778899001122334455667788': "
-		    "expected 32 bytes (64 hexadecimal digits), as printed by "
-		    "--serverinfo" },
+		    "66778899001122334455667788': 29 bytes; expected 32 "
+		    "(SHA-256, as printed by --serverinfo), or 20 (SHA-1) or 16 "
+		    "(MD5), which are weak" },
 		{ "account a\ntimeout 0\n", NAME ":2: 'timeout' takes off or a "
 		    "number of seconds from 1 to 86400, not '0'" },
 		{ "account a\ntimeout 86401\n", NAME ":2: 'timeout' takes off "
