@@ -189,7 +189,16 @@ add_setting(struct config *cfg, struct acctdef *cur, const char *key,
     const char *value, int lineno, struct errinfo *ei)
 {
 	struct setlist *l = cur != NULL ? &cur->own : &cfg->defaults;
-	int rc = setlist_add(l, key, value, lineno, ei);
+	const char *why = settings_ignored_why(key);
+	char msg[256];
+	int rc;
+
+	if (why != NULL) {
+		snprintf(msg, sizeof(msg), "'%s' is ignored: %s", key, why);
+		warn(cfg, lineno, msg);
+		return 0;
+	}
+	rc = setlist_add(l, key, value, lineno, ei);
 
 	if (rc == 0 && l->has_password && !cfg->has_password) {
 		cfg->has_password = 1;

@@ -564,6 +564,19 @@ bad:
 	return NULL;
 }
 
+#define IGNORED_WHY "it is a GnuTLS setting of msmtp and mpop, and " \
+	"facteur uses OpenSSL (see tls_min_version)"
+
+const char *
+settings_ignored_why(const char *key)
+{
+	int sides, k;
+	struct errinfo ei;
+
+	k = lookup(key, &sides, &ei);
+	return k >= 0 && keys[k].type == T_IGNORED ? IGNORED_WHY : NULL;
+}
+
 static int
 add(struct setlist *l, int k, int sides, const char *name, const char *value,
     int line, struct errinfo *ei)
@@ -572,25 +585,21 @@ add(struct setlist *l, int k, int sides, const char *name, const char *value,
 	int bad;
 
 	if (keys[k].type == T_IGNORED) {
-		/* One leftover line of an msmtprc must not stop the mail. */
-		if (line > 0)
-			log_warn("line %d: '%s' is ignored: it is a GnuTLS "
-			    "setting of msmtp and mpop, and facteur uses OpenSSL "
-			    "(see tls_min_version)", line, name);
-		else {
+		/* One leftover line of an msmtprc must not stop the mail: a
+		 * file's line is warned about by config.c (file:line, quietly
+		 * under cron); an option here. */
+		if (line == 0) {
 			char opt[64], *p;
 
 			snprintf(opt, sizeof(opt), "%s", name);
 			for (p = opt; *p != '\0'; p++)
 				if (*p == '_')
 					*p = '-';
-			log_warn("--%s is ignored: it is a GnuTLS setting of "
-			    "msmtp and mpop, and facteur uses OpenSSL (see "
-			    "--tls-min-version)", opt);
+			log_warn("--%s is ignored: %s", opt, IGNORED_WHY);
 		}
 		return 0;
 	}
-		norm = check_value(&keys[k], name, value, &bad, ei);
+	norm = check_value(&keys[k], name, value, &bad, ei);
 	if (bad)
 		return -1;
 	push(l, k, sides, norm, line);
