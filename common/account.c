@@ -56,6 +56,10 @@ server_free(struct server *s)
 	free(s->passwordeval);
 	free(s->auth);
 	free(s->domain);
+	free(s->source_ip);
+	free(s->proxy_host);
+	free(s->socket);
+	free(s->crl_file);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -91,6 +95,8 @@ account_free(struct account *a)
 	free(a->dsn_return);
 	free(a->delivery);
 	free(a->uidls_file);
+	free(a->mpop_uidls_file);
+	free(a->filter);
 	free(a->logfile_time_format);
 	free(a->maildomain);
 	free(a->from_full_name);
@@ -112,7 +118,8 @@ server_port(const struct server *s)
 	case PROTO_IMAP:
 		return implicit ? 993 : 143;
 	case PROTO_SMTP:
-		return implicit ? 465 : s->lmtp ? 2003 : 587;
+		return implicit ? 465 : s->lmtp ? 2003 : s->smtp_port25 ? 25 :
+		    587;
 	case PROTO_NONE:
 		break;
 	}
@@ -130,6 +137,7 @@ server_tls_opts(const struct server *s, struct tls_opts *o)
 	o->key_file = s->key_file;
 	o->host_override = s->host_override;
 	o->min_version = s->tls_min_version;
+	o->crl_file = s->crl_file;
 }
 
 const char *

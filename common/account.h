@@ -45,7 +45,7 @@ struct server {
 	unsigned port;		/* 0: the default for proto and TLS mode */
 	int tls;		/* use TLS (1, the default) */
 	int starttls;		/* 1: STARTTLS on the plain port; 0: implicit */
-	char *trust_file;	/* NULL: system CAs */
+	char *trust_file;	/* NULL, "system": system CAs; "": none */
 	char *fingerprint;
 	int certcheck;		/* 1 unless turned off explicitly */
 	char *cert_file;
@@ -60,11 +60,18 @@ struct server {
 	int connect_timeout;	/* seconds, 0: none */
 	int timeout;		/* seconds for each read/write, 0: none */
 	char *domain;		/* SMTP EHLO argument; NULL: our host name */
+	int smtp_port25;	/* SMTP's default port is 25, not 587 (msmtp) */
+	char *source_ip;	/* bind to this local address; NULL: any */
+	char *proxy_host;	/* SOCKS5 proxy; NULL: connect directly */
+	unsigned proxy_port;	/* 0: 1080 */
+	char *socket;		/* unix socket instead of host:port, proxy */
+	char *crl_file;		/* tls_crl_file; NULL: no CRL check */
 	int lmtp;		/* outgoing: LMTP (RFC 2033), not SMTP */
 };
 
 struct account {
 	char *name;		/* "" for an account made of options only */
+	int dialect;		/* enum config_dialect of its file */
 	char *file;		/* where it was defined, for messages */
 	int line;
 	char *address;		/* the user's mail address */
@@ -84,11 +91,14 @@ struct account {
 	char *delivery;		/* "mbox,FILE", "maildir,DIR", "mda,COMMAND" */
 	long keep;		/* KEEP_FOREVER, 0 (delete), or seconds */
 	char *uidls_file;	/* NULL: the default state file */
+	char *mpop_uidls_file;	/* mpop's uidls_file (an mpoprc's), to import */
 	unsigned long long killsize;	/* delete unfetched above this; 0 */
 	unsigned long long skipsize;	/* skip above this; 0 */
 	int fetchall;		/* fetch messages seen before too */
 	long max_messages;	/* per run; 0: no limit */
 	int received_header;	/* add a Received field (default on) */
+	int pipelining;		/* POP3: SETHDR_AUTO (as CAPA says), ON, OFF */
+	char *filter;		/* mpop's filter command, or NULL */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 	/* More of msmtp's keys for msend (issue 11). */
 	char *logfile_time_format; /* strftime(3) format; NULL: default */

@@ -1,8 +1,11 @@
 /* cliopts: command-line options shared by mfetch and msend. */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cliopts.h"
 #include "log.h"
@@ -30,11 +33,18 @@ enum {
 	O_SYSLOG,
 	O_AUTH_PLAINTEXT,
 	O_STORE_PASSWORD,
-	O_FORGET_PASSWORD
+	O_FORGET_PASSWORD,
+	O_SOURCE_IP,
+	O_PROXY_HOST,
+	O_PROXY_PORT,
+	O_SOCKET,
+	O_TLS_CRL_FILE,
+	O_TLS_PRIORITIES,
+	O_TLS_MIN_DH_PRIME_BITS
 };
 
 static const struct option common_opts[] = {
-	{ "account", required_argument, NULL, 'a' },
+	{ "account", required_argument, NULL, CLIOPTS_ACCOUNT },
 	{ "file", required_argument, NULL, 'C' },
 	{ "debug", no_argument, NULL, 'd' },
 	{ "pretend", no_argument, NULL, 'P' },
@@ -61,6 +71,14 @@ static const struct option common_opts[] = {
 	{ "passwordeval", required_argument, NULL, O_PASSWORDEVAL },
 	{ "logfile", required_argument, NULL, 'X' },
 	{ "syslog", optional_argument, NULL, O_SYSLOG },
+	{ "source-ip", required_argument, NULL, O_SOURCE_IP },
+	{ "proxy-host", required_argument, NULL, O_PROXY_HOST },
+	{ "proxy-port", required_argument, NULL, O_PROXY_PORT },
+	{ "socket", required_argument, NULL, O_SOCKET },
+	{ "tls-crl-file", required_argument, NULL, O_TLS_CRL_FILE },
+	{ "tls-priorities", required_argument, NULL, O_TLS_PRIORITIES },
+	{ "tls-min-dh-prime-bits", required_argument, NULL,
+	    O_TLS_MIN_DH_PRIME_BITS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
 };
@@ -91,6 +109,13 @@ static const struct {
 	{ O_PASSWORDEVAL, "passwordeval" },
 	{ 'X', "logfile" },
 	{ O_SYSLOG, "syslog" },
+	{ O_SOURCE_IP, "source_ip" },
+	{ O_PROXY_HOST, "proxy_host" },
+	{ O_PROXY_PORT, "proxy_port" },
+	{ O_SOCKET, "socket" },
+	{ O_TLS_CRL_FILE, "tls_crl_file" },
+	{ O_TLS_PRIORITIES, "tls_priorities" },
+	{ O_TLS_MIN_DH_PRIME_BITS, "tls_min_dh_prime_bits" },
 };
 
 void
@@ -145,7 +170,8 @@ cliopts_handle(struct cliopts *o, int opt, const char *arg,
 	size_t i;
 
 	switch (opt) {
-	case 'a':
+	case 'a':	/* msend only: mfetch's -a is its own */
+	case CLIOPTS_ACCOUNT:
 		o->accounts = xreallocarray(o->accounts, o->naccounts + 1,
 		    sizeof(*o->accounts));
 		o->accounts[o->naccounts++] = xstrdup(arg);
@@ -200,7 +226,7 @@ cliopts_help(FILE *f)
 	fputs(
 "Configuration:\n"
 "  -C, --file=FILE            use this accounts file\n"
-"  -a, --account=NAME         use this account\n"
+"  --account=NAME             use this account (msend: also -a NAME)\n"
 "  --host=HOST                use this server and options only, no file\n"
 "  --port=N                   server port\n"
 "  --timeout=(off|SECONDS)    network timeout (default 60)\n"
@@ -208,17 +234,26 @@ cliopts_help(FILE *f)
 "  --tls[=(on|off)]           TLS (default on)\n"
 "  --tls-starttls[=(on|off)]  STARTTLS on the plain port (on), or\n"
 "                             implicit TLS (off)\n"
-"  --tls-trust-file=FILE      trusted CA certificates (default: system)\n"
+"  --tls-trust-file=[FILE|system] trusted CA certificates (default:\n"
+"                             system; empty: none, a fingerprint is needed)\n"
+"  --tls-crl-file=[FILE]      refuse certificates revoked in these CRLs\n"
 "  --tls-fingerprint=SHA256   trust the certificate with this fingerprint\n"
+"                             (SHA-1 and MD5 too: weak, with a warning)\n"
 "  --tls-certcheck[=(on|off)] verify the server certificate (default on)\n"
 "  --tls-cert-file=FILE       client certificate\n"
 "  --tls-key-file=FILE        client certificate key\n"
 "  --tls-host-override=NAME   verify the certificate for this name\n"
 "  --tls-min-version=(1.2|1.3) lowest TLS version (default 1.2)\n"
+"  --tls-priorities=..., --tls-min-dh-prime-bits=...\n"
+"                             GnuTLS settings of msmtp/mpop: ignored\n"
 "  --auth[=(on|off|MECH)]     authentication (default on, automatic)\n"
 "  --auth-plaintext[=(on|off)] allow a password in clear without TLS\n"
 "  --user=NAME                login name\n"
 "  --passwordeval=COMMAND     get the password from this command\n"
+"  --source-ip=[IP]           connect from this local address\n"
+"  --proxy-host=[HOST]        connect through this SOCKS5 proxy\n"
+"  --proxy-port=[N]           the proxy's port (default 1080)\n"
+"  --socket=[FILE]            connect to this unix socket instead\n"
 "Passwords:\n"
 "  --store-password           ask for the password and keep it in the keyring\n"
 "  --forget-password          remove it from the keyring\n"
@@ -236,20 +271,42 @@ cliopts_help(FILE *f)
 "  --version                  print version and features\n", f);
 }
 
+/* Say what was read, when it was not facteur's own file. */
+static void
+notices(const struct cliopts *o, const struct config *cfg, int found)
+{
+	int loud = o->pretend || o->debug;
+	size_t i;
+
+	if (found && config_dialect(cfg) != CONFIG_DIALECT_FACTEUR)
+		log_quiet_notice(loud, "no facteur accounts file: reading %s's "
+		    "%s (facteur-import(1) converts it)",
+		    dialect_name(config_dialect(cfg)), config_path(cfg));
+	for (i = 0; i < config_nwarnings(cfg); i++)
+		log_quiet_notice(loud, "%s", config_warning(cfg, i));
+}
+
 int
 cliopts_load_config(const struct cliopts *o, int need_file,
     struct config **cfg_r, struct errinfo *ei)
 {
 	enum config_kind kind = CONFIG_USER;
+	enum config_dialect dialect = CONFIG_DIALECT_FACTEUR;
 	char *path, *tried = NULL;
 	int rc;
 
 	*cfg_r = NULL;
 	if (o->host_given)
 		return 0;
-	if (o->file != NULL)
-		return config_load(o->file, CONFIG_USER, cfg_r, ei);
-	path = config_find(&kind, &tried);
+	if (o->file != NULL) {
+		/* -C FILE: facteur's, or a peer's file as the peer reads it. */
+		rc = config_load_for(o->file, CONFIG_USER, CONFIG_DIALECT_AUTO,
+		    o->side, cfg_r, ei);
+		if (rc == 0)
+			notices(o, *cfg_r, 0);
+		return rc;
+	}
+	path = config_find(o->side, &kind, &dialect, &tried);
 	if (path == NULL) {
 		if (need_file)
 			err_set(ei, ST_CONFIG, "no configuration file (looked for "
@@ -258,7 +315,9 @@ cliopts_load_config(const struct cliopts *o, int need_file,
 		free(tried);
 		return need_file ? -1 : 0;
 	}
-	rc = config_load(path, kind, cfg_r, ei);
+	rc = config_load_for(path, kind, dialect, o->side, cfg_r, ei);
+	if (rc == 0)
+		notices(o, *cfg_r, 1);
 	free(path);
 	return rc;
 }
@@ -298,12 +357,35 @@ cliopts_open_logs(const struct account *a, struct errinfo *ei)
 	return 0;
 }
 
+/* A file setting, and whether it can be read now. */
+static void
+pretend_file(FILE *f, const char *label, const char *file)
+{
+	int fd;
+
+	if (file == NULL || *file == '\0') {
+		fprintf(f, "%s(not set)\n", label);
+		return;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(f, "%s%s (CANNOT BE READ: %s)\n", label, file,
+		    strerror(errno));
+		return;
+	}
+	close(fd);
+	fprintf(f, "%s%s (readable)\n", label, file);
+}
+
 void
 cliopts_pretend(FILE *f, const struct account *a, int side)
 {
 	const struct server *s = side == SIDE_IN ? &a->in : &a->out;
 
-	if (a->file != NULL)
+	if (a->file != NULL && a->dialect != CONFIG_DIALECT_FACTEUR)
+		fprintf(f, "account %s (%s:%d, read as %s reads it)\n", a->name,
+		    a->file, a->line, dialect_name(a->dialect));
+	else if (a->file != NULL)
 		fprintf(f, "account %s (%s:%d)\n", a->name, a->file, a->line);
 	else
 		fprintf(f, "account: (command line only)\n");
@@ -314,12 +396,17 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "port               = %u\n", server_port(s));
 	fprintf(f, "tls                = %s\n", s->tls ? "on" : "off");
 	fprintf(f, "tls_starttls       = %s\n", s->starttls ? "on" : "off");
-	fprintf(f, "tls_trust_file     = %s\n",
-	    s->trust_file != NULL ? s->trust_file : "system");
+	if (s->trust_file != NULL && *s->trust_file == '\0')
+		fprintf(f, "tls_trust_file     = (empty: no CA is trusted)\n");
+	else if (s->trust_file == NULL || strcmp(s->trust_file, "system") == 0)
+		fprintf(f, "tls_trust_file     = system\n");
+	else
+		pretend_file(f, "tls_trust_file     = ", s->trust_file);
+	pretend_file(f, "tls_crl_file       = ", s->crl_file);
 	fprintf(f, "tls_fingerprint    = %s\n", str(s->fingerprint));
 	fprintf(f, "tls_certcheck      = %s\n", s->certcheck ? "on" : "off");
-	fprintf(f, "tls_cert_file      = %s\n", str(s->cert_file));
-	fprintf(f, "tls_key_file       = %s\n", str(s->key_file));
+	pretend_file(f, "tls_cert_file      = ", s->cert_file);
+	pretend_file(f, "tls_key_file       = ", s->key_file);
 	fprintf(f, "tls_host_override  = %s\n", str(s->host_override));
 	fprintf(f, "tls_min_version    = 1.%d\n", s->tls_min_version - 10);
 	fprintf(f, "auth               = %s\n", s->auth != NULL ? s->auth : "on");
@@ -331,6 +418,11 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 	fprintf(f, "passwordeval       = %s\n", str(s->passwordeval));
 	fprintf(f, "connect_timeout    = %d\n", s->connect_timeout);
 	fprintf(f, "timeout            = %d\n", s->timeout);
+	fprintf(f, "source_ip          = %s\n", str(s->source_ip));
+	fprintf(f, "proxy_host         = %s\n", str(s->proxy_host));
+	fprintf(f, "proxy_port         = %u\n", s->proxy_port != 0 ?
+	    s->proxy_port : 1080);
+	fprintf(f, "socket             = %s\n", str(s->socket));
 	if (side == SIDE_OUT) {
 		static const char *const sethdr[] = { "auto", "on", "off" };
 

@@ -17,8 +17,15 @@
 #include "settings.h"
 #include "status.h"
 
-/* Short options shared by both programs. */
-#define CLIOPTS_SHORT "a:C:dPSX:"
+/*
+ * Short options shared by both programs.  -a is each program's own, as
+ * in its peer: msend's -a NAME is msmtp's --account, mfetch's -a is
+ * mpop's --all-accounts.
+ */
+#define CLIOPTS_SHORT "C:dPSX:"
+
+/* --account=NAME (msend's -a NAME is handled as the same). */
+#define CLIOPTS_ACCOUNT 1999
 
 /* --auth-only; mfetch also has it as -A, as mpop does. */
 #define CLIOPTS_AUTH_ONLY 'A'
@@ -29,7 +36,7 @@
 struct cliopts {
 	int side;		/* SIDE_IN (mfetch) or SIDE_OUT (msend) */
 	char *file;		/* -C */
-	char **accounts;	/* -a, in order */
+	char **accounts;	/* --account (msend: -a), in order */
 	size_t naccounts;
 	int host_given;		/* --host: options only, no file */
 	int serverinfo;

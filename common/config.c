@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include "durable.h"
 #include "buf.h"
 #include "config.h"
+#include "pwcmd.h"
 #include "xalloc.h"
 
 struct acctdef {
@@ -25,12 +27,29 @@ struct acctdef {
 
 struct config {
 	char *path;
+	enum config_dialect dialect;
 	struct acctdef **acct;
 	size_t n;
 	struct setlist defaults;	/* while parsing: defaults so far */
 	int has_password;
 	int password_line;
+	char **warnings;		/* "file:line: message" */
+	size_t nwarnings;
+	const struct config_opts *opts;	/* while parsing */
 };
+
+#define CONFIG_WARNINGS_MAX 100		/* kept per file; more are counted */
+
+static void
+warn(struct config *cfg, int line, const char *msg)
+{
+	if (cfg->nwarnings >= CONFIG_WARNINGS_MAX)
+		return;
+	cfg->warnings = xreallocarray(cfg->warnings, cfg->nwarnings + 1,
+	    sizeof(*cfg->warnings));
+	cfg->warnings[cfg->nwarnings++] = xasprintf("%s:%d: %s", cfg->path,
+	    line, msg);
+}
 
 static int
 is_space(char c)
@@ -165,10 +184,107 @@ parse_account(struct config *cfg, char *args, int line, struct errinfo *ei)
 	return 0;
 }
 
+static int
+add_setting(struct config *cfg, struct acctdef *cur, const char *key,
+    const char *value, int lineno, struct errinfo *ei)
+{
+	struct setlist *l = cur != NULL ? &cur->own : &cfg->defaults;
+	const char *why = settings_ignored_why(key);
+	char msg[256];
+	int rc;
+
+	if (why != NULL) {
+		snprintf(msg, sizeof(msg), "'%s' is ignored: %s", key, why);
+		warn(cfg, lineno, msg);
+		return 0;
+	}
+	rc = setlist_add(l, key, value, lineno, ei);
+
+	if (rc == 0 && l->has_password && !cfg->has_password) {
+		cfg->has_password = 1;
+		cfg->password_line = lineno;
+	}
+	return rc;
+}
+
+/*
+ * A line of msmtp's or mpop's file: translated into facteur's key (see
+ * dialect.h); a key that means nothing here is a warning, not an error,
+ * so that one leftover line never stops all mail.  Bad values of keys
+ * that do mean something are errors, as in facteur's own files.
+ */
+static int
+peer_line(struct config *cfg, struct acctdef *cur, int in_defaults,
+    const char *key, const char *value, int lineno, struct errinfo *ei)
+{
+	const char *fkey;
+	struct buf v;
+	char why[256];
+	int rc = 0;
+
+	if (cur == NULL && !in_defaults)
+		return err_set(ei, ST_CONFIG, "'%s' outside an account: start "
+		    "with 'defaults' or 'account NAME'", key);
+	buf_init(&v, CONFIG_LINE_MAX);
+	switch (dialect_translate(cfg->dialect, key, value, &fkey, &v, why,
+	    sizeof(why))) {
+	case DIALECT_SKIP:
+		break;
+	case DIALECT_IGNORE:
+		warn(cfg, lineno, why);
+		break;
+	case DIALECT_SET:
+		if (!settings_key_known(fkey)) {
+			snprintf(why, sizeof(why), "'%s' (%s) is not supported "
+			    "by facteur: ignored", key, dialect_name(cfg->dialect));
+			warn(cfg, lineno, why);
+			break;
+		}
+		rc = add_setting(cfg, cur, fkey, v.len ? v.data : NULL, lineno,
+		    ei);
+		break;
+	}
+	buf_free_secret(&v);
+	return rc;
+}
+
+static int parse_line(struct config *cfg, struct acctdef **cur,
+    int *in_defaults, char *line, int lineno, int depth, struct errinfo *ei);
+
+/*
+ * "eval COMMAND": the line is replaced by the first line of the command's
+ * output (msmtp and mpop have it; see pwcmd.h for how it runs).
+ */
+static int
+eval_line(struct config *cfg, struct acctdef **cur, int *in_defaults,
+    const char *cmd, int lineno, struct errinfo *ei)
+{
+	char *out = NULL, *line;
+	int rc;
+
+	if (*cmd == '\0')
+		return err_set(ei, ST_CONFIG, "'eval' needs a command");
+	if (cfg->opts == NULL || cfg->opts->eval == NULL)
+		return err_set(ei, ST_CONFIG, "'eval' is not allowed here");
+	if (cfg->opts->eval(cmd, &out, ei) < 0)
+		return err_prefix(ei, "eval: ");
+	if (strlen(out) > CONFIG_LINE_MAX) {
+		xfree_secret(out);
+		return err_set(ei, ST_CONFIG, "eval: the command's line is too "
+		    "long (more than %d bytes)", CONFIG_LINE_MAX);
+	}
+	line = xstrdup(out);
+	xfree_secret(out);
+	rc = parse_line(cfg, cur, in_defaults, line, lineno, 1, ei);
+	wipe(line, strlen(line));
+	free(line);
+	return rc;
+}
+
 /* Parse one line (NUL-terminated, without its LF). */
 static int
 parse_line(struct config *cfg, struct acctdef **cur, int *in_defaults,
-    char *line, int lineno, struct errinfo *ei)
+    char *line, int lineno, int depth, struct errinfo *ei)
 {
 	char *p = line, *key, *end;
 	struct buf val;
@@ -207,6 +323,15 @@ parse_line(struct config *cfg, struct acctdef **cur, int *in_defaults,
 			*cur = cfg->acct[cfg->n - 1];
 			*in_defaults = 0;
 		}
+	} else if (strcmp(key, "eval") == 0 && depth > 0) {
+		rc = err_set(ei, ST_CONFIG, "eval: the command printed another "
+		    "'eval' line");
+	} else if (strcmp(key, "eval") == 0) {
+		rc = eval_line(cfg, cur, in_defaults, val.len ? val.data : "",
+		    lineno, ei);
+	} else if (cfg->dialect != CONFIG_DIALECT_FACTEUR) {
+		rc = peer_line(cfg, *cur, *in_defaults, key, val.len ? val.data :
+		    NULL, lineno, ei);
 	} else if (*cur == NULL && !*in_defaults) {
 		if (!settings_key_known(key))
 			rc = err_set(ei, ST_CONFIG, "unknown key '%s'", key);
@@ -214,13 +339,8 @@ parse_line(struct config *cfg, struct acctdef **cur, int *in_defaults,
 			rc = err_set(ei, ST_CONFIG, "'%s' outside an account: "
 			    "start with 'defaults' or 'account NAME'", key);
 	} else {
-		struct setlist *l = *cur != NULL ? &(*cur)->own : &cfg->defaults;
-
-		rc = setlist_add(l, key, val.len ? val.data : NULL, lineno, ei);
-		if (rc == 0 && l->has_password && !cfg->has_password) {
-			cfg->has_password = 1;
-			cfg->password_line = lineno;
-		}
+		rc = add_setting(cfg, *cur, key, val.len ? val.data : NULL,
+		    lineno, ei);
 	}
 out:
 	buf_free_secret(&val);
@@ -231,14 +351,31 @@ int
 config_parse(const char *name, const char *text, size_t len,
     struct config **cfg_r, struct errinfo *ei)
 {
+	return config_parse_opts(name, text, len, NULL, cfg_r, ei);
+}
+
+int
+config_parse_opts(const char *name, const char *text, size_t len,
+    const struct config_opts *opts, struct config **cfg_r,
+    struct errinfo *ei)
+{
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	struct acctdef *cur = NULL;
 	int in_defaults = 0, lineno = 0;
-	size_t pos = 0;
+	size_t pos = 0, i;
 	char *line = xmalloc(CONFIG_LINE_MAX + 1);
+	const char *dk, *dv;
 
 	cfg->path = xstrdup(name);
+	cfg->opts = opts;
+	cfg->dialect = opts != NULL ? opts->dialect : CONFIG_DIALECT_FACTEUR;
+	if (cfg->dialect == CONFIG_DIALECT_AUTO)
+		cfg->dialect = dialect_detect(text, len, opts->side);
 	setlist_init(&cfg->defaults);
+	/* The peer's defaults, where they differ from ours (line 0). */
+	for (i = 0; dialect_default(cfg->dialect, i, &dk, &dv); i++)
+		if (setlist_add(&cfg->defaults, dk, dv, 0, ei) < 0)
+			goto fail;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t ll = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
@@ -257,13 +394,15 @@ config_parse(const char *name, const char *text, size_t len,
 		memcpy(line, text + pos, ll);
 		line[ll] = '\0';
 		pos += ll + (nl != NULL);
-		if (parse_line(cfg, &cur, &in_defaults, line, lineno, ei) < 0) {
+		if (parse_line(cfg, &cur, &in_defaults, line, lineno, 0,
+		    ei) < 0) {
 			err_prefix(ei, "%s:%d: ", name, lineno);
 			goto fail;
 		}
 	}
 	wipe(line, CONFIG_LINE_MAX + 1);
 	free(line);
+	cfg->opts = NULL;
 	*cfg_r = cfg;
 	return 0;
 fail:
@@ -283,6 +422,9 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->n; i++)
 		acctdef_free(cfg->acct[i]);
 	free(cfg->acct);
+	for (i = 0; i < cfg->nwarnings; i++)
+		free(cfg->warnings[i]);
+	free(cfg->warnings);
 	setlist_free(&cfg->defaults);
 	free(cfg->path);
 	free(cfg);
@@ -292,6 +434,24 @@ const char *
 config_path(const struct config *cfg)
 {
 	return cfg->path;
+}
+
+enum config_dialect
+config_dialect(const struct config *cfg)
+{
+	return cfg->dialect;
+}
+
+size_t
+config_nwarnings(const struct config *cfg)
+{
+	return cfg->nwarnings;
+}
+
+const char *
+config_warning(const struct config *cfg, size_t i)
+{
+	return cfg->warnings[i];
 }
 
 size_t
@@ -360,6 +520,11 @@ config_resolve(const struct config *cfg, const char *name,
 	    d->nparents == 1 && d->own.n == 0)
 		d = d->parents[0];
 	a = account_new(d != NULL ? d->name : NULL);
+	if (cfg != NULL) {
+		a->dialect = cfg->dialect;
+		/* msmtp's SMTP port is 25 (465 with TLS at once), not 587. */
+		a->out.smtp_port25 = cfg->dialect == CONFIG_DIALECT_MSMTP;
+	}
 	if (d != NULL) {
 		a->file = xstrdup(cfg->path);
 		a->line = d->line;
@@ -375,7 +540,7 @@ config_resolve(const struct config *cfg, const char *name,
 /* Refuse permissions that expose a password or let others edit. */
 static int
 check_perms(const char *path, const struct stat *st, enum config_kind kind,
-    const struct config *cfg, struct errinfo *ei)
+    struct config *cfg, struct errinfo *ei)
 {
 	mode_t exposed = kind == CONFIG_SYSTEM ? S_IROTH : (S_IRGRP | S_IROTH);
 
@@ -385,6 +550,19 @@ check_perms(const char *path, const struct stat *st, enum config_kind kind,
 		    path, (unsigned)(st->st_mode & 0777), path);
 	if (!cfg->has_password)
 		return 0;
+	if ((st->st_mode & exposed) && kind == CONFIG_SYSTEM &&
+	    cfg->dialect != CONFIG_DIALECT_FACTEUR) {
+		/* msmtp reads its system file so (msmtp-mta's /etc/msmtprc):
+		 * refusing would stop every local program's mail and hide no
+		 * password that is not already exposed. */
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "this file contains a password but is "
+		    "readable by others (mode %03o): run 'chmod o-rwx %s'",
+		    (unsigned)(st->st_mode & 0777), path);
+		warn(cfg, cfg->password_line, msg);
+		return 0;
+	}
 	if (st->st_mode & exposed)
 		return err_set(ei, ST_CONFIG, "%s:%d: this file contains a "
 		    "password but is readable by %s (mode %03o): run "
@@ -399,10 +577,33 @@ check_perms(const char *path, const struct stat *st, enum config_kind kind,
 	return 0;
 }
 
+static int
+eval_cmd(const char *cmd, char **out_r, struct errinfo *ei)
+{
+	return pwcmd_run(cmd, out_r, ei);
+}
+
 int
 config_load(const char *path, enum config_kind kind, struct config **cfg_r,
     struct errinfo *ei)
 {
+	return config_load_for(path, kind, CONFIG_DIALECT_FACTEUR, 0, cfg_r,
+	    ei);
+}
+
+int
+config_load_dialect(const char *path, enum config_kind kind,
+    enum config_dialect dialect, struct config **cfg_r, struct errinfo *ei)
+{
+	return config_load_for(path, kind, dialect, 0, cfg_r, ei);
+}
+
+int
+config_load_for(const char *path, enum config_kind kind,
+    enum config_dialect dialect, int side, struct config **cfg_r,
+    struct errinfo *ei)
+{
+	struct config_opts opts;
 	struct config *cfg;
 	struct stat st;
 	char *text;
@@ -439,7 +640,10 @@ config_load(const char *path, enum config_kind kind, struct config **cfg_r,
 		free(text);
 		return err_set(ei, ST_CONFIG, "cannot read '%s'", path);
 	}
-	rc = config_parse(path, text, got, &cfg, ei);
+	opts.dialect = dialect;
+	opts.side = side;
+	opts.eval = eval_cmd;
+	rc = config_parse_opts(path, text, got, &opts, &cfg, ei);
 	wipe(text, got);
 	free(text);
 	if (rc < 0)
@@ -452,33 +656,72 @@ config_load(const char *path, enum config_kind kind, struct config **cfg_r,
 	return 0;
 }
 
+/* Does path exist?  (Appended to *tried otherwise.) */
+static int
+exists(const char *path, struct buf *tried)
+{
+	if (access(path, F_OK) == 0)
+		return 1;
+	if (tried->len > 0)
+		buf_addstr(tried, ", ");
+	buf_addstr(tried, path);
+	return 0;
+}
+
 char *
-config_find(enum config_kind *kind_r, char **tried_r)
+config_find(int side, enum config_kind *kind_r,
+    enum config_dialect *dialect_r, char **tried_r)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
-	char *user;
+	enum config_dialect peer = dialect_peer(side);
+	const char *pname = dialect_name(peer);
+	struct {
+		char *path;
+		enum config_kind kind;
+		enum config_dialect dialect;
+	} c[6];
+	size_t n = 0, i;
+	struct buf tried;
+	char *found = NULL;
 
 	if (home == NULL || *home == '\0') {
 		struct passwd *pw = getpwuid(getuid());
 
 		home = pw != NULL ? pw->pw_dir : "/";
 	}
-	if (xdg != NULL && xdg[0] == '/')
-		user = xasprintf("%s/facteur/config", xdg);
-	else
-		user = xasprintf("%s/.config/facteur/config", home);
-	if (access(user, F_OK) == 0) {
-		*kind_r = CONFIG_USER;
-		return user;
+	if (xdg == NULL || xdg[0] != '/')
+		xdg = NULL;
+#define ADD(p, k, d) do { c[n].path = (p); c[n].kind = (k); \
+	c[n].dialect = (d); n++; } while (0)
+	ADD(xdg != NULL ? xasprintf("%s/facteur/config", xdg) :
+	    xasprintf("%s/.config/facteur/config", home), CONFIG_USER,
+	    CONFIG_DIALECT_FACTEUR);
+	if (peer != CONFIG_DIALECT_FACTEUR) {
+		ADD(xasprintf("%s/.%src", home, pname), CONFIG_USER, peer);
+		ADD(xdg != NULL ? xasprintf("%s/%s/config", xdg, pname) :
+		    xasprintf("%s/.config/%s/config", home, pname), CONFIG_USER,
+		    peer);
 	}
-	if (access(SYSCONFDIR "/facteur.conf", F_OK) == 0) {
-		free(user);
-		*kind_r = CONFIG_SYSTEM;
-		return xstrdup(SYSCONFDIR "/facteur.conf");
+	ADD(xstrdup(SYSCONFDIR "/facteur.conf"), CONFIG_SYSTEM,
+	    CONFIG_DIALECT_FACTEUR);
+	/* Where msmtp-mta's system file is (Debian's msmtp: /etc). */
+	if (peer == CONFIG_DIALECT_MSMTP)
+		ADD(xstrdup("/etc/msmtprc"), CONFIG_SYSTEM, peer);
+#undef ADD
+	buf_init(&tried, 4096);
+	for (i = 0; i < n; i++) {
+		if (found == NULL && exists(c[i].path, &tried)) {
+			found = c[i].path;
+			*kind_r = c[i].kind;
+			*dialect_r = c[i].dialect;
+			continue;
+		}
+		if (c[i].path != found)
+			free(c[i].path);
 	}
-	if (tried_r != NULL)
-		*tried_r = xasprintf("%s, %s", user, SYSCONFDIR "/facteur.conf");
-	free(user);
-	return NULL;
+	if (found == NULL && tried_r != NULL)
+		*tried_r = xstrdup(tried.data != NULL ? tried.data : "");
+	buf_free(&tried);
+	return found;
 }

@@ -25,7 +25,11 @@
  * Every error names "file:line".
  *
  * File lookup: -C FILE; else $XDG_CONFIG_HOME/facteur/config (default
- * ~/.config/facteur/config); else SYSCONFDIR/facteur.conf.  A file with a
+ * ~/.config/facteur/config); else the peer's user file (msend: ~/.msmtprc
+ * or $XDG_CONFIG_HOME/msmtp/config; mfetch: ~/.mpoprc or
+ * $XDG_CONFIG_HOME/mpop/config); else SYSCONFDIR/facteur.conf; else, for
+ * msend, msmtp's system file /etc/msmtprc.  Peers' files are read
+ * in their dialect (dialect.h).  A file with a
  * password in it must not be readable by others (nor, for a user's own
  * file, by its group); no file may be writable by others.
  */
@@ -35,6 +39,7 @@
 #include <stddef.h>
 
 #include "account.h"
+#include "dialect.h"
 #include "settings.h"
 #include "status.h"
 
@@ -50,11 +55,25 @@ enum config_kind {
 struct config;
 
 /*
- * Parse text (len bytes) read from the file called name.  Pure: no I/O.
- * Returns 0 and the result in *cfg_r, or -1 with "name:line: message".
+ * Parse text (len bytes) read from the file called name, as a facteur
+ * file.  Pure: no I/O, no "eval".  Returns 0 and the result in *cfg_r,
+ * or -1 with "name:line: message".
  */
 int config_parse(const char *name, const char *text, size_t len,
     struct config **cfg_r, struct errinfo *ei);
+
+struct config_opts {
+	enum config_dialect dialect;	/* AUTO: dialect_detect(side) */
+	int side;			/* the reading program's side */
+	/* Run an "eval" line's command: its first output line in *out_r
+	 * (xfree_secret()).  NULL: "eval" is an error. */
+	int (*eval)(const char *cmd, char **out_r, struct errinfo *ei);
+};
+
+/* As config_parse(), in a dialect, with "eval" when opts has it. */
+int config_parse_opts(const char *name, const char *text, size_t len,
+    const struct config_opts *opts, struct config **cfg_r,
+    struct errinfo *ei);
 
 /*
  * Read and parse path, then check its permissions for kind.  Returns 0,
@@ -63,16 +82,31 @@ int config_parse(const char *name, const char *text, size_t len,
  */
 int config_load(const char *path, enum config_kind kind,
     struct config **cfg_r, struct errinfo *ei);
+/* As config_load(), in a given dialect (eval lines run). */
+int config_load_dialect(const char *path, enum config_kind kind,
+    enum config_dialect dialect, struct config **cfg_r, struct errinfo *ei);
+/* As config_load_dialect(); CONFIG_DIALECT_AUTO sniffs the file for the
+ * program of the given side (SIDE_IN: mfetch, SIDE_OUT: msend). */
+int config_load_for(const char *path, enum config_kind kind,
+    enum config_dialect dialect, int side, struct config **cfg_r,
+    struct errinfo *ei);
 
 /*
- * Find the file to use when no -C was given: the user's file if it
- * exists, else the system file if it exists.  Returns a path to free and
- * sets *kind_r, or NULL when neither exists (*tried_r then lists them).
+ * Find the file to use when no -C was given, for the program of the given
+ * side (see the lookup order above).  Returns a path to free and sets
+ * *kind_r and *dialect_r, or NULL when none exists (*tried_r then lists
+ * them).
  */
-char *config_find(enum config_kind *kind_r, char **tried_r);
+char *config_find(int side, enum config_kind *kind_r,
+    enum config_dialect *dialect_r, char **tried_r);
 
 void config_free(struct config *cfg);
 const char *config_path(const struct config *cfg);
+/* The dialect the file was read in. */
+enum config_dialect config_dialect(const struct config *cfg);
+/* Warnings ("file:line: ...") about lines accepted but ignored. */
+size_t config_nwarnings(const struct config *cfg);
+const char *config_warning(const struct config *cfg, size_t i);
 
 /* Number of accounts, and the name of the i-th (file order). */
 size_t config_count(const struct config *cfg);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -10,26 +11,79 @@
 
 #include "conn.h"
 #include "log.h"
+#include "socks.h"
 #include "sys.h"
 #include "xalloc.h"
 
+/* Connect to the proxy and have it connect to host:port. */
+static int
+open_proxied(const char *host, unsigned port, const struct conn_via *via,
+    int connect_timeout_ms, int io_timeout_ms, char addr_r[NET_ADDR_MAX],
+    struct errinfo *ei)
+{
+	unsigned pport = via->proxy_port != 0 ? via->proxy_port :
+	    SOCKS_DEFAULT_PORT;
+	char paddr[NET_ADDR_MAX];
+	int fd;
+
+	log_trace_note("connecting to %s port %u through the SOCKS5 proxy %s "
+	    "port %u", host, port, via->proxy_host, pport);
+	fd = net_connect(via->proxy_host, pport, via->source_ip,
+	    connect_timeout_ms, paddr, ei);
+	if (fd < 0)
+		return err_prefix(ei, "SOCKS5 proxy: ");
+	if (socks_connect(fd, host, port, io_timeout_ms, ei) < 0) {
+		close(fd);
+		return err_prefix(ei, "SOCKS5 proxy %s port %u: asking for %s "
+		    "port %u: ", via->proxy_host, pport, host, port);
+	}
+	/* The server's address is the proxy's secret. */
+	snprintf(addr_r, NET_ADDR_MAX, "proxy %.*s", NET_ADDR_MAX - 7, paddr);
+	log_trace_note("connected to %s port %u through the proxy %s port %u",
+	    host, port, paddr, pport);
+	return fd;
+}
+
 int
 conn_open(struct conn **c_r, const char *host, unsigned port,
-    int connect_timeout_ms, int io_timeout_ms, struct errinfo *ei)
+    const struct conn_via *via, int connect_timeout_ms, int io_timeout_ms,
+    struct errinfo *ei)
 {
+	static const struct conn_via direct;
 	char addr[NET_ADDR_MAX];
 	struct conn *c;
 	int fd;
 
-	log_trace_note("connecting to %s port %u", host, port);
-	fd = net_connect(host, port, connect_timeout_ms, addr, ei);
-	if (fd < 0)
-		return -1;
-	log_trace_note("connected to %s port %u", addr, port);
+	if (via == NULL)
+		via = &direct;
+	if (via->socket != NULL && *via->socket != '\0') {
+		log_trace_note("connecting to the unix socket %s", via->socket);
+		fd = net_connect_unix(via->socket, connect_timeout_ms, ei);
+		if (fd < 0)
+			return -1;
+		snprintf(addr, sizeof(addr), "unix socket");
+		log_trace_note("connected to the unix socket %s", via->socket);
+	} else if (via->proxy_host != NULL && *via->proxy_host != '\0') {
+		fd = open_proxied(host, port, via, connect_timeout_ms,
+		    io_timeout_ms, addr, ei);
+		if (fd < 0)
+			return -1;
+	} else {
+		log_trace_note("connecting to %s port %u%s%s", host, port,
+		    via->source_ip != NULL && *via->source_ip ? " from " : "",
+		    via->source_ip != NULL ? via->source_ip : "");
+		fd = net_connect(host, port, via->source_ip, connect_timeout_ms,
+		    addr, ei);
+		if (fd < 0)
+			return -1;
+		log_trace_note("connected to %s port %u", addr, port);
+	}
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
 	c->host = xstrdup(host);
 	c->port = port;
+	if (via->socket != NULL && *via->socket != '\0')
+		c->socket = xstrdup(via->socket);
 	memcpy(c->addr, addr, sizeof(c->addr));
 	c->timeout_ms = io_timeout_ms;
 	c->rbuf = xmalloc(CONN_RBUF_SIZE);
@@ -44,6 +98,8 @@ conn_open(struct conn **c_r, const char *host, unsigned port,
 static int
 conn_err(struct conn *c, struct errinfo *ei)
 {
+	if (c->socket != NULL)
+		return err_prefix(ei, "unix socket %s: ", c->socket);
 	return err_prefix(ei, "%s port %u: ", c->host, c->port);
 }
 
@@ -125,6 +181,46 @@ trace_input(struct conn *c, const char *p, size_t n)
 	}
 }
 
+void
+conn_greeting_hint(struct conn *c, const char *hint, int fail)
+{
+	free(c->greet_hint);
+	c->greet_hint = hint != NULL ? xstrdup(hint) : NULL;
+	c->greet_fail = fail;
+}
+
+/* Wait for input on the plain socket, with the greeting hint if due. */
+static int
+wait_input(struct conn *c, struct errinfo *ei)
+{
+	int timeout = c->timeout_ms, first = c->bytes_in == 0 &&
+	    c->greet_hint != NULL;
+
+	if (first && (timeout == 0 || timeout > CONN_GREETING_HINT_MS)) {
+		if (net_wait(c->fd, POLLIN, CONN_GREETING_HINT_MS, ei) == 0)
+			return 0;
+		if (errno != ETIMEDOUT)
+			return err_prefix(ei, "waiting for the server: ");
+		if (c->greet_fail)
+			return err_set(ei, ST_PROTOCOL, "no greeting within %d "
+			    "seconds: %s", CONN_GREETING_HINT_MS / 1000,
+			    c->greet_hint);
+		log_warn("%s port %u: no greeting after %d seconds; %s; still "
+		    "waiting%s", c->host, c->port, CONN_GREETING_HINT_MS / 1000,
+		    c->greet_hint, timeout > 0 ? " up to the timeout" : "");
+		if (timeout > 0)
+			timeout -= CONN_GREETING_HINT_MS;
+	}
+	if (net_wait(c->fd, POLLIN, timeout, ei) < 0) {
+		if (first && errno == ETIMEDOUT)
+			err_set(ei, ST_TEMPFAIL, "timed out after %d seconds "
+			    "without a greeting (%s)", (c->timeout_ms + 999) /
+			    1000, c->greet_hint);
+		return err_prefix(ei, "waiting for the server: ");
+	}
+	return 0;
+}
+
 int
 conn_fill(struct conn *c, struct errinfo *ei)
 {
@@ -152,10 +248,8 @@ conn_fill(struct conn *c, struct errinfo *ei)
 			n = recv(c->fd, c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
 			    0);
 			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-				if (net_wait(c->fd, POLLIN, c->timeout_ms, ei) < 0) {
-					err_prefix(ei, "waiting for the server: ");
+				if (wait_input(c, ei) < 0)
 					return conn_err(c, ei);
-				}
 				continue;
 			}
 			if (n < 0) {
@@ -329,5 +423,7 @@ conn_close(struct conn *c)
 	free(c->rbuf);
 	buf_free(&c->trace_line);
 	free(c->host);
+	free(c->socket);
+	free(c->greet_hint);
 	free(c);
 }

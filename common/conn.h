@@ -34,6 +34,7 @@ struct conn {
 	struct tls *tls;
 	char *host;
 	unsigned port;
+	char *socket;		/* the unix socket path, or NULL */
 	char addr[NET_ADDR_MAX];
 	int timeout_ms;		/* for each read or write; 0: none */
 	char *rbuf;
@@ -46,15 +47,39 @@ struct conn {
 	unsigned long long bytes_in, bytes_out;
 	unsigned long turns;	/* times we wrote after reading: round trips */
 	int input_seen;		/* read something since the last write */
+	char *greet_hint;	/* see conn_greeting_hint() */
+	int greet_fail;
+};
+
+/*
+ * How long a connection waits for the server's first byte before it says
+ * what is likely wrong (conn_greeting_hint()): 5 seconds.  A server that
+ * waits for a TLS ClientHello says nothing at all; a real greeting comes
+ * at once.
+ */
+#define CONN_GREETING_HINT_MS	5000
+
+/* How to reach the server; NULL or empty fields: the default. */
+struct conn_via {
+	const char *source_ip;	/* bind the socket to this local address */
+	const char *proxy_host;	/* connect through this SOCKS5 proxy */
+	unsigned proxy_port;	/* its port; 0: SOCKS_DEFAULT_PORT */
+	const char *socket;	/* a unix socket: overrides all of the above
+				   and host:port (host stays the TLS name) */
 };
 
 /*
  * Connect to host:port (connect_timeout_ms for the connection,
- * io_timeout_ms for each read and write later; 0 for none).  Returns 0
- * and the connection in *c_r, or -1 (see net_connect()).
+ * io_timeout_ms for each read and write later; 0 for none), the way via
+ * says (NULL: directly).  Through a proxy, connect_timeout_ms is for the
+ * connection to the proxy and io_timeout_ms for each of its answers; the
+ * server's name goes to the proxy unresolved.  Returns 0 and the
+ * connection in *c_r, or -1 (see net_connect() and socks_connect(); the
+ * message then starts with "SOCKS5 proxy HOST port N: ").
  */
 int conn_open(struct conn **c_r, const char *host, unsigned port,
-    int connect_timeout_ms, int io_timeout_ms, struct errinfo *ei);
+    const struct conn_via *via, int connect_timeout_ms, int io_timeout_ms,
+    struct errinfo *ei);
 
 /*
  * Start TLS on the connection: right after conn_open() for implicit TLS,
@@ -107,6 +132,16 @@ int conn_send_line(struct conn *c, const char *shown, const char *secret,
 int conn_flush(struct conn *c, struct errinfo *ei);
 /* Stop or restart showing input in the trace (message bodies). */
 void conn_trace_input(struct conn *c, int on);
+
+/*
+ * Until the first byte of input arrives, a read that has waited
+ * CONN_GREETING_HINT_MS without a byte (and whose timeout is longer)
+ * fails at once with ST_PROTOCOL if fail is set ("no greeting from HOST
+ * port N within 5 seconds: HINT"), or else logs a warning with the hint
+ * and goes on waiting for the rest of the timeout.  A timeout before any
+ * byte carries the hint too.  hint is copied.
+ */
+void conn_greeting_hint(struct conn *c, const char *hint, int fail);
 
 /* Close (TLS close_notify first, no waiting) and free.  NULL is fine. */
 void conn_close(struct conn *c);

@@ -189,6 +189,24 @@ LOG_FN(log_info, LOG_LVL_INFO)
 LOG_FN(log_debug, LOG_LVL_DEBUG)
 
 void
+log_quiet_notice(int loud, const char *fmt, ...)
+{
+	char raw[LOG_LINE_MAX], msg[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	esc_text(msg, sizeof(msg), raw, strlen(raw));
+	if (loud || isatty(2)) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %s\n", progname, msg);
+	} else {
+		syslog(LOG_MAIL | LOG_NOTICE, "%s", msg);
+	}
+}
+
+void
 log_set_trace(int on)
 {
 	tracing = on;

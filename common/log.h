@@ -51,6 +51,13 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A notice that must not make cron mail on every run (a configuration
+ * line ignored, the peer's file read): on standard error when it is a
+ * terminal or loud is set (-P, -d), else to syslog (mail, LOG_NOTICE).
+ */
+void log_quiet_notice(int loud, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The protocol trace (--debug). */
 void log_set_trace(int on);

@@ -14,9 +14,17 @@
 /* Is TLS to be started with a STARTTLS-like command on this server? */
 #define SESSION_WANTS_STARTTLS(s)	((s)->tls && (s)->starttls)
 
+/* The ports of implicit TLS: SMTP submissions, IMAPS, POP3S. */
+#define SESSION_IMPLICIT_TLS_PORT(p)	((p) == 465 || (p) == 993 || (p) == 995)
+
 /*
  * Connect to the server; for implicit TLS, do the handshake.  Returns 0
- * and the connection, or -1 (ST_CONFIG when no host is set).
+ * and the connection, or -1 (ST_CONFIG when no host is set).  Without
+ * implicit TLS, a server silent for CONN_GREETING_HINT_MS is probably
+ * waiting for TLS: on ports 465, 993 and 995 the first read then fails
+ * (ST_PROTOCOL, "no greeting within 5 seconds: port 995 usually expects
+ * TLS at once..."); on other ports a warning says so and the read goes
+ * on waiting for the rest of the timeout.
  */
 int session_open(const struct server *srv, struct conn **c_r,
     struct errinfo *ei);

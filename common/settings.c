@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "settings.h"
 #include "url.h"
 #include "xalloc.h"
@@ -32,9 +33,13 @@ enum type {
 	T_DOMAIN,
 	T_LOGFILE,	/* account log file */
 	T_SYSLOG,	/* on | off | facility */
+	T_IP,		/* an address literal; empty: unset */
+	T_TRUST,	/* system | a file; empty: no CA (not unset) */
+	T_IGNORED,	/* accepted for msmtp/mpop files, warned about */
 	/* Keys of the account itself (off: in struct account). */
 	T_A_FILE,	/* path, ~/ expanded */
 	T_A_BOOL,	/* on | off */
+	T_A_NOTBOOL,	/* on | off, stored inverted (only_new: fetchall) */
 	T_A_NOTIFY,	/* off | never | success,failure,delay */
 	T_A_RETURN,	/* off | headers | full */
 	T_A_SETHDR,	/* auto | on | off */
@@ -72,7 +77,7 @@ static const struct key keys[] = {
 	{ "protocol", T_PROTO, SIDE_BOTH, SIDE_IN, SRV(proto) },
 	{ "tls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(tls) },
 	{ "tls_starttls", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(starttls) },
-	{ "tls_trust_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
+	{ "tls_trust_file", T_TRUST, SIDE_BOTH, SIDE_BOTH, SRV(trust_file) },
 	{ "tls_fingerprint", T_FINGERPRINT, SIDE_BOTH, SIDE_BOTH,
 	    SRV(fingerprint) },
 	{ "tls_certcheck", T_BOOL, SIDE_BOTH, SIDE_BOTH, SRV(certcheck) },
@@ -91,6 +96,14 @@ static const struct key keys[] = {
 	{ "connect_timeout", T_SECONDS, SIDE_BOTH, SIDE_BOTH,
 	    SRV(connect_timeout) },
 	{ "domain", T_DOMAIN, SIDE_OUT, SIDE_OUT, SRV(domain) },
+	{ "source_ip", T_IP, SIDE_BOTH, SIDE_BOTH, SRV(source_ip) },
+	{ "proxy_host", T_HOST, SIDE_BOTH, SIDE_BOTH, SRV(proxy_host) },
+	{ "proxy_port", T_PORT, SIDE_BOTH, SIDE_BOTH, SRV(proxy_port) },
+	{ "socket", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(socket) },
+	{ "tls_crl_file", T_FILE, SIDE_BOTH, SIDE_BOTH, SRV(crl_file) },
+	/* GnuTLS settings of msmtp and mpop: accepted, ignored, warned. */
+	{ "tls_priorities", T_IGNORED, SIDE_BOTH, SIDE_BOTH, 0 },
+	{ "tls_min_dh_prime_bits", T_IGNORED, SIDE_BOTH, SIDE_BOTH, 0 },
 	/* msend's handling of messages, as msmtp names it. */
 	{ "aliases", T_A_FILE, 0, 0, ACC(aliases) },
 	{ "dsn_notify", T_A_NOTIFY, 0, 0, ACC(dsn_notify) },
@@ -107,11 +120,15 @@ static const struct key keys[] = {
 	{ "delivery", T_A_DELIVERY, 0, 0, ACC(delivery) },
 	{ "keep", T_A_KEEP, 0, 0, ACC(keep) },
 	{ "uidls_file", T_A_FILE, 0, 0, ACC(uidls_file) },
+	{ "mpop_uidls_file", T_A_FILE, 0, 0, ACC(mpop_uidls_file) },
+	{ "only_new", T_A_NOTBOOL, 0, 0, ACC(fetchall) },
 	{ "killsize", T_A_SIZE, 0, 0, ACC(killsize) },
 	{ "skipsize", T_A_SIZE, 0, 0, ACC(skipsize) },
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },
 	{ "max_messages", T_A_COUNT, 0, 0, ACC(max_messages) },
 	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
+	{ "pipelining", T_A_SETHDR, 0, 0, ACC(pipelining) },
+	{ "filter", T_A_FILE, 0, 0, ACC(filter) },
 	/* msmtp's, for msend (issue 11). */
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
 	{ "set_to_header", T_A_SETTO, 0, 0, ACC(set_to_header) },
@@ -290,6 +307,26 @@ expand_home_after_comma(const char *v)
 	return r;
 }
 
+/* mpop's "mbox FILE", "maildir DIR", "mda COMMAND": the comma form, or
+ * NULL when v is not written so. */
+static char *
+delivery_comma(const char *v)
+{
+	static const char *const m[] = { "mbox", "maildir", "mda" };
+	size_t i, n;
+	const char *p;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		n = strlen(m[i]);
+		if (strncmp(v, m[i], n) != 0 || (v[n] != ' ' && v[n] != '\t'))
+			continue;
+		for (p = v + n; *p == ' ' || *p == '\t'; p++)
+			;
+		return xasprintf("%s,%s", m[i], p);
+	}
+	return NULL;
+}
+
 /*
  * Check a value for a key and return its normalized text (NULL for
  * "unset").  *bad_r is set on failure, with ei filled.
@@ -298,7 +335,7 @@ static char *
 check_value(const struct key *k, const char *name, const char *v, int *bad_r,
     struct errinfo *ei)
 {
-	char buf[32];
+	char buf[32], *norm;
 	int b;
 
 	*bad_r = 0;
@@ -309,13 +346,15 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		return NULL;
 	}
 	if (k->type == T_BOOL || k->type == T_A_BOOL ||
-	    k->type == T_A_MISSING) {
+	    k->type == T_A_NOTBOOL || k->type == T_A_MISSING) {
 		if (parse_bool(v, &b) < 0)
 			goto bad_bool;
 		return xstrdup(b ? "on" : "off");
 	}
 	if (k->type == T_SYSLOG && (v == NULL || *v == '\0'))
 		return xstrdup("mail");
+	if (k->type == T_TRUST && (v == NULL || *v == '\0'))
+		return xstrdup("");	/* msmtp: an empty value trusts no CA */
 	if (k->type == T_A_SETTO) {
 		int old = strcmp(k->name, "undisclosed_recipients") == 0;
 
@@ -388,9 +427,10 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		    v);
 		goto bad;
 	case T_FILE:
+	case T_TRUST:
 		return expand_home(v);
 	case T_FINGERPRINT: {
-		unsigned char fp[TLS_SHA256_LEN];
+		unsigned char fp[TLS_FP_MAX];
 
 		if (tls_parse_fingerprint(v, fp, ei) < 0)
 			goto bad;
@@ -461,6 +501,13 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 		    "'%s'", name, v);
 		goto bad;
 	case T_A_DELIVERY:
+		if ((norm = delivery_comma(v)) != NULL) {
+			/* mpop's "mbox FILE": checked as "mbox,FILE" */
+			char *r = check_value(k, name, norm, bad_r, ei);
+
+			free(norm);
+			return r;
+		}
 		if (strncmp(v, "mbox,", 5) == 0 || strncmp(v, "maildir,", 8) == 0) {
 			if (strchr(v, ',')[1] != '\0')
 				return expand_home_after_comma(v);
@@ -497,6 +544,16 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 	case T_SYSLOG:
 		if (strcmp(v, "on") == 0)
 			return xstrdup("mail");
+		if (strncmp(v, "LOG_", 4) == 0) {
+			/* msmtp's names: LOG_MAIL, LOG_LOCAL0... */
+			char *low = xstrdup(v + 4), *p;
+
+			for (p = low; *p != '\0'; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (log_facility(low) >= 0)
+				return low;
+			free(low);
+		}
 		if (strcmp(v, "off") == 0 || log_facility(v) >= 0)
 			return xstrdup(v);
 		err_set(ei, ST_CONFIG, "'%s' takes on, off or a facility (mail, "
@@ -510,6 +567,13 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 			goto bad;
 		}
 		return xstrdup(v);
+	case T_IP:
+		if (!net_is_ip_literal(v)) {
+			err_set(ei, ST_CONFIG, "'%s' takes an IPv4 or IPv6 "
+			    "address, not '%s'", name, v);
+			goto bad;
+		}
+		return xstrdup(v);
 	case T_ADDRESS:
 		/* msmtp's "from %F": the sender of each message. */
 		if (strpbrk(v, " \t<>") != NULL || (strchr(v, '@') == NULL &&
@@ -519,12 +583,14 @@ check_value(const struct key *k, const char *name, const char *v, int *bad_r,
 			goto bad;
 		}
 		return xstrdup(v);
+	case T_IGNORED:
 	case T_STR:
 	case T_A_STR:
 	case T_A_SETTO:
 	case T_PASSWORD:
 	case T_BOOL:
 	case T_A_BOOL:
+	case T_A_NOTBOOL:
 	case T_A_MISSING:
 		break;
 	}
@@ -536,6 +602,19 @@ bad:
 	return NULL;
 }
 
+#define IGNORED_WHY "it is a GnuTLS setting of msmtp and mpop, and " \
+	"facteur uses OpenSSL (see tls_min_version)"
+
+const char *
+settings_ignored_why(const char *key)
+{
+	int sides, k;
+	struct errinfo ei;
+
+	k = lookup(key, &sides, &ei);
+	return k >= 0 && keys[k].type == T_IGNORED ? IGNORED_WHY : NULL;
+}
+
 static int
 add(struct setlist *l, int k, int sides, const char *name, const char *value,
     int line, struct errinfo *ei)
@@ -543,6 +622,21 @@ add(struct setlist *l, int k, int sides, const char *name, const char *value,
 	char *norm;
 	int bad;
 
+	if (keys[k].type == T_IGNORED) {
+		/* One leftover line of an msmtprc must not stop the mail: a
+		 * file's line is warned about by config.c (file:line, quietly
+		 * under cron); an option here. */
+		if (line == 0) {
+			char opt[64], *p;
+
+			snprintf(opt, sizeof(opt), "%s", name);
+			for (p = opt; *p != '\0'; p++)
+				if (*p == '_')
+					*p = '-';
+			log_warn("--%s is ignored: %s", opt, IGNORED_WHY);
+		}
+		return 0;
+	}
 	norm = check_value(&keys[k], name, value, &bad, ei);
 	if (bad)
 		return -1;
@@ -647,6 +741,9 @@ apply_account(struct account *a, const struct key *k, const char *v)
 	case T_A_BOOL:
 		*ip = strcmp(v, "on") == 0;
 		break;
+	case T_A_NOTBOOL:
+		*ip = strcmp(v, "off") == 0;
+		break;
 	case T_A_MISSING:
 		*ip = strcmp(v, "on") == 0 ? SETHDR_AUTO : SETHDR_OFF;
 		break;
@@ -687,7 +784,9 @@ settings_apply(const struct setlist *l, struct account *a)
 		const struct setting *s = &l->v[i];
 		const struct key *k = &keys[s->key];
 
-		if (k->type >= T_A_FILE) {
+		if (k->type == T_IGNORED) {
+			continue;
+		} else if (k->type >= T_A_FILE) {
 			apply_account(a, k, s->value);
 		} else if (k->type == T_ADDRESS) {
 			set_str(&a->address, s->value, 0);

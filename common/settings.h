@@ -73,6 +73,9 @@ int settings_dsn_notify(const char *v, char *out, size_t outsz);	/* values.c */
  * N with k, m or g), 'c' (a count: off = 0, N).  Returns 0 or -1.
  */
 int settings_number(int kind, const char *v, long long *n_r);	/* values.c */
+/* Why a key is accepted and ignored (msmtp's and mpop's GnuTLS keys), or
+ * NULL for a key that means something. */
+const char *settings_ignored_why(const char *key);
 /* Does the key exist (with or without a side prefix)? */
 int settings_key_known(const char *key);
 

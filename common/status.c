@@ -103,6 +103,29 @@ status_name(enum status st)
 	return "unknown status";
 }
 
+const char *
+status_token(enum status st)
+{
+	switch (st) {
+	case ST_OK:		return "ok";
+	case ST_USAGE:		return "EX_USAGE";
+	case ST_DATA:		return "EX_DATAERR";
+	case ST_NOINPUT:	return "EX_NOINPUT";
+	case ST_NOUSER:		return "EX_NOUSER";
+	case ST_NOHOST:		return "EX_NOHOST";
+	case ST_UNAVAILABLE:	return "EX_UNAVAILABLE";
+	case ST_SOFTWARE:	return "EX_SOFTWARE";
+	case ST_OSERR:		return "EX_OSERR";
+	case ST_CANTCREAT:	return "EX_CANTCREAT";
+	case ST_IOERR:		return "EX_IOERR";
+	case ST_TEMPFAIL:	return "EX_TEMPFAIL";
+	case ST_PROTOCOL:	return "EX_PROTOCOL";
+	case ST_NOPERM:		return "EX_NOPERM";
+	case ST_CONFIG:		return "EX_CONFIG";
+	}
+	return "EX_SOFTWARE";
+}
+
 char *
 err_quote(char *dst, size_t dstsz, const char *text, size_t len)
 {

@@ -61,6 +61,9 @@ int status_exit_code(enum status st);
 /* A short name for a status ("temporary failure"), for logs. */
 const char *status_name(enum status st);
 
+/* The status as one word for log fields: "EX_TEMPFAIL" ("ok" for ST_OK). */
+const char *status_token(enum status st);
+
 /*
  * Server text made safe for quoting in a message, into dst (size dstsz):
  * escaped by esc_text() (controls and invalid bytes as \xHH); an overlong

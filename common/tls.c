@@ -4,16 +4,19 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "log.h"
 #include "net.h"
 #include "tls.h"
 #include "xalloc.h"
@@ -93,14 +96,14 @@ time_text(const ASN1_TIME *t, char *out, size_t outsz)
 }
 
 static void
-fingerprint_text(X509 *cert, char *out, size_t outsz)
+fingerprint_text(X509 *cert, const EVP_MD *type, char *out, size_t outsz)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 	size_t o = 0;
 
 	out[0] = '\0';
-	if (cert == NULL || !X509_digest(cert, EVP_sha256(), md, &n))
+	if (cert == NULL || !X509_digest(cert, type, md, &n))
 		return;
 	for (i = 0; i < n && o + 3 < outsz; i++)
 		o += (size_t)snprintf(out + o, outsz - o, "%s%02X", i ? ":" : "",
@@ -172,8 +175,29 @@ verify_cb(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
+const char *
+tls_fingerprint_kind(size_t len)
+{
+	switch (len) {
+	case TLS_SHA256_LEN:
+		return "SHA-256";
+	case TLS_SHA1_LEN:
+		return "SHA-1";
+	case TLS_MD5_LEN:
+		return "MD5";
+	}
+	return NULL;
+}
+
+static const EVP_MD *
+fingerprint_md(size_t len)
+{
+	return len == TLS_SHA1_LEN ? EVP_sha1() : len == TLS_MD5_LEN ?
+	    EVP_md5() : EVP_sha256();
+}
+
 int
-tls_parse_fingerprint(const char *s, unsigned char out[TLS_SHA256_LEN],
+tls_parse_fingerprint(const char *s, unsigned char out[TLS_FP_MAX],
     struct errinfo *ei)
 {
 	size_t n = 0;
@@ -185,20 +209,54 @@ tls_parse_fingerprint(const char *s, unsigned char out[TLS_SHA256_LEN],
 		if (*p == ':')
 			continue;
 		if (!isxdigit((unsigned char)p[0]) || !isxdigit((unsigned char)p[1]))
-			return err_set(ei, ST_CONFIG, "invalid SHA-256 fingerprint "
-			    "'%s': expected 64 hexadecimal digits, optionally "
-			    "separated by ':'", s);
-		if (n == TLS_SHA256_LEN)
+			return err_set(ei, ST_CONFIG, "invalid fingerprint '%s': "
+			    "expected 64 (SHA-256), 40 (SHA-1) or 32 (MD5) "
+			    "hexadecimal digits, optionally separated by ':'", s);
+		if (n == TLS_FP_MAX) {
+			n++;
 			break;
+		}
 		hi = OPENSSL_hexchar2int((unsigned char)p[0]);
 		lo = OPENSSL_hexchar2int((unsigned char)p[1]);
 		out[n++] = (unsigned char)(hi << 4 | lo);
 		p++;
 	}
-	if (n != TLS_SHA256_LEN || *p != '\0')
-		return err_set(ei, ST_CONFIG, "invalid SHA-256 fingerprint '%s': "
-		    "expected 32 bytes (64 hexadecimal digits), as printed by "
-		    "--serverinfo", s);
+	if (tls_fingerprint_kind(n) == NULL)
+		return err_set(ei, ST_CONFIG, "invalid fingerprint '%s': %s%zu "
+		    "bytes; expected 32 (SHA-256, as printed by --serverinfo), "
+		    "or 20 (SHA-1) or 16 (MD5), which are weak", s,
+		    n > TLS_FP_MAX ? "more than " : "", n > TLS_FP_MAX ?
+		    (size_t)TLS_FP_MAX : n);
+	return (int)n;
+}
+
+int
+tls_file_check(const char *key, const char *file, struct errinfo *ei)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(ei, ST_CONFIG, "cannot read %s '%s': %s", key,
+		    file, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+/* Check every certificate of the chain against the CRLs in file. */
+static int
+load_crl(struct tls *t, const char *file, struct errinfo *ei)
+{
+	X509_STORE *st = SSL_CTX_get_cert_store(t->ctx);
+	X509_LOOKUP *lu;
+
+	if (tls_file_check("tls_crl_file", file, ei) < 0)
+		return -1;
+	lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
+	if (lu == NULL || X509_load_crl_file(lu, file, X509_FILETYPE_PEM) <= 0)
+		return err_set(ei, ST_CONFIG, "cannot load tls_crl_file '%s': "
+		    "%s", file, ssl_reason("no CRL in it"));
+	X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK |
+	    X509_V_FLAG_CRL_CHECK_ALL);
 	return 0;
 }
 
@@ -225,15 +283,24 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 		    "(tls_certcheck off): anyone on the path can read and "
 		    "change this connection");
 	} else if (o->fingerprint != NULL && *o->fingerprint) {
-		unsigned char pin[TLS_SHA256_LEN];
+		unsigned char pin[TLS_FP_MAX];
+		int n = tls_parse_fingerprint(o->fingerprint, pin, ei);
 
-		if (tls_parse_fingerprint(o->fingerprint, pin, ei) < 0)
+		if (n < 0)
 			return -1;
 		SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, NULL);
-		snprintf(t->trust, sizeof(t->trust), "pinned SHA-256 "
-		    "fingerprint (tls_fingerprint)");
+		snprintf(t->trust, sizeof(t->trust), "pinned %s "
+		    "fingerprint (tls_fingerprint)%s",
+		    tls_fingerprint_kind((size_t)n), n != TLS_SHA256_LEN ?
+		    ": a weak digest, pin the SHA-256 fingerprint instead" : "");
 	} else {
-		if (o->trust_file == NULL || *o->trust_file == '\0' ||
+		if (o->trust_file != NULL && *o->trust_file == '\0')
+			return err_set(ei, ST_CONFIG, "tls_trust_file is empty "
+			    "(trust no CA) and tls_fingerprint is not set, so "
+			    "no server certificate can be trusted: set "
+			    "tls_fingerprint (--serverinfo prints it), or "
+			    "tls_trust_file to a CA file or 'system'");
+		if (o->trust_file == NULL ||
 		    strcmp(o->trust_file, "system") == 0) {
 			if (!SSL_CTX_set_default_verify_paths(t->ctx))
 				return err_set(ei, ST_CONFIG, "cannot load the "
@@ -242,6 +309,9 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 			snprintf(t->trust, sizeof(t->trust), "system CA "
 			    "certificates, valid for '%s'", vname);
 		} else {
+			if (tls_file_check("tls_trust_file", o->trust_file,
+			    ei) < 0)
+				return -1;
 			if (!SSL_CTX_load_verify_locations(t->ctx, o->trust_file,
 			    NULL))
 				return err_set(ei, ST_CONFIG, "cannot load "
@@ -251,6 +321,14 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 			    "tls_trust_file '%s', valid for '%s'",
 			    o->trust_file, vname);
 		}
+		if (o->crl_file != NULL && *o->crl_file) {
+			size_t l = strlen(t->trust);
+
+			if (load_crl(t, o->crl_file, ei) < 0)
+				return -1;
+			snprintf(t->trust + l, sizeof(t->trust) - l, ", not "
+			    "revoked (tls_crl_file)");
+		}
 		SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, verify_cb);
 	}
 
@@ -258,6 +336,10 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 		const char *key = o->key_file != NULL && *o->key_file ?
 		    o->key_file : o->cert_file;
 
+		if (tls_file_check("tls_cert_file", o->cert_file, ei) < 0 ||
+		    tls_file_check(key == o->cert_file ? "tls_cert_file" :
+		    "tls_key_file", key, ei) < 0)
+			return -1;
 		if (SSL_CTX_use_certificate_chain_file(t->ctx, o->cert_file) != 1)
 			return err_set(ei, ST_CONFIG, "cannot load tls_cert_file "
 			    "'%s': %s", o->cert_file, ssl_reason("unreadable"));
@@ -334,6 +416,22 @@ verify_error(struct tls *t, const char *host, const struct tls_opts *o,
 		    "unknown: '%s' is not among %s (certificate subject '%s'); "
 		    "set tls_trust_file to its CA, or pin the certificate with "
 		    "tls_fingerprint", t->vissuer, trusted, t->vsubject);
+	case X509_V_ERR_CERT_REVOKED:
+		return err_set(ei, ST_NOPERM, "server certificate has been "
+		    "REVOKED by its issuer (listed in tls_crl_file '%s'; "
+		    "subject '%s', issuer '%s')", o->crl_file, t->vsubject,
+		    t->vissuer);
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		return err_set(ei, ST_NOPERM, "cannot check whether the "
+		    "certificate '%s' is revoked: tls_crl_file '%s' has no CRL "
+		    "from its issuer '%s'", t->vsubject, o->crl_file,
+		    t->vissuer);
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return err_set(ei, ST_NOPERM, "the CRL of '%s' in tls_crl_file "
+		    "'%s' %s; get a current one", t->vissuer, o->crl_file,
+		    t->verr == X509_V_ERR_CRL_HAS_EXPIRED ? "has expired" :
+		    "is not valid yet");
 	default:
 		return err_set(ei, ST_NOPERM, "server certificate not trusted: "
 		    "%s (subject '%s')", X509_verify_cert_error_string(t->verr),
@@ -352,21 +450,38 @@ wait_for(struct tls *t, int sslerr, int timeout_ms, struct errinfo *ei)
 static int
 check_pin(struct tls *t, const struct tls_opts *o, struct errinfo *ei)
 {
-	unsigned char pin[TLS_SHA256_LEN], md[EVP_MAX_MD_SIZE];
+	unsigned char pin[TLS_FP_MAX], md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	X509 *peer = SSL_get0_peer_certificate(t->ssl);
-	char got[TLS_SHA256_LEN * 3];
+	char got[EVP_MAX_MD_SIZE * 3], sha256[TLS_SHA256_LEN * 3];
+	const char *kind;
+	int len;
 
-	if (tls_parse_fingerprint(o->fingerprint, pin, ei) < 0)
+	len = tls_parse_fingerprint(o->fingerprint, pin, ei);
+	if (len < 0)
 		return -1;
-	if (peer == NULL || !X509_digest(peer, EVP_sha256(), md, &n))
+	kind = tls_fingerprint_kind((size_t)len);
+	if (peer == NULL || !X509_digest(peer, fingerprint_md((size_t)len), md,
+	    &n))
 		return err_set(ei, ST_NOPERM, "server sent no certificate to "
 		    "check against tls_fingerprint");
-	if (n != TLS_SHA256_LEN || CRYPTO_memcmp(md, pin, n) != 0) {
-		fingerprint_text(peer, got, sizeof(got));
-		return err_set(ei, ST_NOPERM, "server certificate does not match "
-		    "tls_fingerprint: its SHA-256 fingerprint is %s", got);
+	fingerprint_text(peer, EVP_sha256(), sha256, sizeof(sha256));
+	if (n != (unsigned)len || CRYPTO_memcmp(md, pin, n) != 0) {
+		if (len == TLS_SHA256_LEN)
+			return err_set(ei, ST_NOPERM, "server certificate does "
+			    "not match tls_fingerprint: its SHA-256 fingerprint "
+			    "is %s", sha256);
+		fingerprint_text(peer, fingerprint_md((size_t)len), got,
+		    sizeof(got));
+		return err_set(ei, ST_NOPERM, "server certificate does not "
+		    "match tls_fingerprint: its %s fingerprint is %s (SHA-256: "
+		    "%s)", kind, got, sha256);
 	}
+	if (len != TLS_SHA256_LEN)
+		log_warn("tls_fingerprint is a weak %s fingerprint (accepted "
+		    "for compatibility with msmtp and mpop): pin the "
+		    "certificate's SHA-256 fingerprint instead: %s", kind,
+		    sha256);
 	return 0;
 }
 
@@ -518,7 +633,7 @@ tls_get_info(struct tls *t, struct tls_info *ti)
 	time_text(X509_get0_notBefore(peer), ti->not_before,
 	    sizeof(ti->not_before));
 	time_text(X509_get0_notAfter(peer), ti->not_after, sizeof(ti->not_after));
-	fingerprint_text(peer, ti->sha256, sizeof(ti->sha256));
+	fingerprint_text(peer, EVP_sha256(), ti->sha256, sizeof(ti->sha256));
 }
 
 ssize_t

@@ -7,10 +7,12 @@
  *  - certcheck off (written explicitly in the config or on the command
  *    line): no verification at all, and the session says so;
  *  - a pinned SHA-256 fingerprint: the leaf certificate must match it;
- *    no CA and no host name are needed;
+ *    no CA and no host name are needed (SHA-1 and MD5 too, with a
+ *    warning that they are weak, each time);
  *  - otherwise the chain must lead to a trusted CA (the system store, or
  *    the trust file) and the certificate must be valid for the host name
- *    (or the override).
+ *    (or the override); with a CRL file, no certificate of the chain may
+ *    be revoked, and each needs its issuer's CRL in the file.
  * TLS 1.2 is the minimum; SNI is sent for names (not address literals).
  */
 #ifndef FACTEUR_TLS_H
@@ -21,17 +23,24 @@
 
 #include "status.h"
 
-/* A SHA-256 digest is 32 bytes. */
+/* A SHA-256 digest is 32 bytes; SHA-1 20, MD5 16. */
 #define TLS_SHA256_LEN 32
+#define TLS_SHA1_LEN 20
+#define TLS_MD5_LEN 16
+/* The longest fingerprint tls_fingerprint takes. */
+#define TLS_FP_MAX TLS_SHA256_LEN
 
 struct tls_opts {
-	const char *trust_file;	/* CA file; NULL or "system": system store */
-	const char *fingerprint; /* pinned SHA-256, hex with or without ':' */
+	const char *trust_file;	/* CA file; NULL or "system": system store;
+				   "": none (only a fingerprint can trust) */
+	const char *fingerprint; /* pinned SHA-256 (or SHA-1, MD5: weak), hex
+				    with or without ':' */
 	int certcheck;		/* 1 unless turned off explicitly */
 	const char *cert_file;	/* client certificate (PEM chain) */
 	const char *key_file;	/* its key (PEM) */
 	const char *host_override; /* verify this name instead of the host */
 	int min_version;	/* 12 (TLS 1.2, default) or 13 */
+	const char *crl_file;	/* CRLs (PEM): revoked certificates fail */
 };
 
 /* What --serverinfo shows of a session. */
@@ -87,12 +96,25 @@ ssize_t tls_channel_binding(struct tls *t, const char **type_r,
     unsigned char *out, size_t outsz);
 
 /*
- * Parse a SHA-256 fingerprint: 64 hex digits, optionally separated by
- * ':' (as printed by --serverinfo and "openssl x509 -fingerprint").
- * Returns 0, or -1 with a message saying what is wrong (ST_CONFIG).
+ * Parse a fingerprint: hex digits, optionally separated by ':' (as printed
+ * by --serverinfo and "openssl x509 -fingerprint"): 64 for SHA-256, or,
+ * as msmtp and mpop still accept for backwards compatibility, 40 for
+ * SHA-1 and 32 for MD5.  Returns its length in bytes (TLS_SHA256_LEN,
+ * TLS_SHA1_LEN or TLS_MD5_LEN: the length says which digest), or -1 with
+ * a message saying what is wrong (ST_CONFIG).
  */
-int tls_parse_fingerprint(const char *s, unsigned char out[TLS_SHA256_LEN],
+int tls_parse_fingerprint(const char *s, unsigned char out[TLS_FP_MAX],
     struct errinfo *ei);
+/* The digest of a fingerprint of len bytes: "SHA-256", "SHA-1", "MD5",
+ * or NULL for another length. */
+const char *tls_fingerprint_kind(size_t len);
+
+/*
+ * Can file (the value of the key named key, for messages) be opened for
+ * reading?  Returns 0, or -1 with ST_CONFIG and "cannot read KEY 'FILE':
+ * STRERROR".
+ */
+int tls_file_check(const char *key, const char *file, struct errinfo *ei);
 
 /* "OpenSSL 3.0.19 27 Jan 2026" */
 const char *tls_library_version(void);

@@ -2,6 +2,7 @@
 #include "autoconf.h"
 
 #include <gsasl.h>
+#include <string.h>
 #ifdef HAVE_LIBSECRET
 #include <libsecret/secret.h>
 #endif
@@ -44,4 +45,11 @@ version_print(FILE *f, const char *prog)
 	fprintf(f, "System configuration file: %s/facteur.conf\n", SYSCONFDIR);
 	fprintf(f, "User configuration file: $XDG_CONFIG_HOME/facteur/config "
 	    "(~/.config/facteur/config)\n");
+	/* The peer's files, read when there is no facteur file. */
+	if (strcmp(prog, "msend") == 0)
+		fprintf(f, "Without one, msmtp's: ~/.msmtprc, "
+		    "$XDG_CONFIG_HOME/msmtp/config, /etc/msmtprc\n");
+	else if (strcmp(prog, "mfetch") == 0)
+		fprintf(f, "Without one, mpop's: ~/.mpoprc, "
+		    "$XDG_CONFIG_HOME/mpop/config\n");
 }

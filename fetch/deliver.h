@@ -24,6 +24,8 @@ struct delivery {
 	int failed;
 	unsigned long long size;
 	char received[1024];	/* a Received field to put first, or "" */
+	const char *filter;	/* mpop's filter command (pop3_fetch), or NULL */
+	struct sink_opts filter_opts;
 };
 
 void delivery_init(struct delivery *d, struct sink *sink);

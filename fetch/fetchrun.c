@@ -12,6 +12,7 @@
 #include "login.h"
 #include "policy.h"
 #include "pop3_auth.h"
+#include "pop3.h"
 #include "pop3_fetch.h"
 #include "sink.h"
 #include "statedir.h"
@@ -70,30 +71,80 @@ make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 	return rc;
 }
 
-int
-fetch_account(FILE *out, const struct account *a,
-    const struct fetchrun_opts *o, unsigned long *fresh_r,
+/* mpop's --status-only: "new: 2 messages in 1.46 KiB, total: ...". */
+static void
+mpop_size(unsigned long long n, char *out, size_t outsz)
+{
+	if (n >= 1024ULL * 1024 * 1024)
+		snprintf(out, outsz, "%.2f GiB", (double)n / 1073741824.0);
+	else if (n >= 1024ULL * 1024)
+		snprintf(out, outsz, "%.2f MiB", (double)n / 1048576.0);
+	else if (n >= 1024)
+		snprintf(out, outsz, "%.2f KiB", (double)n / 1024.0);
+	else
+		snprintf(out, outsz, "%llu bytes", n);
+}
+
+/*
+ * The account's line on stdout: only what is known.  A run that failed
+ * before the server's list was read says nothing here (main() prints the
+ * error); one that failed later says how far it got.
+ */
+static void
+summary(FILE *out, const struct account *a, const struct fetchrun_opts *o,
+    const struct fetch_stats *st, int rc)
+{
+	char b1[32], b2[32];
+
+	if (!st->inventoried || (o->quiet && !o->check_only))
+		return;
+	if (o->status_only) {
+		if (rc != 0)
+			return;
+		mpop_size(st->fresh_bytes, b1, sizeof(b1));
+		mpop_size(st->messages_bytes, b2, sizeof(b2));
+		fprintf(out, "%s at %s:\nnew: %lu message%s in %s, total: %lu "
+		    "message%s in %s\n", server_login_user(&a->in, a->address),
+		    a->in.host, st->fresh,
+		    st->fresh == 1 ? "" : "s", b1, st->messages,
+		    st->messages == 1 ? "" : "s", b2);
+	} else if (o->check_only) {
+		if (rc != 0)
+			return;
+		human(st->fresh_bytes, b1, sizeof(b1));
+		fprintf(out, "%s: %lu new message%s (%s) of %lu\n", label(a),
+		    st->fresh, st->fresh == 1 ? "" : "s", b1, st->messages);
+	} else {
+		human(st->fetched_bytes, b2, sizeof(b2));
+		fprintf(out, "%s: %lu message%s fetched (%s), %lu deleted, "
+		    "%lu skipped, %lu on the server before%s\n", label(a),
+		    st->fetched, st->fetched == 1 ? "" : "s", b2, st->deleted,
+		    st->skipped, st->messages, rc == 0 ? "" :
+		    "; then stopped by an error");
+	}
+}
+
+/* The session; the stats say how far it got. */
+static int
+run_account(FILE *out, const struct account *a,
+    const struct fetchrun_opts *o, struct fetch_stats *stp,
     struct errinfo *ei)
 {
 	struct fetch_policy pol;
-	struct fetch_stats st;
 	struct uidstate u;
 	struct sink *sink = NULL;
 	struct delivery d;
 	struct pop3 p;
 	struct login lg;
-	char *path;
+	char *path, *fsd = NULL;
 	int rc = -1, opened = 0;
 	struct errinfo sei;
 
-	*fresh_r = 0;
-	memset(&st, 0, sizeof(st));
-	st.progress = o->progress && !o->quiet && !o->check_only;
-	clock_gettime(CLOCK_MONOTONIC, &st.t0);
+	stp->progress = o->progress && !o->quiet && !o->check_only;
+	clock_gettime(CLOCK_MONOTONIC, &stp->t0);
 	if (a->in.proto != PROTO_POP3)
-		return err_set(ei, ST_UNAVAILABLE, "account '%s': fetching over "
-		    "IMAP is not available in this version yet (POP3 is)",
-		    label(a));
+		return err_set(ei, ST_CONFIG, "account '%s': %s", label(a),
+		    FETCHRUN_NO_IMAP);
 	policy_from_account(&pol, a);
 	pol.check_only = o->check_only;
 	if (!o->check_only && make_sink(a, &sink, ei) < 0)
@@ -122,14 +173,26 @@ fetch_account(FILE *out, const struct account *a,
 		return 0;
 	}
 	delivery_init(&d, sink);
+	if (a->filter != NULL && *a->filter != '\0') {
+		/* mpop's filter: the header of each message to fetch first. */
+		fsd = statedir();
+		d.filter = a->filter;
+		d.filter_opts.statedir = fsd;
+		d.filter_opts.timeout = a->in.timeout;
+	}
 	if (pop3_open(&p, &a->in, ei) == 0) {
 		opened = 1;
 		login_init(&lg, &a->in, a->name, a->address, conn_tls(p.c));
 		if (pop3_login(&p, &lg, ei) == 0) {
+			/* pipelining auto: as the server says (CAPA). */
+			if (a->pipelining == SETHDR_OFF)
+				p.caps.flags &= ~(unsigned)POP3_CAP_PIPELINING;
+			else if (a->pipelining == SETHDR_ON)
+				p.caps.flags |= POP3_CAP_PIPELINING;
 			u.last_login = time(NULL);
 			u.login_delay = p.caps.login_delay;
 			expire_warning(a, &p, &pol);
-			rc = pop3_fetch(&p, &d, &u, &pol, &st, ei);
+			rc = pop3_fetch(&p, &d, &u, &pol, stp, ei);
 		}
 		login_free(&lg);
 	}
@@ -144,11 +207,12 @@ fetch_account(FILE *out, const struct account *a,
 		int quit = uidstate_deletions_pending(&u, &sei) == 0;
 
 		if (!quit) {
-			log_error("%s (no QUIT: the server keeps the messages)",
-			    sei.msg);
+			err_prefix(&sei, "no QUIT (the server keeps the messages): ");
 			if (rc == 0) {
 				*ei = sei;
 				rc = -1;
+			} else {
+				log_error("%s", sei.msg);
 			}
 		}
 		uidstate_deletions_done(&u, pop3_close(&p, quit));
@@ -156,34 +220,102 @@ fetch_account(FILE *out, const struct account *a,
 		pop3_close(&p, 1);
 	}
 	if (opened && uidstate_save(&u, rc == 0, &sei) < 0) {
-		log_error("%s", sei.msg);
 		if (rc == 0) {
 			*ei = sei;
 			rc = -1;
+		} else {
+			log_error("%s", sei.msg);
 		}
 	}
 	uidstate_close(&u);
 	delivery_free(&d);
 	sink_free(sink);
-	*fresh_r = st.fresh;
-	if (opened && (!o->quiet || o->check_only)) {
-		char b1[32], b2[32];
-
-		human(st.fresh_bytes, b1, sizeof(b1));
-		human(st.fetched_bytes, b2, sizeof(b2));
-		if (o->check_only)
-			fprintf(out, "%s: %lu new message%s (%s) of %lu\n",
-			    label(a), st.fresh, st.fresh == 1 ? "" : "s", b1,
-			    st.messages);
-		else if (!o->quiet)
-			fprintf(out, "%s: %lu message%s fetched (%s), %lu deleted, "
-			    "%lu skipped, %lu on the server before\n", label(a),
-			    st.fetched, st.fetched == 1 ? "" : "s", b2, st.deleted,
-			    st.skipped, st.messages);
-	}
-	log_info("account=%s host=%s fetched=%lu bytes=%llu deleted=%lu "
-	    "skipped=%lu messages=%lu status=%s", label(a), a->in.host,
-	    st.fetched, st.fetched_bytes, st.deleted, st.skipped, st.messages,
-	    rc == 0 ? "ok" : ei->msg);
+	free(fsd);
 	return rc;
+}
+
+int
+fetch_account(FILE *out, const struct account *a,
+    const struct fetchrun_opts *o, unsigned long *fresh_r,
+    struct errinfo *ei)
+{
+	struct fetch_stats st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	rc = run_account(out, a, o, &st, ei);
+	*fresh_r = st.fresh;
+	summary(out, a, o, &st, rc);
+	/* One token for the status; the message, escaped, last. */
+	log_info("account=%s host=%s fetched=%lu bytes=%llu deleted=%lu "
+	    "skipped=%lu messages=%lu status=%s%s%s", label(a), a->in.host,
+	    st.fetched, st.fetched_bytes, st.deleted, st.skipped, st.messages,
+	    rc == 0 ? "ok" : status_token(ei->st), rc == 0 ? "" : " error=",
+	    rc == 0 ? "" : ei->msg);
+	return rc;
+}
+
+char *
+fetchrun_state_path(const struct account *a)
+{
+	/* Keep in step with fetch_account(). */
+	return a->uidls_file != NULL ? xstrdup(a->uidls_file) :
+	    uidstate_default_path(a->in.host, server_login_user(&a->in,
+	    a->address));
+}
+
+/* A duration as keep takes it: 14d, 12h, 90m, 45s. */
+static void
+duration(long s, char *out, size_t outsz)
+{
+	if (s % 86400 == 0)
+		snprintf(out, outsz, "%ldd", s / 86400);
+	else if (s % 3600 == 0)
+		snprintf(out, outsz, "%ldh", s / 3600);
+	else if (s % 60 == 0)
+		snprintf(out, outsz, "%ldm", s / 60);
+	else
+		snprintf(out, outsz, "%lds", s);
+}
+
+void
+fetchrun_pretend(FILE *f, const struct account *a)
+{
+	static const char *const tri[] = { "auto", "on", "off" };
+	char keep[32], *path = fetchrun_state_path(a);
+
+	if (a->keep == KEEP_FOREVER)
+		snprintf(keep, sizeof(keep), "on");
+	else if (a->keep == 0)
+		snprintf(keep, sizeof(keep), "off");
+	else
+		duration(a->keep, keep, sizeof(keep));
+	fprintf(f, "delivery           = %s\n", a->delivery != NULL &&
+	    *a->delivery != '\0' ? a->delivery : "(not set: nothing is "
+	    "fetched)");
+	fprintf(f, "keep               = %s\n", keep);
+	fprintf(f, "uidls_file         = %s\n", path);
+	fprintf(f, "only_new           = %s\n", a->fetchall ? "off" : "on");
+	fprintf(f, "fetchall           = %s\n", a->fetchall ? "on" : "off");
+	if (a->killsize > 0)
+		fprintf(f, "killsize           = %llu\n", a->killsize);
+	else
+		fprintf(f, "killsize           = off\n");
+	if (a->skipsize > 0)
+		fprintf(f, "skipsize           = %llu\n", a->skipsize);
+	else
+		fprintf(f, "skipsize           = off\n");
+	if (a->max_messages > 0)
+		fprintf(f, "max_messages       = %ld\n", a->max_messages);
+	else
+		fprintf(f, "max_messages       = off\n");
+	fprintf(f, "received_header    = %s\n", a->received_header ? "on" :
+	    "off");
+	fprintf(f, "pipelining         = %s\n", tri[a->pipelining % 3]);
+	fprintf(f, "filter             = %s\n", a->filter != NULL &&
+	    *a->filter != '\0' ? a->filter : "(not set)");
+	if (a->in.proto != PROTO_POP3)
+		fprintf(f, "note: this account is not fetched: %s\n",
+		    FETCHRUN_NO_IMAP);
+	free(path);
 }

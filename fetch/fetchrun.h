@@ -16,14 +16,32 @@ struct fetchrun_opts {
 	int check_only;		/* --check: count new messages only */
 	int quiet;		/* -q: nothing on stdout unless asked */
 	int progress;		/* live progress on stderr (a terminal) */
+	int status_only;	/* -s: mpop's "new: N messages in SIZE" */
 };
 
+/* Why an IMAP account is not fetched (for messages and -P). */
+#define FETCHRUN_NO_IMAP "fetching over IMAP is not available in this " \
+	"version yet (POP3 is; --serverinfo and --auth-only work over IMAP)"
+
 /*
- * Fetch the account.  *fresh_r gets the number of new messages (for
- * --check).  Returns 0, or -1 with ei.
+ * Fetch the account.  *fresh_r gets the number of messages a fetch would
+ * fetch (for --check).  Prints the account's summary line on out, only
+ * with what is known (nothing when the run failed before the server's
+ * list), and logs "account=NAME ... status=ok", or status=EX_... and
+ * error=MESSAGE.  An IMAP account is ST_CONFIG.  Returns 0, or -1 with
+ * ei.
  */
 int fetch_account(FILE *out, const struct account *a,
     const struct fetchrun_opts *o, unsigned long *fresh_r,
     struct errinfo *ei);
+
+/* The account's UID state file, as fetch_account() uses it (free()). */
+char *fetchrun_state_path(const struct account *a);
+
+/*
+ * -P: the settings that decide where mail lands and whether it is
+ * deleted (after cliopts_pretend()'s server settings).
+ */
+void fetchrun_pretend(FILE *f, const struct account *a);
 
 #endif

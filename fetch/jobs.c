@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "exitcode.h"
 #include "jobs.h"
 #include "status.h"
 #include "sys.h"
@@ -107,8 +108,8 @@ jobs_run(size_t n, int max, int (*fn)(size_t i, void *arg), void *arg)
 		}
 	}
 	sigaction(SIGCHLD, &old, NULL);
-	for (i = 0; i < n && result == 0; i++)
-		result = rc[i];
+	for (i = 0; i < n; i++)
+		result = exitcode_combine(result, rc[i]);
 	free(pid);
 	free(rc);
 	return result;

@@ -16,7 +16,8 @@
 
 /*
  * Run fn for i in 0..n-1 in children, at most max at once.  Returns the
- * exit status of the lowest i that failed, or 0.
+ * children's exit statuses combined by exitcode_combine() in the order
+ * of i (0 when all succeeded).
  */
 int jobs_run(size_t n, int max, int (*fn)(size_t i, void *arg), void *arg);
 

@@ -10,6 +10,7 @@
 #include "authonly.h"
 #include "cliopts.h"
 #include "config.h"
+#include "exitcode.h"
 #include "fetchrun.h"
 #include "info.h"
 #include "jobs.h"
@@ -33,7 +34,9 @@ enum {
 	O_MAX_MESSAGES,
 	O_CHECK,
 	O_JOBS,
-	O_RECEIVED
+	O_RECEIVED,
+	O_PIPELINING,
+	O_FILTER
 };
 
 /* Options that are account keys. */
@@ -49,36 +52,51 @@ static const struct {
 	{ O_UIDLS_FILE, "uidls_file", "--uidls-file" },
 	{ O_MAX_MESSAGES, "max_messages", "--max-messages" },
 	{ O_RECEIVED, "received_header", "--received-header" },
+	{ O_PIPELINING, "pipelining", "--pipelining" },
+	{ O_FILTER, "filter", "--filter" },
 };
 
 static struct fetchrun_opts fopts;
 static int njobs = JOBS_DEFAULT;
+static int all_flag;	/* -a: every account */
+static int half_quiet;	/* -Q: no progress line */
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 "Usage: mfetch [option...] [account...]\n"
+"       mfetch [option...] -a|--all-accounts\n"
 "       mfetch [option...] (--serverinfo | --auth-only) [account...]\n"
 "       mfetch [option...] (--store-password | --forget-password) [account]\n"
 "Fetch mail from POP3 servers into an mbox, a Maildir or an MDA (IMAP\n"
 "servers: --serverinfo and --auth-only for now).\n"
-"Without account names, every account with an incoming server.\n"
+"Without account names, every account with an incoming server (IMAP ones\n"
+"are skipped); -P, -S and -A without names: the default account, else\n"
+"every account.\n"
 "\n"
 "Fetching:\n"
+"  -a, --all-accounts         every account (as without names)\n"
 "  --delivery=(mbox,FILE|maildir,DIR|mda,COMMAND) where messages go\n"
-"  --keep[=(on|off|DURATION)] keep messages on the server: on, off, or\n"
-"                             for a time after delivery (30d, 12h; default\n"
-"                             14d)\n"
-"  --only-new[=(on|off)]      off: fetch messages delivered before too\n"
+"  -k, --keep[=(on|off|DURATION)] keep messages on the server: on, off,\n"
+"                             or for a time after delivery (30d, 12h;\n"
+"                             default 14d)\n"
+"  -n, --only-new[=(on|off)]  off: fetch messages delivered before too\n"
 "  --fetchall                 same as --only-new=off\n"
 "  --killsize=(off|SIZE)      delete messages larger than SIZE unfetched\n"
 "  --skipsize=(off|SIZE)      leave messages larger than SIZE\n"
 "  --max-messages=(off|N)     fetch at most N messages per run\n"
 "  --uidls-file=FILE          where delivered UIDs are kept\n"
 "  --received-header[=(on|off)] add a Received field (default on)\n"
-"  -c, --check                count new messages; fetch nothing\n"
+"  --pipelining=(auto|on|off) POP3 pipelining (auto: if the server has it)\n"
+"  --filter[=COMMAND]         mpop's filter: each header (TOP) to COMMAND\n"
+"                             (%%F sender, %%S size); exit 0 fetch, 1 delete,\n"
+"                             2 skip; no COMMAND: none\n"
+"  -c, --check                count what would be fetched; fetch nothing\n"
+"                             (exit 0: something to fetch, 1: nothing)\n"
+"  -s, --status-only          number and size of messages, as mpop prints\n"
 "  -q, --quiet                print nothing unless something fails\n"
+"  -Q, --half-quiet           the summary, but no progress line\n"
 "  -j, --jobs=N               fetch up to N accounts at once (default 4)\n"
 "  --protocol=(pop3|imap)     protocol of the incoming server (default pop3)\n"
 "  -A                         same as --auth-only (as in mpop)\n");
@@ -100,6 +118,14 @@ check_incoming(const struct account *a, struct errinfo *ei)
 
 static int check_found;	/* --check saw new mail */
 
+/* Fetching (or counting), not -P, -S, -A or the password options. */
+static int
+fetch_mode(const struct cliopts *o)
+{
+	return !o->serverinfo && !o->auth_only && !o->pretend &&
+	    !o->store_password && !o->forget_password;
+}
+
 /* Handle one account (name NULL: the default one). */
 static int
 one_account(struct cliopts *o, const struct config *cfg, const char *name,
@@ -112,6 +138,7 @@ one_account(struct cliopts *o, const struct config *cfg, const char *name,
 		return -1;
 	if (o->pretend) {
 		cliopts_pretend(stdout, a, SIDE_IN);
+		fetchrun_pretend(stdout, a);
 		rc = 0;
 	} else if (check_incoming(a, ei) < 0 || cliopts_open_logs(a, ei) < 0) {
 		rc = -1;
@@ -133,17 +160,26 @@ one_account(struct cliopts *o, const struct config *cfg, const char *name,
 	return rc;
 }
 
+/* -k and -n are --keep and --only-new. */
+static int
+long_of(int c)
+{
+	return c == 'k' ? O_KEEP : c == 'n' ? O_ONLY_NEW : c;
+}
+
 /* mfetch's own options: 1 handled, 0 not one of them, -1 bad value. */
 static int
 own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 {
 	size_t i;
 
+	c = long_of(c);
 	for (i = 0; i < sizeof(keyopts) / sizeof(keyopts[0]); i++) {
 		if (keyopts[i].opt != c)
 			continue;
 		if (setlist_add_side(&o->set, keyopts[i].key, SIDE_IN,
-		    (c == O_KEEP || c == O_RECEIVED) && arg == NULL ? "on" : arg,
+		    (c == O_KEEP || c == O_RECEIVED) && arg == NULL ? "on" :
+		    arg == NULL ? "" : arg,
 		    ei) < 0) {
 			ei->st = ST_USAGE;
 			return err_prefix(ei, "%s: ", keyopts[i].name);
@@ -160,12 +196,22 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 			return err_prefix(ei, "--only-new: ");
 		}
 		return 1;
+	case 'a':
+		all_flag = 1;
+		return 1;
 	case 'c':
 	case O_CHECK:
 		fopts.check_only = 1;
 		return 1;
+	case 's':
+		fopts.check_only = 1;
+		fopts.status_only = 1;
+		return 1;
 	case 'q':
 		fopts.quiet = 1;
+		return 1;
+	case 'Q':
+		half_quiet = 1;
 		return 1;
 	case 'j': {
 		char *end;
@@ -181,73 +227,175 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 	return 0;
 }
 
+/*
+ * getopt_long() found an unknown option (c '?') or one without its value
+ * (c ':'): one line, not the whole usage (it lands in cron mails and web
+ * server logs).
+ */
+static void
+bad_option(char **argv, const struct option *longopts, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	char q[128], name[64];
+	size_t i;
+
+	name[0] = '\0';
+	if (optopt > 0 && optopt < 256) {
+		snprintf(name, sizeof(name), "-%c", optopt);
+	} else if (optopt != 0) {
+		for (i = 0; longopts[i].name != NULL; i++)
+			if (longopts[i].val == optopt)
+				snprintf(name, sizeof(name), "--%s",
+				    longopts[i].name);
+	}
+	if (name[0] != '\0')
+		err_quote(q, sizeof(q), name, strlen(name));
+	else
+		err_quote(q, sizeof(q), arg, strcspn(arg, "="));
+	if (c == ':')
+		log_error("option '%s' needs a value; see mfetch --help", q);
+	else
+		log_error("unknown option '%s'; see mfetch --help", q);
+}
+
 struct many {
 	struct cliopts *o;
 	const struct config *cfg;
 	const char **names;
+	size_t n;
 };
 
-/* In a child: one account, its exit status. */
+/* Does msg name the account already ("account 'NAME'")? */
+static int
+names_account(const char *msg, const char *name)
+{
+	char *q = xasprintf("account '%s'", name);
+	int r = strstr(msg, q) != NULL;
+
+	free(q);
+	return r;
+}
+
+/* One account, its exit status (in a child, or in turn). */
 static int
 one_job(size_t i, void *arg)
 {
 	struct many *m = arg;
 	struct errinfo ei;
+	int rc = 0;
 
+	err_clear(&ei);
+	/* -P for several accounts: a blank line between them. */
+	if (m->o->pretend && i > 0)
+		printf("\n");
 	if (one_account(m->o, m->cfg, m->names[i], &ei) < 0) {
-		log_error("%s", ei.msg);
-		return status_exit_code(ei.st);
+		/* The one line that says what failed for this account. */
+		if (m->names[i] != NULL && !names_account(ei.msg, m->names[i]))
+			log_error("%s: %s", m->names[i], ei.msg);
+		else
+			log_error("%s", ei.msg);
+		rc = status_exit_code(ei.st);
 	}
-	return 0;
+	log_close();	/* the next account has its own log settings */
+	return rc;
 }
 
 /*
- * Fetch mode without names: every account with an incoming server, up to
- * njobs at a time (--check runs them in turn: its status is shared).
+ * The accounts in turn, or up to njobs at once when fetching: the
+ * combined exit status (exitcode.h).
  */
 static int
-all_accounts(struct cliopts *o, const struct config *cfg, int *rc_r,
-    struct errinfo *ei)
+run_accounts(struct cliopts *o, const struct config *cfg,
+    const char **names, size_t n)
 {
 	struct many m;
-	size_t i, n = 0;
+	size_t i;
+	int rc = 0;
 
 	m.o = o;
 	m.cfg = cfg;
-	m.names = xcalloc(cfg != NULL ? config_count(cfg) + 1 : 1,
-	    sizeof(*m.names));
+	m.names = names;
+	m.n = n;
+	/* --check runs them in turn: its result is shared. */
+	if (n > 1 && njobs > 1 && fetch_mode(o) && !fopts.check_only) {
+		fopts.progress = 0;	/* lines from several children */
+		return jobs_run(n, njobs, one_job, &m);
+	}
+	for (i = 0; i < n && sys_stop_signal() == 0; i++)
+		rc = exitcode_combine(rc, one_job(i, &m));
+	return rc;
+}
+
+/*
+ * An account this version cannot fetch, met while fetching every
+ * account: a line in its log (syslog, log file; on stderr with --debug),
+ * not an error.
+ */
+static void
+skip_note(const struct account *a)
+{
+	struct errinfo ei;
+
+	(void)cliopts_open_logs(a, &ei);
+	log_info("account=%s host=%s status=skipped error=%s", a->name,
+	    a->in.host, FETCHRUN_NO_IMAP);
+	log_close();
+}
+
+/*
+ * Every account with an incoming server, in file order, into *names_r
+ * (free() it).  When fetching, the accounts this version cannot fetch
+ * (IMAP) are left out with a note, and counted in *skipped_r.  An
+ * account that cannot be resolved stays in: its error shows when it runs.
+ */
+static size_t
+every_account(struct cliopts *o, const struct config *cfg,
+    const char ***names_r, size_t *skipped_r)
+{
+	const char **names;
+	size_t i, n = 0;
+
+	*skipped_r = 0;
+	names = xcalloc(cfg != NULL ? config_count(cfg) + 1 : 1,
+	    sizeof(*names));
 	for (i = 0; cfg != NULL && i < config_count(cfg); i++) {
 		struct account *a;
+		struct errinfo ei;
 
-		if (config_is_alias(cfg, i) ||
-		    config_resolve(cfg, config_name(cfg, i), &o->set, &a, ei) < 0)
+		if (config_is_alias(cfg, i))
 			continue;
-		if (a->in.host != NULL && *a->in.host != '\0')
-			m.names[n++] = config_name(cfg, i);
+		if (config_resolve(cfg, config_name(cfg, i), &o->set, &a,
+		    &ei) < 0) {
+			names[n++] = config_name(cfg, i);
+			continue;
+		}
+		if (a->in.host == NULL || *a->in.host == '\0') {
+			/* An account for msend only. */
+		} else if (fetch_mode(o) && a->in.proto != PROTO_POP3) {
+			skip_note(a);
+			(*skipped_r)++;
+		} else {
+			names[n++] = config_name(cfg, i);
+		}
 		account_free(a);
 	}
-	if (n > 1 && njobs > 1 && !fopts.check_only) {
-		fopts.progress = 0;	/* lines from several children */
-		int rc = jobs_run(n, njobs, one_job, &m);
+	*names_r = names;
+	return n;
+}
 
-		if (*rc_r == 0)
-			*rc_r = rc;
-	} else {
-		for (i = 0; i < n; i++) {
-			int rc = one_job(i, &m);
-
-			if (*rc_r == 0)
-				*rc_r = rc;
-		}
-	}
-	free(m.names);
-	return (int)n;
+/* Does the file name a default account ("default", or its only one)? */
+static int
+has_default(const struct config *cfg)
+{
+	return cfg != NULL && (config_has(cfg, "default") ||
+	    config_count(cfg) == 1);
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option own[] = {
+		{ "all-accounts", no_argument, NULL, 'a' },
 		{ "protocol", required_argument, NULL, O_PROTOCOL },
 		{ "delivery", required_argument, NULL, O_DELIVERY },
 		{ "keep", optional_argument, NULL, O_KEEP },
@@ -257,8 +405,12 @@ main(int argc, char **argv)
 		{ "skipsize", required_argument, NULL, O_SKIPSIZE },
 		{ "uidls-file", required_argument, NULL, O_UIDLS_FILE },
 		{ "max-messages", required_argument, NULL, O_MAX_MESSAGES },
+		{ "pipelining", required_argument, NULL, O_PIPELINING },
+		{ "filter", optional_argument, NULL, O_FILTER },
 		{ "check", no_argument, NULL, O_CHECK },
+		{ "status-only", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "half-quiet", no_argument, NULL, 'Q' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "received-header", optional_argument, NULL, O_RECEIVED },
 		{ NULL, 0, NULL, 0 }
@@ -267,6 +419,8 @@ main(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct cliopts o;
 	struct errinfo ei;
+	const char **names = NULL;
+	size_t n = 0, skipped = 0;
 	int c, i, rc = 0, h;
 
 	sys_init();
@@ -275,16 +429,18 @@ main(int argc, char **argv)
 	err_clear(&ei);
 	cliopts_init(&o, SIDE_IN);
 	longopts = cliopts_table(own);
-	while ((c = getopt_long(argc, argv, CLIOPTS_SHORT "Acqj:", longopts,
-	    NULL)) != -1) {
+	opterr = 0;	/* bad_option() says it in one line */
+	while ((c = getopt_long(argc, argv, ":" CLIOPTS_SHORT "Aacsqj:Qn::k::",
+	    longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
-			usage(stderr);
+			bad_option(argv, longopts, c);
 			rc = status_exit_code(ST_USAGE);
 			goto out;
 		}
-		h = cliopts_handle(&o, c, optarg, &ei);
+		/* Own first: mfetch's -a is not msend's -a NAME. */
+		h = own_option(&o, c, optarg, &ei);
 		if (h == 0)
-			h = own_option(&o, c, optarg, &ei);
+			h = cliopts_handle(&o, c, optarg, &ei);
 		if (h == 0 && c == O_PROTOCOL) {
 			h = setlist_add_side(&o.set, "protocol", SIDE_IN, optarg,
 			    &ei) < 0 ? -1 : 1;
@@ -309,56 +465,47 @@ main(int argc, char **argv)
 		version_print(stdout, "mfetch");
 		goto out;
 	}
-	/* Live progress when a person watches one account at a time. */
-	fopts.progress = isatty(2) && !o.debug;
+	/* Live progress when a person watches; -d and -Q: none. */
+	fopts.progress = isatty(2) && !o.debug && !half_quiet;
 	if (o.debug) {
 		log_set_trace(1);
 		log_set_level(LOG_LVL_DEBUG);
 	}
-	/* mpop style: accounts may also be named without -a. */
+	/* mpop style: accounts are named without an option. */
 	for (i = optind; i < argc; i++)
-		cliopts_handle(&o, 'a', argv[i], &ei);
+		cliopts_handle(&o, CLIOPTS_ACCOUNT, argv[i], &ei);
+	if (all_flag && (o.naccounts > 0 || o.host_given)) {
+		log_error("-a/--all-accounts means every account (as in mpop): "
+		    "name accounts without it (mfetch NAME or --account=NAME)");
+		rc = status_exit_code(ST_USAGE);
+		goto out;
+	}
 	if (cliopts_load_config(&o, 1, &cfg, &ei) < 0) {
 		log_error("%s", ei.msg);
 		rc = status_exit_code(ei.st);
 		goto out;
 	}
-	if (o.naccounts == 0 && !o.host_given && !o.serverinfo &&
-	    !o.auth_only && !o.pretend && !o.store_password &&
-	    !o.forget_password && all_accounts(&o, cfg, &rc, &ei) > 0) {
-		/* done: every account with an incoming server */
-	} else if (o.naccounts == 0 || o.host_given) {
-		if (one_account(&o, cfg, NULL, &ei) < 0) {
-			log_error("%s", ei.msg);
-			rc = status_exit_code(ei.st);
-		}
+	if (o.host_given || (o.naccounts == 0 && (o.store_password ||
+	    o.forget_password || (!all_flag && !fetch_mode(&o) &&
+	    has_default(cfg))))) {
+		/* --host, or the default account. */
+		names = xcalloc(1, sizeof(*names));
+		n = 1;
+	} else if (o.naccounts > 0) {
+		names = xcalloc(o.naccounts, sizeof(*names));
+		for (n = 0; n < o.naccounts; n++)
+			names[n] = o.accounts[n];
+	} else {
+		/* Every account (plain mfetch, -a; -P, -S, -A without a
+		 * default account). */
+		n = every_account(&o, cfg, &names, &skipped);
+		if (n == 0 && skipped == 0)
+			n = 1;	/* names[0] NULL: the default's error */
 	}
-	i = 0;
-	if (!o.host_given && o.naccounts > 1 && njobs > 1 &&
-	    !fopts.check_only && !o.serverinfo && !o.auth_only && !o.pretend &&
-	    !o.store_password && !o.forget_password) {
-		struct many m;
-		size_t k;
-
-		fopts.progress = 0;
-		m.o = &o;
-		m.cfg = cfg;
-		m.names = xcalloc(o.naccounts, sizeof(*m.names));
-		for (k = 0; k < o.naccounts; k++)
-			m.names[k] = o.accounts[k];
-		rc = jobs_run(o.naccounts, njobs, one_job, &m);
-		free(m.names);
-		i = (int)o.naccounts;	/* done */
-	}
-	for (; !o.host_given && (size_t)i < o.naccounts; i++) {
-		if (one_account(&o, cfg, o.accounts[i], &ei) < 0) {
-			log_error("%s", ei.msg);
-			if (rc == 0)
-				rc = status_exit_code(ei.st);
-		}
-	}
+	rc = run_accounts(&o, cfg, names, n);
+	free(names);
 	/* --check: 0 when there is new mail, 1 when there is none. */
-	if (rc == 0 && fopts.check_only && !check_found)
+	if (rc == 0 && fopts.check_only && !fopts.status_only && !check_found)
 		rc = 1;
 	/* Stopped by a signal: what was in hand is rolled back; try again. */
 	if (sys_stop_signal() != 0)

@@ -272,6 +272,11 @@ lock_mbox(struct mbox *m, struct errinfo *ei)
 		return err_set(ei, ST_CANTCREAT, "mbox %s: cannot open its "
 		    "journal %s: %s", m->s.target, m->jpath,
 		    durable_strerror(errno));
+	/* Its directory too, as for a Maildir (delivery mbox,~/mail/x). */
+	if (durable_mkdirs_for(m->s.target, ei) < 0) {
+		unlock_close(m);
+		return err_prefix(ei, "mbox %s: ", m->s.target);
+	}
 	if (dotlock(m, ei) < 0 || open_mbox(m, ei) < 0 ||
 	    fcntl_lock(m, ei) < 0 ||
 	    mboxj_recover(m->jfd, m->tailpath, m->fd, m->s.target, ei) < 0) {

@@ -9,10 +9,10 @@
  * truncated message, whatever happens to mfetch (killed while the
  * program runs, the program still reads the whole file to its end).
  * Exit 0 means delivered; 75 (EX_TEMPFAIL) means "try again later";
- * anything else is an error.  A program that runs longer than the
- * account's timeout, or that is still running when mfetch is asked to
- * stop, is killed (SIGTERM, then SIGKILL a second later), and the message
- * stays on the server.
+ * anything else is a local delivery error (exitcode_mda()).  A program
+ * that runs longer than the account's timeout, or that is still running
+ * when mfetch is asked to stop, is killed (SIGTERM, then SIGKILL a second
+ * later), and the message stays on the server.
  */
 #include "autoconf.h"
 
@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exitcode.h"
 #include "msgfile.h"
 #include "placeholder.h"
 #include "sink.h"
@@ -42,6 +43,7 @@ struct mda {
 	struct msgfile mf;
 	int timeout;		/* seconds; 0: none */
 	char *from;		/* the envelope sender of the message */
+	char *size;		/* %S (a filter), or NULL */
 };
 
 static long long
@@ -132,6 +134,7 @@ start(struct mda *m, pid_t *pid_r, struct errinfo *ei)
 
 	ph.from = m->from;
 	ph.user = pw != NULL ? pw->pw_name : "";
+	ph.size = m->size;
 	n = cmd_split(m->s.target, "delivery command", &argv, ei);
 	if (n < 0)
 		return -1;
@@ -170,11 +173,15 @@ start(struct mda *m, pid_t *pid_r, struct errinfo *ei)
 	return 0;
 }
 
+/*
+ * Run the command on the message file and wait for it (killed past the
+ * timeout or on a stop request): 0 with its wait status, or -1.
+ */
 static int
-mda_commit(struct sink *s, struct errinfo *ei)
+run_wait(struct mda *m, int *status_r, struct errinfo *ei)
 {
-	struct mda *m = (struct mda *)s;
-	int status, ec, r, pidfd = -1;
+	struct sink *s = &m->s;
+	int status, r, pidfd = -1;
 	pid_t pid = -1;
 
 	if (msgfile_finish(&m->mf, 1, ei) < 0 || start(m, &pid, ei) < 0)
@@ -192,16 +199,29 @@ mda_commit(struct sink *s, struct errinfo *ei)
 			return err_set(ei, ST_OSERR, "waitpid: %s",
 			    strerror(errno));
 		if (sys_check_stop(ei) < 0)
-			return err_prefix(ei, "delivery command '%s' killed: ",
-			    s->target);
-		return err_set(ei, ST_TEMPFAIL, "delivery command '%s' ran "
-		    "longer than %d seconds: killed; message kept on the "
-		    "server", s->target, m->timeout);
+			return err_prefix(ei, "%s '%s' killed: ", m->size != NULL ?
+			    "filter" : "delivery command", s->target);
+		return err_set(ei, ST_TEMPFAIL, "%s '%s' ran longer than %d "
+		    "seconds: killed; message kept on the server",
+		    m->size != NULL ? "filter" : "delivery command", s->target,
+		    m->timeout);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	*status_r = status;
+	return 0;
+}
+
+static int
+mda_commit(struct sink *s, struct errinfo *ei)
+{
+	struct mda *m = (struct mda *)s;
+	int status, ec;
+
+	if (run_wait(m, &status, ei) < 0)
+		return -1;
 	if (WIFSIGNALED(status))
-		return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' was "
+		return err_set(ei, ST_IOERR, "delivery command '%s' was "
 		    "killed by signal %d: message kept on the server",
 		    s->target, WTERMSIG(status));
 	ec = WEXITSTATUS(status);
@@ -214,7 +234,8 @@ mda_commit(struct sink *s, struct errinfo *ei)
 	if (ec == 127)
 		return err_set(ei, ST_CONFIG, "delivery command '%s': command "
 		    "not found", s->target);
-	return err_set(ei, ST_UNAVAILABLE, "delivery command '%s' failed "
+	/* Its failure is local: never "the server refused" (exitcode.h). */
+	return err_set(ei, exitcode_mda(ec), "delivery command '%s' failed "
 	    "(exit status %d): message kept on the server", s->target, ec);
 }
 
@@ -225,6 +246,7 @@ mda_free(struct sink *s)
 
 	msgfile_free(&m->mf);
 	free(m->from);
+	free(m->size);
 	free(s->target);
 	free(m);
 }
@@ -245,4 +267,28 @@ sink_mda_new(const char *command, const struct sink_opts *o)
 	m->timeout = o->timeout;
 	msgfile_init(&m->mf, o->statedir);
 	return &m->s;
+}
+
+int
+sink_filter_run(const char *command, const struct sink_opts *o,
+    const char *from, unsigned long long size, const char *head, size_t len,
+    struct errinfo *ei)
+{
+	struct mda *m = (struct mda *)sink_mda_new(command, o);
+	int status, rc = -1;
+
+	m->from = xstrdup(from != NULL ? from : "");
+	m->size = xasprintf("%llu", size);
+	if (msgfile_start(&m->mf, ei) == 0 &&
+	    msgfile_write(&m->mf, head, len, ei) == 0 &&
+	    run_wait(m, &status, ei) == 0) {
+		if (WIFEXITED(status))
+			rc = WEXITSTATUS(status);
+		else
+			err_set(ei, ST_IOERR, "filter '%s' was killed by signal "
+			    "%d: message kept on the server", command,
+			    WTERMSIG(status));
+	}
+	mda_free(&m->s);
+	return rc;
 }

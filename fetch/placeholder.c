@@ -1,4 +1,4 @@
-/* placeholder: %F, %u and %% in delivery commands, made harmless. */
+/* placeholder: %F, %u, %S and %% in commands, made harmless. */
 #include "autoconf.h"
 
 #include <stdlib.h>
@@ -43,6 +43,10 @@ placeholder_expand(const char *tmpl, const struct placeholders *ph)
 			tmpl++;
 		} else if (tmpl[0] == '%' && tmpl[1] == 'u') {
 			placeholder_safe(&b, ph->user);
+			tmpl++;
+		} else if (tmpl[0] == '%' && tmpl[1] == 'S' &&
+		    ph->size != NULL) {
+			placeholder_safe(&b, ph->size);
 			tmpl++;
 		} else if (tmpl[0] == '%' && tmpl[1] == '%') {
 			buf_addch(&b, '%');

@@ -1,7 +1,7 @@
 /*
- * placeholder: the %-placeholders of a delivery command (and, later, of
- * delivery paths): %F the envelope sender, %u the local user, %% a
- * percent sign.  This is the one place where a value from a message
+ * placeholder: the %-placeholders of a delivery or filter command (and,
+ * later, of delivery paths): %F the envelope sender, %u the local user,
+ * %S the message's size (filters only), %% a percent sign.  This is the one place where a value from a message
  * enters a command line, so the values are restricted here, whatever
  * quoting the user wrote around them and whether or not a shell runs
  * the command: every byte outside [A-Za-z0-9.@_+-] becomes '_', a
@@ -18,6 +18,7 @@ struct buf;
 struct placeholders {
 	const char *from;	/* %F: the envelope sender ("" or NULL: none) */
 	const char *user;	/* %u: the local user */
+	const char *size;	/* %S: the message's size (a filter), or NULL */
 };
 
 /* Append value to b, restricted as above. */

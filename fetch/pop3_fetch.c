@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "dotbody.h"
+#include "exitcode.h"
 #include "log.h"
 #include "pop3_fetch.h"
 #include "pp.h"
@@ -243,14 +244,17 @@ queue_dele(struct job *j, unsigned long i, struct errinfo *ei)
 	return 0;
 }
 
-/* Stream one body into the delivery (or nowhere, when discarding). */
+/*
+ * Stream one body into the delivery, or into keep (up to its limit; the
+ * rest is read and dropped), or nowhere (discard).
+ */
 static int
-read_body(struct job *j, int discard, struct errinfo *ei,
+read_body(struct job *j, int discard, struct buf *keep, struct errinfo *ei,
     struct errinfo *dei)
 {
 	struct dotbody db;
 	char *out = xmalloc(DOTBODY_OUT_MAX(CONN_RBUF_SIZE));
-	int rc = 0, sink_ok = !discard;
+	int rc = 0, sink_ok = !discard && keep == NULL;
 
 	dotbody_init(&db);
 	conn_trace_input(j->p->c, 0);
@@ -268,14 +272,20 @@ read_body(struct job *j, int discard, struct errinfo *ei,
 		}
 		w = dotbody_decode(&db, in, avail, out, &used);
 		conn_consume(j->p->c, used);
-		if (sink_ok && w > 0 && delivery_write(j->d, out, w, dei) < 0)
+		if (keep != NULL) {
+			size_t room = DELIVER_HEAD_MAX - keep->len;
+
+			buf_add(keep, out, w < room ? w : room);
+		} else if (sink_ok && w > 0 &&
+		    delivery_write(j->d, out, w, dei) < 0) {
 			sink_ok = 0;
+		}
 	}
 	conn_trace_input(j->p->c, 1);
 	free(out);
 	if (rc < 0)
 		return -1;
-	return sink_ok || discard ? 0 : 1;
+	return sink_ok || discard || keep != NULL ? 0 : 1;
 }
 
 /* The answer to RETR i, and its message. */
@@ -293,19 +303,20 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 
 		snprintf(what, sizeof(what), "RETR %lu", i);
 		pop3_error(j->p, what, &dei);
-		log_error("%s", dei.msg);
 		if (j->first.st == ST_OK)
 			j->first = dei;
+		else
+			log_error("%s", dei.msg);
 		return 0;
 	}
 	if (j->stop)
-		return read_body(j, 1, ei, &dei);
+		return read_body(j, 1, NULL, ei, &dei);
 	delivery_start(j->d);
 	if (j->pol->received_header)
 		delivery_received(j->d, j->p->srv->host, conn_is_tls(j->p->c) ?
 		    "POP3S" : "POP3", j->have_uids ? m->uid : NULL);
 	err_clear(&dei);
-	r = read_body(j, 0, ei, &dei);
+	r = read_body(j, 0, NULL, ei, &dei);
 	if (r < 0) {
 		delivery_abort(j->d);
 		return -1;
@@ -319,7 +330,8 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		if (j->have_uids &&
 		    uidstate_record(j->u, m->uid, now, &dei) < 0) {
 			/* Delivered but not recorded: never delete it now. */
-			log_error("%s", dei.msg);
+			if (j->first.st != ST_OK)
+				log_error("%s", j->first.msg);
 			j->first = dei;
 			j->stop = 1;
 			return 0;
@@ -329,10 +341,13 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		return 0;
 	}
 	delivery_abort(j->d);
-	log_error("message %lu not delivered (kept on the server): %s", i,
-	    dei.msg);
+	err_prefix(&dei, "message %lu not delivered (kept on the server): ",
+	    i);
+	/* The first error is the run's, shown once by the caller. */
 	if (j->first.st == ST_OK)
 		j->first = dei;
+	else
+		log_error("%s", dei.msg);
 	j->stop = 1;
 	return 0;
 }
@@ -400,6 +415,79 @@ process_one(struct job *j, struct errinfo *ei)
 	return handle_retr(j, pd.i, ei);
 }
 
+/* An error that stops the account (the first one is the run's). */
+static void
+stop_with(struct job *j, struct errinfo *e)
+{
+	if (j->first.st == ST_OK)
+		j->first = *e;
+	else
+		log_error("%s", e->msg);
+	j->stop = 1;
+}
+
+/*
+ * mpop's filter for message i: TOP i 0, its header on the command's
+ * standard input; exit 0 fetch it, 1 delete it unfetched, 2 leave it
+ * (skipped), anything else an error that stops the account (nothing of
+ * this message or the next ones is fetched or deleted).
+ */
+static int
+filter_one(struct job *j, unsigned long i, struct errinfo *ei)
+{
+	struct msg *m = &j->m[i];
+	struct errinfo fei;
+	struct buf head;
+	char *from;
+	int r;
+
+	if (pp_cmdf(j->p->c, ei, "TOP %lu 0", i) < 0 ||
+	    pop3_read(j->p, 0, ei) < 0)
+		return -1;
+	if (j->p->r.kind != POP3_OK) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "TOP %lu 0 (for the filter)", i);
+		pop3_error(j->p, what, &fei);
+		stop_with(j, &fei);
+		return 0;
+	}
+	buf_init(&head, DELIVER_HEAD_MAX + 1);
+	if (read_body(j, 0, &head, ei, &fei) < 0) {
+		buf_free(&head);
+		return -1;
+	}
+	from = deliver_envelope_from(head.data != NULL ? head.data : "",
+	    head.len);
+	err_clear(&fei);
+	r = sink_filter_run(j->d->filter, &j->d->filter_opts, from, m->size,
+	    head.data != NULL ? head.data : "", head.len, &fei);
+	free(from);
+	buf_free(&head);
+	if (r < 0 || r > 2) {
+		if (r > 2)
+			err_set(&fei, exitcode_mda(r), "filter '%s' failed (exit "
+			    "status %d)", j->d->filter, r);
+		err_prefix(&fei, "message %lu not fetched (kept on the server): ",
+		    i);
+		stop_with(j, &fei);
+		return 0;
+	}
+	if (r == 0)
+		return 0;
+	/* Not fetched after all. */
+	j->st->fresh--;
+	j->st->fresh_bytes -= m->size;
+	j->st->to_fetch--;
+	if (r == 2) {
+		m->act = ACT_SKIP;
+		j->st->skipped++;
+		return 0;
+	}
+	m->act = ACT_DELETE;
+	return queue_dele(j, i, ei) < 0 || process_one(j, ei) < 0 ? -1 : 0;
+}
+
 static int
 run(struct job *j, struct errinfo *ei)
 {
@@ -417,22 +505,35 @@ run(struct job *j, struct errinfo *ei)
 			e->present = 1;
 		j->m[i].act = policy_decide(j->pol, e != NULL ? &e->seen : NULL,
 		    j->m[i].size, now);
-		if (e == NULL) {
-			j->st->fresh++;
-			j->st->fresh_bytes += j->m[i].size;
-		}
+		j->st->messages_bytes += j->m[i].size;
 		if (j->m[i].act == ACT_SKIP)
 			j->st->skipped++;
-		if (j->m[i].act == ACT_FETCH && (j->pol->check_only ||
-		    (j->pol->max_messages > 0 && ++fetched > j->pol->max_messages)))
+		if (j->m[i].act == ACT_FETCH && j->pol->max_messages > 0 &&
+		    ++fetched > j->pol->max_messages)
 			j->m[i].act = ACT_LEAVE;
-		if (j->m[i].act == ACT_FETCH)
-			j->st->to_fetch++;
+		if (j->m[i].act == ACT_FETCH) {
+			/* --check counts what a fetch would fetch (fetchall). */
+			j->st->fresh++;
+			j->st->fresh_bytes += j->m[i].size;
+			if (j->pol->check_only)
+				j->m[i].act = ACT_LEAVE;
+			else
+				j->st->to_fetch++;
+		}
 		if (j->m[i].act == ACT_DELETE) {
 			if (queue_dele(j, i, ei) < 0 ||
 			    (!pipe && process_one(j, ei) < 0))
 				return -1;
 		}
+	}
+	/* The filter, one message at a time, before any RETR. */
+	if (j->d->filter != NULL && !j->pol->check_only) {
+		while (j->qlen > 0)
+			if (process_one(j, ei) < 0)
+				return -1;
+		for (i = 1; i <= j->n && !j->stop; i++)
+			if (j->m[i].act == ACT_FETCH && filter_one(j, i, ei) < 0)
+				return -1;
 	}
 	for (;;) {
 		while (!j->stop && next <= j->n &&
@@ -473,6 +574,7 @@ pop3_fetch(struct pop3 *p, struct delivery *d, struct uidstate *u,
 	if (inventory(&j, ei) < 0)
 		goto out;
 	st->messages = j.n;
+	st->inventoried = 1;
 	if (run(&j, ei) < 0)
 		goto out;
 	if (j.first.st != ST_OK) {

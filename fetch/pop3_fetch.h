@@ -30,8 +30,11 @@
 #define POP3_MSGS_MAX		1000000	/* messages in a maildrop */
 
 struct fetch_stats {
+	int inventoried;		/* STAT, UIDL and LIST answered */
 	unsigned long messages;		/* in the maildrop */
-	unsigned long fresh;		/* not delivered before */
+	unsigned long long messages_bytes;
+	/* What a fetch with these options fetches (--check counts it). */
+	unsigned long fresh;
 	unsigned long long fresh_bytes;
 	unsigned long fetched;
 	unsigned long long fetched_bytes;

@@ -70,4 +70,15 @@ struct sink *sink_mbox_new(const char *path, const struct sink_opts *o);
 struct sink *sink_maildir_new(const char *dir, const struct sink_opts *o);
 struct sink *sink_mda_new(const char *command, const struct sink_opts *o);
 
+/*
+ * mpop's filter: run command (as an MDA runs, with %F from and %S size)
+ * with a message's header (head, len) on its standard input.  Returns
+ * its exit status (0 fetch, 1 delete, 2 skip, others an error: the
+ * caller decides), or -1 with ei when it could not run or was killed
+ * (a timeout, a stop request, a signal).
+ */
+int sink_filter_run(const char *command, const struct sink_opts *o,
+    const char *from, unsigned long long size, const char *head, size_t len,
+    struct errinfo *ei);
+
 #endif

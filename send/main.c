@@ -155,7 +155,7 @@ main(int argc, char **argv)
 	sendopts_progname(&so, argv[0]);
 	longopts = cliopts_table(sendopts_long);
 	opterr = 0;	/* one line of ours, not getopt's and a usage */
-	while ((c = getopt_long(argc, argv, ":" CLIOPTS_SHORT SENDOPTS_SHORT,
+	while ((c = getopt_long(argc, argv, ":a:" CLIOPTS_SHORT SENDOPTS_SHORT,
 	    longopts, NULL)) != -1) {
 		int h;
 

@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include "addr.h"
-#include "log.h"
 #include "sendopts.h"
 #include "settings.h"
 #include "xalloc.h"
@@ -30,8 +29,6 @@ enum {
 	O_MAILDOMAIN,
 	O_RMQS,
 	O_CONFIGURE,
-	O_TLS_PRIORITIES,
-	O_TLS_MIN_DH_PRIME_BITS,
 	O_PROTOCOL
 };
 
@@ -61,9 +58,6 @@ const struct option sendopts_long[] = {
 	{ "maildomain", required_argument, NULL, O_MAILDOMAIN },
 	{ "rmqs", required_argument, NULL, O_RMQS },
 	{ "configure", required_argument, NULL, O_CONFIGURE },
-	{ "tls-priorities", required_argument, NULL, O_TLS_PRIORITIES },
-	{ "tls-min-dh-prime-bits", required_argument, NULL,
-	    O_TLS_MIN_DH_PRIME_BITS },
 	{ "protocol", required_argument, NULL, O_PROTOCOL },
 	{ NULL, 0, NULL, 0 }
 };
@@ -203,12 +197,6 @@ sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
 		return err_set(ei, ST_USAGE, "--configure is not supported: "
 		    "write the account in the accounts file yourself, see "
 		    "facteur.conf(5)");
-	case O_TLS_PRIORITIES:
-	case O_TLS_MIN_DH_PRIME_BITS:
-		log_warn("--%s is GnuTLS's: ignored (facteur uses OpenSSL's "
-		    "defaults; see --tls-min-version)", opt == O_TLS_PRIORITIES ?
-		    "tls-priorities" : "tls-min-dh-prime-bits");
-		return 1;
 	case O_PROTOCOL:
 		if (setlist_add(&co->set, "outgoing_protocol", arg, 0, ei) < 0) {
 			ei->st = ST_USAGE;
@@ -310,7 +298,7 @@ sendopts_help(FILE *f)
 "  --protocol=(smtp|lmtp)     LMTP (RFC 2033; default port 2003)\n"
 "  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
 "  -bs, --rmqs, --configure   not supported (an error, exit 64)\n"
-"  --tls-priorities, --tls-min-dh-prime-bits: GnuTLS's; ignored, warning\n"
+
 "  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",
 	    f);
 }

@@ -10,6 +10,9 @@
 #   unknown.pem unknown.key  localhost, signed by other-ca
 #   selfsigned.pem .key      localhost, self-signed
 #   client.pem client.key    a client certificate signed by the CA
+#   revoked.pem revoked.key  localhost, signed by the CA, then revoked
+#   crl-empty.pem            the CA's CRL before that: nothing revoked
+#   crl-revoked.pem          the CA's CRL listing revoked.pem
 #   alice-client.pem .key    a client certificate for user alice (CN),
 #                            for Dovecot's EXTERNAL login
 #   dh.pem                   DH parameters (ffdhe2048) for Dovecot
@@ -30,6 +33,7 @@ database = index.txt
 new_certs_dir = .
 serial = serial
 default_md = sha256
+default_crl_days = 3650
 policy = any
 copy_extensions = copy
 unique_subject = no
@@ -80,6 +84,15 @@ mkcert wrongname wrong.example "DNS:wrong.example" ca server
 mkcert unknown localhost "$names" other-ca server
 mkcert client "facteur test client" "" ca client
 mkcert alice-client alice "" ca client
+crl() {
+	openssl ca -config ca.cnf -cert ca.pem -keyfile ca.key -gencrl \
+	    -out "$1" 2>/dev/null
+}
+crl crl-empty.pem
+mkcert revoked localhost "$names" ca server
+openssl ca -config ca.cnf -cert ca.pem -keyfile ca.key -revoke revoked.pem \
+    2>/dev/null
+crl crl-revoked.pem
 key selfsigned.key
 openssl req -x509 -new -key selfsigned.key -out selfsigned.pem -days 3650 \
     -subj "/CN=localhost" -addext "subjectAltName=$names" 2>/dev/null

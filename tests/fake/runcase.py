@@ -34,6 +34,9 @@ try:
 except ImportError:  # pragma: no cover
     ssl = None
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import socks5  # noqa: E402  (tests/fake/socks5.py)
+
 PASS, FAIL, SKIP, HARD = 0, 1, 77, 99
 
 DEFAULT_TIMEOUT = 10        # seconds for the whole case
@@ -42,12 +45,14 @@ LINE_MAX = 64 * 1024        # longest client line the server accepts
 SHOW_MAX = 160              # longer transcript lines are abbreviated
 OUTPUT_MAX = 1024 * 1024    # bytes of the client's stdout, stderr kept
 
-CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned")
+CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned",
+              "revoked")
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
-               "handshake", "fifo", "tty", "ttyout", "!ttyout")
+               "handshake", "fifo", "peer", "proxy", "proxied",
+               "listen", "port", "tty", "ttyout", "!ttyout")
 REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo",
-              "tty", "ttyout", "!ttyout")
+              "proxied", "tty", "ttyout", "!ttyout")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
 
 
@@ -207,6 +212,14 @@ def check_case(case):
     hs = case.one("handshake", "ok")
     if hs != "ok" and not hs.startswith("fail"):
         raise CaseError("%s: handshake: must be ok or fail [REGEX]" % p)
+    if case.one("proxy", "ok") not in socks5.MODES + ("none",):
+        raise CaseError("%s: proxy: must be one of %s, none"
+                        % (p, ", ".join(socks5.MODES)))
+    if case.one("port") is not None and not re.fullmatch(r"[0-9]{1,5}",
+                                                         case.one("port")):
+        raise CaseError("%s: port: must be a number" % p)
+    if case.one("listen", "tcp") not in ("tcp", "unix"):
+        raise CaseError("%s: listen: must be tcp or unix" % p)
     if case.one("server", "on") not in ("on", "none"):
         raise CaseError("%s: server: must be none (or on)" % p)
     if case.one("server") == "none" and (case.script or case.h["tls"]):
@@ -227,7 +240,7 @@ def check_case(case):
 
 # --- placeholders ---------------------------------------------------------
 
-def fingerprint(certs, name):
+def fingerprint(certs, name, algo="sha256"):
     path = os.path.join(certs, name + ".pem")
     with open(path) as f:
         pem = f.read()
@@ -236,7 +249,7 @@ def fingerprint(certs, name):
     if m is None:
         raise CaseError("no certificate in %s" % path)
     der = ssl.PEM_cert_to_DER_cert(m.group(0))
-    d = hashlib.sha256(der).hexdigest().upper()
+    d = hashlib.new(algo, der).hexdigest().upper()
     return ":".join(d[i:i + 2] for i in range(0, len(d), 2))
 
 
@@ -248,17 +261,18 @@ class Subst:
     def __call__(self, text, quote=None):
         def rep(m):
             key = m.group(1)
-            if key.startswith("FP:"):
-                name = key[3:]
+            algos = {"FP": "sha256", "SHA1": "sha1", "MD5": "md5"}
+            kind, colon, name = key.partition(":")
+            if colon and kind in algos:
                 if name not in CERT_NAMES:
                     raise CaseError("unknown certificate in @%s@" % key)
-                v = fingerprint(self.certs, name)
+                v = fingerprint(self.certs, name, algos[kind])
             elif key in self.values:
                 v = self.values[key]
             else:
                 raise CaseError("unknown placeholder @%s@" % key)
             return quote(v) if quote else v
-        return re.sub(r"@([A-Z_]+(?::[a-z]+)?)@", rep, text)
+        return re.sub(r"@([A-Z0-9_]+(?::[a-z]+)?)@", rep, text)
 
 
 # --- the transcript -------------------------------------------------------
@@ -471,6 +485,7 @@ class Server(threading.Thread):
         self.where = "waiting for the connection"
         self.finished = False
         self.last_line = None       # the last line a C: directive read
+        self.peers = []             # the client's address, per connection
 
     def ctx(self):
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -502,7 +517,12 @@ class Server(threading.Thread):
             r, _, _ = select.select([self.listener], [], [], 0.05)
             if r:
                 sock, addr = self.listener.accept()
-                self.tr.note("connection from %s port %d" % addr[:2])
+                if sock.family == socket.AF_UNIX:
+                    self.tr.note("connection on the unix socket")
+                    addr = ("unix", 0)
+                else:
+                    self.tr.note("connection from %s port %d" % addr[:2])
+                self.peers.append(addr[0])
                 return sock
         return None
 
@@ -723,11 +743,26 @@ def run_case(path):
     tmproot = os.path.join(builddir, "tests", "tmp")
     os.makedirs(tmproot, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="fake-", dir=tmproot)
-    listener = None
+    listener = held = None
+    proxy = None
     try:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        port = listener.getsockname()[1]
+        if case.one("port") is not None:
+            listener = bind_fixed_port(listener, int(case.one("port")))
+            if listener is None:
+                print("SKIP: cannot bind port %s on 127.0.0.0/8 (not "
+                      "root?)" % case.one("port"))
+                return SKIP
+        else:
+            listener.bind(("127.0.0.1", 0))
+        addr, port = listener.getsockname()[:2]
+        sockpath = os.path.join(tmp, "server.sock")
+        if case.one("listen", "tcp") == "unix":
+            # @PORT@ stays bound (nobody listens): a client that used
+            # host:port instead of the socket gets "connection refused".
+            held = listener
+            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            listener.bind(sockpath)
         if case.one("server", "on") == "none":
             # Bound but not listening: a connection is refused at once,
             # and nobody else can take the port meanwhile.
@@ -736,15 +771,20 @@ def run_case(path):
             listener.listen(4)
         values = {
             "PORT": str(port),
+            "ADDR": addr,
             "CERTS": certs,
             "TMP": tmp,
             "CONFIG": os.path.join(tmp, "config"),
+            "SOCKET": sockpath,
             "TOP_SRCDIR": os.environ.get("TOP_SRCDIR", ""),
             "TOP_BUILDDIR": builddir,
         }
         for prog in ("MSEND", "MFETCH"):
             if os.environ.get(prog):
                 values[prog] = os.environ[prog]
+        if case.h["proxy"]:
+            proxy = start_proxy(case.one("proxy"))
+            values["PROXY_PORT"] = str(proxy.port)
         subst = Subst(values, certs)
         argv = [subst(a) for a in shlex.split(case.one("run"))]
         if not os.access(argv[0], os.X_OK):
@@ -756,11 +796,32 @@ def run_case(path):
             with os.fdopen(fd, "w") as f:
                 for line in case.config:
                     f.write(subst(line) + "\n")
-        return run_with_server(case, listener, subst, certs, argv, tmp)
+        return run_with_server(case, listener, subst, certs, argv, tmp,
+                               proxy)
     finally:
         if listener is not None:
             listener.close()
+        if held is not None:
+            held.close()
+        if proxy is not None:
+            proxy.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bind_fixed_port(sock, port):
+    """Bind a fixed port (995...) on a random 127.0.0.N, where no real
+    server and no other test is; None if that is not allowed."""
+    import random
+    for n in random.sample(range(100, 250), 20):
+        try:
+            sock.bind(("127.0.0.%d" % n, port))
+            return sock
+        except PermissionError:
+            break
+        except OSError:
+            continue
+    sock.close()
+    return None
 
 
 class Collector(threading.Thread):
@@ -874,9 +935,32 @@ class TtyAnswerer:
         return self.shown.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def run_with_server(case, listener, subst, certs, argv, tmp):
+class NoProxy:
+    """proxy: none: a port bound on 127.0.0.1 where nobody listens."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.requests, self.errors = [], []
+
+    def close(self):
+        self.sock.close()
+
+
+def start_proxy(mode):
+    if mode == "none":
+        return NoProxy()
+    p = socks5.Proxy(mode)
+    p.start()
+    return p
+
+
+def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
     timeout = float(case.one("timeout", DEFAULT_TIMEOUT))
     tr = Transcript()
+    if proxy is not None:
+        proxy.note = tr.note
     start = time.monotonic()
     deadline = start + timeout
     server = None
@@ -936,6 +1020,20 @@ def run_with_server(case, listener, subst, certs, argv, tmp):
             server.join(GRACE)
         elif server.failure:
             problems.append("server: " + server.failure)
+
+    if proxy is not None:
+        problems += ["proxy: " + e for e in proxy.errors]
+        for rx in case.h["proxied"]:
+            r = subst(rx, re.escape)
+            if not proxy.requests or not all(re.fullmatch(r, q)
+                                             for q in proxy.requests):
+                problems.append("proxy requests %s, expected /%s/"
+                                % (proxy.requests or "none", r))
+    for rx in case.h["peer"]:
+        got = server.peers if server is not None else []
+        if not got or not all(re.fullmatch(rx, a) for a in got):
+            problems.append("client connected from %s, expected /%s/"
+                            % (", ".join(got) or "nowhere", rx))
 
     out_s = out.decode("utf-8", "replace")
     err_s = err.decode("utf-8", "replace")

@@ -639,16 +639,17 @@ test_errors(void **state)
 		{ "account a\nuser \"abc\\\"\n",
 		    NAME ":2: unterminated quoted string" },
 		{ "account a\ntls_fingerprint zz\n",
-		    NAME ":2: invalid SHA-256 fingerprint 'zz': expected 64 "
-		    "hexadecimal digits, optionally separated by ':'" },
+		    NAME ":2: invalid fingerprint 'zz': expected 64 (SHA-256), "
+		    "40 (SHA-1) or 32 (MD5) hexadecimal digits, optionally "
+		    "separated by ':'" },
 		{ "account a\ntls_fingerprint "
 		    "00112233445566778899001122334455"
 		    "66778899001122334455667788\n",
-		    NAME ":2: invalid SHA-256 fingerprint "
+		    NAME ":2: invalid fingerprint "
 		    "'00112233445566778899001122334455"
-		    "66778899001122334455667788': "
-		    "expected 32 bytes (64 hexadecimal digits), as printed by "
-		    "--serverinfo" },
+		    "66778899001122334455667788': 29 bytes; expected 32 "
+		    "(SHA-256, as printed by --serverinfo), or 20 (SHA-1) or 16 "
+		    "(MD5), which are weak" },
 		{ "account a\ntimeout 0\n", NAME ":2: 'timeout' takes off or a "
 		    "number of seconds from 1 to 86400, not '0'" },
 		{ "account a\ntimeout 86401\n", NAME ":2: 'timeout' takes off "
@@ -932,6 +933,32 @@ test_load_system_perms(void **state)
 	/* Without a password, anyone may read it. */
 	p = write_file("account a\nincoming imaps://h\n", 0644);
 	assert_int_equal(load(p, CONFIG_SYSTEM, &ei), 0);
+	/*
+	 * msmtp's system file (msmtp-mta's /etc/msmtprc) readable by all:
+	 * msmtp sends, so msend warns and sends; writable by others is
+	 * still refused (eval, passwordeval: anyone's command).
+	 */
+	{
+		struct config *cfg = NULL;
+
+		p = write_file("account a\nhost h\npassword x\n", 0644);
+		err_clear(&ei);
+		assert_int_equal(config_load_for(p, CONFIG_SYSTEM,
+		    CONFIG_DIALECT_AUTO, SIDE_OUT, &cfg, &ei), 0);
+		assert_int_equal(config_nwarnings(cfg), 1);
+		snprintf(want, sizeof(want), "%s:3: this file contains a "
+		    "password but is readable by others (mode 644): run "
+		    "'chmod o-rwx %s'", p, p);
+		assert_string_equal(config_warning(cfg, 0), want);
+		config_free(cfg);
+		p = write_file("account a\nhost h\npassword x\n", 0646);
+		assert_int_equal(config_load_for(p, CONFIG_SYSTEM,
+		    CONFIG_DIALECT_AUTO, SIDE_OUT, &cfg, &ei), -1);
+		/* As the user's own file: refused, as msmtp refuses it. */
+		p = write_file("account a\nhost h\npassword x\n", 0644);
+		assert_int_equal(config_load_for(p, CONFIG_USER,
+		    CONFIG_DIALECT_AUTO, SIDE_OUT, &cfg, &ei), -1);
+	}
 }
 
 static void

@@ -20,7 +20,7 @@
 static void
 expect(const char *tmpl, const char *from, const char *user, const char *want)
 {
-	struct placeholders ph = { from, user };
+	struct placeholders ph = { from, user, NULL };
 	char *got = placeholder_expand(tmpl, &ph);
 
 	assert_string_equal(got, want);
@@ -59,6 +59,23 @@ test_templates(void **state)
 	expect("%F%F", "a b", "u", "a_ba_b");
 }
 
+/* %S: a filter's message size; without one (an MDA), "%S" stays. */
+static void
+test_size(void **state)
+{
+	struct placeholders ph = { "a@b", "u", "1234" };
+	char *got;
+
+	(void)state;
+	got = placeholder_expand("filt %F %S %%S", &ph);
+	assert_string_equal(got, "filt a@b 1234 %S");
+	free(got);
+	ph.size = NULL;
+	got = placeholder_expand("x %S", &ph);
+	assert_string_equal(got, "x %S");
+	free(got);
+}
+
 /* Every byte value, alone and after a letter: only kept bytes come out. */
 static void
 test_every_byte(void **state)
@@ -68,7 +85,7 @@ test_every_byte(void **state)
 
 	(void)state;
 	for (c = 1; c < 256; c++) {
-		struct placeholders ph = { from, "u" };
+		struct placeholders ph = { from, "u", NULL };
 		char *got;
 		size_t i;
 
@@ -91,6 +108,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

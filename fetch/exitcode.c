@@ -1,0 +1,54 @@
+/* exitcode: combining accounts' statuses; an MDA's exit code. */
+#include "autoconf.h"
+
+#include <sysexits.h>
+
+#include "exitcode.h"
+
+int
+exitcode_rank(int code)
+{
+	switch (code) {
+	case 0:
+		return 0;
+	case EX_TEMPFAIL:
+		return 1;
+	case EX_NOHOST:
+	case EX_UNAVAILABLE:
+	case EX_PROTOCOL:
+		return 2;
+	case EX_NOPERM:
+		return 3;
+	case EX_USAGE:
+	case EX_CONFIG:
+		return 5;
+	default:
+		/* 65-67, 70-74 and anything unexpected: local. */
+		return 4;
+	}
+}
+
+int
+exitcode_combine(int a, int b)
+{
+	return exitcode_rank(b) > exitcode_rank(a) ? b : a;
+}
+
+enum status
+exitcode_mda(int ec)
+{
+	switch (ec) {
+	case EX_TEMPFAIL:	return ST_TEMPFAIL;
+	case EX_USAGE:
+	case EX_CONFIG:
+	case 126:
+	case 127:		return ST_CONFIG;
+	case EX_DATAERR:	return ST_DATA;
+	case EX_NOINPUT:	return ST_NOINPUT;
+	case EX_NOUSER:		return ST_NOUSER;
+	case EX_SOFTWARE:	return ST_SOFTWARE;
+	case EX_OSERR:		return ST_OSERR;
+	case EX_CANTCREAT:	return ST_CANTCREAT;
+	default:		return ST_IOERR;
+	}
+}
