@@ -448,6 +448,8 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 		fprintf(f, "maildomain         = %s\n", str(a->maildomain));
 	}
 	fprintf(f, "logfile            = %s\n", str(a->logfile));
+	if (a->logfile_time_format != NULL)
+		fprintf(f, "logfile_time_format = %s\n", a->logfile_time_format);
 	fprintf(f, "syslog             = %s\n", a->syslog != NULL ? a->syslog :
 	    "off");
 }
