@@ -879,7 +879,11 @@ class TtyAnswerer:
 
     def __init__(self, answers, tr):
         import pty
-        self.answers = [a.encode() + b"\n" for a in answers]
+        # "!TERM", "!INT", "!HUP": send that signal to the client's
+        # process group at the prompt instead of typing an answer.
+        self.answers = [a.encode() + (b"" if a.startswith("!") else b"\n")
+                        for a in answers]
+        self.pid = None
         self.tr = tr
         self.master, self.slave = pty.openpty()
         self.shown = b""
@@ -913,10 +917,17 @@ class TtyAnswerer:
             self.shown += data
             if (self.answers and self.shown.endswith(b": ")
                     and len(self.shown) > since):
-                self.tr.note("tty: prompt %r, answer typed"
-                             % self.shown[since:].decode("latin-1"))
-                os.write(self.master, self.answers.pop(0))
+                answer = self.answers.pop(0)
+                prompt = self.shown[since:].decode("latin-1")
                 since = len(self.shown)
+                if answer.startswith(b"!"):
+                    sig = getattr(signal, "SIG" + answer[1:].decode())
+                    self.tr.note("tty: prompt, %s sent to the client"
+                                 % sig.name)
+                    os.killpg(self.pid, sig)
+                    continue
+                self.tr.note("tty: prompt %r, answer typed" % prompt)
+                os.write(self.master, answer)
 
     def echo_on(self):
         """Is echo on, as the client must leave its terminal?"""
@@ -988,6 +999,7 @@ def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, cwd=tmp, **group)
     if tty is not None:
+        tty.pid = proc.pid
         tty.start()
     outc, errc = Collector(proc.stdout), Collector(proc.stderr)
     try:
