@@ -15,6 +15,7 @@
 #include "pop3_fetch.h"
 #include "sink.h"
 #include "statedir.h"
+#include "uidimport.h"
 #include "uidstate.h"
 #include "xalloc.h"
 
@@ -70,6 +71,14 @@ make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 	return rc;
 }
 
+char *
+fetchrun_state_path(const struct account *a)
+{
+	return a->uidls_file != NULL ? xstrdup(a->uidls_file) :
+	    uidstate_default_path(a->name, a->in.host,
+	    server_login_user(&a->in, a->address));
+}
+
 int
 fetch_account(FILE *out, const struct account *a,
     const struct fetchrun_opts *o, unsigned long *fresh_r,
@@ -82,7 +91,8 @@ fetch_account(FILE *out, const struct account *a,
 	struct delivery d;
 	struct pop3 p;
 	struct login lg;
-	char *path;
+	struct uidimport im;
+	char *path, *legacy;
 	int rc = -1, opened = 0;
 	struct errinfo sei;
 
@@ -98,15 +108,27 @@ fetch_account(FILE *out, const struct account *a,
 	pol.check_only = o->check_only;
 	if (!o->check_only && make_sink(a, &sink, ei) < 0)
 		return -1;
-	path = a->uidls_file != NULL ? xstrdup(a->uidls_file) :
-	    uidstate_default_path(a->in.host, server_login_user(&a->in,
-	    a->address));
-	if (uidstate_open(&u, path, ei) < 0) {
+	path = fetchrun_state_path(a);
+	memset(&im, 0, sizeof(im));
+	im.user = server_login_user(&a->in, a->address);
+	im.host = a->in.host;
+	im.now = time(NULL);
+	legacy = a->uidls_file == NULL ? uidstate_legacy_path(a->in.host,
+	    im.user) : NULL;
+	im.legacy = legacy;
+	rc = uidstate_open_seeded(&u, path, uidimport_seed, &im, ei);
+	free(legacy);
+	if (rc < 0) {
 		free(path);
 		uidstate_close(&u);
 		sink_free(sink);
 		return -1;
 	}
+	rc = -1;
+	if (im.from != NULL)
+		log_info("%s: state taken over from %s into %s", label(a),
+		    im.from, path);
+	free(im.from);
 	free(path);
 	u.label = xasprintf("account %s, host %s, user %s", label(a), a->in.host,
 	    server_login_user(&a->in, a->address));

@@ -19,6 +19,12 @@ struct fetchrun_opts {
 };
 
 /*
+ * The account's UID state file: its uidls_file, else the default named
+ * after the account (uidstate_default_path()).  Allocated.
+ */
+char *fetchrun_state_path(const struct account *a);
+
+/*
  * Fetch the account.  *fresh_r gets the number of new messages (for
  * --check).  Returns 0, or -1 with ei.
  */
