@@ -74,9 +74,10 @@ make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 char *
 fetchrun_state_path(const struct account *a)
 {
-	return a->uidls_file != NULL ? xstrdup(a->uidls_file) :
-	    uidstate_default_path(a->name, a->in.host,
-	    server_login_user(&a->in, a->address));
+	const char *user = server_login_user(&a->in, a->address);
+
+	return a->uidls_file != NULL ? uidstate_expand(a->uidls_file, user,
+	    a->in.host) : uidstate_default_path(a->name, a->in.host, user);
 }
 
 int

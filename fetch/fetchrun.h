@@ -19,7 +19,8 @@ struct fetchrun_opts {
 };
 
 /*
- * The account's UID state file: its uidls_file, else the default named
+ * The account's UID state file: its uidls_file (%U and %H expanded,
+ * uidstate_expand()), else the default named
  * after the account (uidstate_default_path()).  Allocated.
  */
 char *fetchrun_state_path(const struct account *a);

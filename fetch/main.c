@@ -75,7 +75,7 @@ usage(FILE *f)
 "  --killsize=(off|SIZE)      delete messages larger than SIZE unfetched\n"
 "  --skipsize=(off|SIZE)      leave messages larger than SIZE\n"
 "  --max-messages=(off|N)     fetch at most N messages per run\n"
-"  --uidls-file=FILE          where delivered UIDs are kept\n"
+"  --uidls-file=FILE          delivered UIDs (%%U login, %%H host)\n"
 "  --received-header[=(on|off)] add a Received field (default on)\n"
 "  -c, --check                count new messages; fetch nothing\n"
 "  -q, --quiet                print nothing unless something fails\n"

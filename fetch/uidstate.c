@@ -45,6 +45,30 @@ uidstate_legacy_path(const char *host, const char *user)
 	return r;
 }
 
+char *
+uidstate_expand(const char *pattern, const char *user, const char *host)
+{
+	struct buf b;
+	const char *p;
+	char *r;
+
+	buf_init(&b, 65536);
+	for (p = pattern; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == 'U') {
+			buf_addstr(&b, user != NULL ? user : "");
+			p++;
+		} else if (p[0] == '%' && p[1] == 'H') {
+			buf_addstr(&b, host != NULL ? host : "");
+			p++;
+		} else {
+			buf_addch(&b, *p);
+		}
+	}
+	r = xstrdup(b.data);
+	buf_free(&b);
+	return r;
+}
+
 /* Append s to b, every byte outside [A-Za-z0-9_+-.] (a leading '.' too) %XX. */
 static void
 encode(struct buf *b, const char *s, int first)

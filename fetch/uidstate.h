@@ -88,6 +88,14 @@ char *uidstate_default_path(const char *account, const char *host,
     const char *user);
 
 /*
+ * A state file name as mpop's uidls_file writes it: each "%U" replaced by
+ * user, each "%H" by host (NULL as ""), nothing else changed, as mpop
+ * does (so that mpop's own file is found at the same path).  Allocated.
+ */
+char *uidstate_expand(const char *pattern, const char *user,
+    const char *host);
+
+/*
  * The default of facteur before 2026-12 (one file per USER@HOST, shared
  * by accounts of the same login): $XDG_STATE_HOME/facteur/USER@HOST.uids,
  * '/' as '_'.  Read once to seed an account that has no state yet.

@@ -233,12 +233,39 @@ test_account_name(void **state)
 	free(n);
 }
 
+/* uidls_file's %U and %H, as mpop expands them. */
+static void
+test_expand(void **state)
+{
+	static const struct {
+		const char *pattern, *user, *host, *want;
+	} t[] = {
+		{ "~/.mpop_uidls/%U_at_%H", "me", "pop.example.org",
+		    "~/.mpop_uidls/me_at_pop.example.org" },
+		{ "/s/%H/%U/%U", "u", "h", "/s/h/u/u" },
+		{ "/s/%%U%", "u", "h", "/s/%u%" },
+		{ "/s/%X%u%h", "u", "h", "/s/%X%u%h" },
+		{ "/s/%U", NULL, "h", "/s/" },
+		{ "%", "u", "h", "%" },
+	};
+	size_t i;
+	char *r;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r = uidstate_expand(t[i].pattern, t[i].user, t[i].host);
+		assert_string_equal(r, t[i].want);
+		free(r);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_file),
 		cmocka_unit_test(test_account_name),
+		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_parse_journal),
 		cmocka_unit_test(test_deletions),
 	};
