@@ -90,6 +90,8 @@ account_free(struct account *a)
 	free(a->dsn_return);
 	free(a->delivery);
 	free(a->uidls_file);
+	free(a->mpop_uidls_file);
+	free(a->fetchmail_idfile);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

@@ -104,6 +104,8 @@ static const struct key keys[] = {
 	{ "delivery", T_A_DELIVERY, 0, 0, ACC(delivery) },
 	{ "keep", T_A_KEEP, 0, 0, ACC(keep) },
 	{ "uidls_file", T_A_FILE, 0, 0, ACC(uidls_file) },
+	{ "mpop_uidls_file", T_A_FILE, 0, 0, ACC(mpop_uidls_file) },
+	{ "fetchmail_idfile", T_A_FILE, 0, 0, ACC(fetchmail_idfile) },
 	{ "killsize", T_A_SIZE, 0, 0, ACC(killsize) },
 	{ "skipsize", T_A_SIZE, 0, 0, ACC(skipsize) },
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },

@@ -71,6 +71,17 @@ make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 	return rc;
 }
 
+/* mpop's default uidls_file, ~/.mpop_uidls/%U_at_%H. */
+static char *
+mpop_default(const char *user, const char *host)
+{
+	char *pat = xasprintf("%s/.mpop_uidls/%%U_at_%%H", statedir_home());
+	char *r = uidstate_expand(pat, user, host);
+
+	free(pat);
+	return r;
+}
+
 char *
 fetchrun_state_path(const struct account *a)
 {
@@ -93,7 +104,7 @@ fetch_account(FILE *out, const struct account *a,
 	struct pop3 p;
 	struct login lg;
 	struct uidimport im;
-	char *path, *legacy;
+	char *path, *legacy, *mpop, *fetchids;
 	int rc = -1, opened = 0;
 	struct errinfo sei;
 
@@ -117,8 +128,16 @@ fetch_account(FILE *out, const struct account *a,
 	legacy = a->uidls_file == NULL ? uidstate_legacy_path(a->in.host,
 	    im.user) : NULL;
 	im.legacy = legacy;
+	mpop = a->mpop_uidls_file != NULL ? uidstate_expand(a->mpop_uidls_file,
+	    im.user, im.host) : mpop_default(im.user, im.host);
+	im.mpop = mpop;
+	fetchids = a->fetchmail_idfile != NULL ? xstrdup(a->fetchmail_idfile) :
+	    uidimport_fetchids_default(statedir_home());
+	im.fetchids = fetchids;
 	rc = uidstate_open_seeded(&u, path, uidimport_seed, &im, ei);
 	free(legacy);
+	free(mpop);
+	free(fetchids);
 	if (rc < 0) {
 		free(path);
 		uidstate_close(&u);
@@ -126,9 +145,18 @@ fetch_account(FILE *out, const struct account *a,
 		return -1;
 	}
 	rc = -1;
-	if (im.from != NULL)
-		log_info("%s: state taken over from %s into %s", label(a),
-		    im.from, path);
+	if (im.from != NULL) {
+		if (im.skipped > 0)
+			log_warn("%s: %zu UID%s of %s skipped (not valid POP3 "
+			    "UIDs)", label(a), im.skipped, im.skipped == 1 ? "" :
+			    "s", im.from);
+		log_info("%s: state taken over from %s into %s (%zu UIDs)",
+		    label(a), im.from, path, u.n);
+		if (!o->quiet)
+			fprintf(out, "%s: starting from %s (%zu message%s "
+			    "fetched before)\n", label(a), im.from, u.n,
+			    u.n == 1 ? "" : "s");
+	}
 	free(im.from);
 	free(path);
 	u.label = xasprintf("account %s, host %s, user %s", label(a), a->in.host,
