@@ -124,7 +124,7 @@ last_space(const char *l, size_t n)
 	return NULL;
 }
 
-/* Add one UID: counted in *added_r, or in *skipped_r if not valid here. */
+/* Add one UID: counted in c->added once, or in c->skipped if not valid. */
 static void
 take(struct uidstate *u, const char *id, size_t n, time_t seen,
     struct uidimport_count *c)
@@ -137,8 +137,9 @@ take(struct uidstate *u, const char *id, size_t n, time_t seen,
 	}
 	memcpy(uid, id, n);
 	uid[n] = '\0';
+	if (uidstate_find(u, uid) == NULL)
+		c->added++;
 	uidstate_add(u, uid, seen);
-	c->added++;
 }
 
 int

@@ -43,7 +43,7 @@ struct uidimport {
 };
 
 struct uidimport_count {
-	size_t added;		/* UIDs added to the state */
+	size_t added;		/* UIDs added to the state (each once) */
 	size_t skipped;		/* UIDs of the entry that mfetch cannot use */
 };
 

@@ -79,6 +79,9 @@ static const struct tcase cases[] = {
 	{ 0, "a@h X\nb@h Y\na@h2 Z\na@H W\n", "a", "h", 1,
 	    "X@1800000000 W@1800000000 ", 0 },
 	{ 0, "b@h Y\n", "a", "h", 0, "", 0 },
+	/* The same UID twice (found by fuzz_uidimport): counted once. */
+	{ 0, "a@h X\na@x@h Y\na@h X\n", "a", "h", 1, "X@1800000000 ", 0 },
+	{ 1, " 2 h a\nX\nX 1700000000\n", "a", "h", 1, "X@1700000000 ", 0 },
 	{ 0, "", "a", "h", 0, "", 0 },
 	{ 0, "\n# c\n\n", "a", "h", 0, "", 0 },
 	/* A last line cut by a crash: skipped. */
