@@ -96,6 +96,7 @@ account_free(struct account *a)
 	free(a->uidls_file);
 	free(a->mpop_uidls_file);
 	free(a->filter);
+	free(a->fetchmail_idfile);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);
