@@ -97,6 +97,7 @@ account_free(struct account *a)
 	free(a->uidls_file);
 	free(a->mpop_uidls_file);
 	free(a->filter);
+	free(a->fetchmail_idfile);
 	free(a->logfile_time_format);
 	free(a->maildomain);
 	free(a->from_full_name);

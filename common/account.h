@@ -91,7 +91,10 @@ struct account {
 	char *delivery;		/* "mbox,FILE", "maildir,DIR", "mda,COMMAND" */
 	long keep;		/* KEEP_FOREVER, 0 (delete), or seconds */
 	char *uidls_file;	/* NULL: the default state file */
-	char *mpop_uidls_file;	/* mpop's uidls_file (an mpoprc's), to import */
+	char *mpop_uidls_file;	/* mpop's uidls_file, to take over; NULL:
+				   mpop's default ~/.mpop_uidls/%U_at_%H */
+	char *fetchmail_idfile;	/* fetchmail's idfile, to take over; NULL:
+				   ~/.fetchids */
 	unsigned long long killsize;	/* delete unfetched above this; 0 */
 	unsigned long long skipsize;	/* skip above this; 0 */
 	int fetchall;		/* fetch messages seen before too */

@@ -107,6 +107,28 @@ unquote(const char *p, const char *end, struct buf *out)
 	return 0;
 }
 
+/*
+ * msmtp's and mpop's quoting: white space at both ends dropped, then one
+ * pair of double quotes around the whole value; quotes inside stay as
+ * they are (mpop's filter "if [ "`grep "^X-Spam: Yes"`" ]; ..." needs
+ * them), no backslash escapes.
+ */
+static void
+peer_unquote(const char *p, struct buf *out)
+{
+	const char *end = p + strlen(p);
+
+	while (p < end && is_space(*p))
+		p++;
+	while (end > p && is_space(end[-1]))
+		end--;
+	if (end - p >= 2 && *p == '"' && end[-1] == '"') {
+		p++;
+		end--;
+	}
+	buf_add(out, p, (size_t)(end - p));
+}
+
 static int
 valid_name(const char *s)
 {
@@ -302,7 +324,9 @@ parse_line(struct config *cfg, struct acctdef **cur, int *in_defaults,
 		p++;
 	*end = '\0';
 	buf_init(&val, CONFIG_LINE_MAX);
-	if (unquote(p, p + strlen(p), &val) < 0) {
+	if (cfg->dialect != CONFIG_DIALECT_FACTEUR) {
+		peer_unquote(p, &val);
+	} else if (unquote(p, p + strlen(p), &val) < 0) {
 		rc = err_set(ei, ST_CONFIG, "unterminated quoted string");
 		goto out;
 	}

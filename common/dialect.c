@@ -195,6 +195,9 @@ prefixed(enum config_dialect d, const char *key)
 static enum dialect_action
 delivery(const char *v, struct buf *out, char *why, size_t whysz)
 {
+	static const char *const methods[] = { "mbox", "maildir", "mda", NULL };
+	const char *const *m;
+
 	if (v == NULL)
 		return DIALECT_SET;
 	if (strncmp(v, "exchange", 8) == 0 && (v[8] == ' ' || v[8] == '\t' ||
@@ -202,6 +205,25 @@ delivery(const char *v, struct buf *out, char *why, size_t whysz)
 		snprintf(why, whysz, "'delivery exchange' (a Windows Exchange "
 		    "pickup directory) is not offered: use mbox, maildir or mda");
 		return DIALECT_IGNORE;
+	}
+	/* mpop unquotes the arguments again: delivery mda "COMMAND". */
+	for (m = methods; *m != NULL; m++) {
+		size_t n = strlen(*m);
+		const char *a = v + n, *end;
+
+		if (strncmp(v, *m, n) != 0 || !blank(*a))
+			continue;
+		while (blank(*a))
+			a++;
+		end = a + strlen(a);
+		if (end - a >= 2 && *a == '"' && end[-1] == '"') {
+			a++;
+			end--;
+		}
+		buf_addstr(out, *m);
+		buf_addch(out, ' ');
+		buf_add(out, a, (size_t)(end - a));
+		return DIALECT_SET;
 	}
 	buf_addstr(out, v);
 	return DIALECT_SET;

@@ -122,6 +122,7 @@ static const struct key keys[] = {
 	{ "uidls_file", T_A_FILE, 0, 0, ACC(uidls_file) },
 	{ "mpop_uidls_file", T_A_FILE, 0, 0, ACC(mpop_uidls_file) },
 	{ "only_new", T_A_NOTBOOL, 0, 0, ACC(fetchall) },
+	{ "fetchmail_idfile", T_A_FILE, 0, 0, ACC(fetchmail_idfile) },
 	{ "killsize", T_A_SIZE, 0, 0, ACC(killsize) },
 	{ "skipsize", T_A_SIZE, 0, 0, ACC(skipsize) },
 	{ "fetchall", T_A_BOOL, 0, 0, ACC(fetchall) },

@@ -16,6 +16,7 @@
 #include "pop3_fetch.h"
 #include "sink.h"
 #include "statedir.h"
+#include "uidimport.h"
 #include "uidstate.h"
 #include "xalloc.h"
 
@@ -124,6 +125,73 @@ summary(FILE *out, const struct account *a, const struct fetchrun_opts *o,
 	}
 }
 
+/* mpop's default uidls_file, ~/.mpop_uidls/%U_at_%H. */
+static char *
+mpop_default(const char *user, const char *host)
+{
+	char *pat = xasprintf("%s/.mpop_uidls/%%U_at_%%H", statedir_home());
+	char *r = uidstate_expand(pat, user, host);
+
+	free(pat);
+	return r;
+}
+
+char *
+fetchrun_state_path(const struct account *a)
+{
+	const char *user = server_login_user(&a->in, a->address);
+
+	return a->uidls_file != NULL ? uidstate_expand(a->uidls_file, user,
+	    a->in.host) : uidstate_default_path(a->name, a->in.host, user);
+}
+
+/*
+ * Lock and load the account's state; an account without state yet starts
+ * from facteur's older per-login file, else mpop's or fetchmail's record
+ * (uidimport), and says so.
+ */
+static int
+open_state(FILE *out, const struct account *a, const struct fetchrun_opts *o,
+    struct uidstate *u, struct errinfo *ei)
+{
+	struct uidimport im;
+	char *path = fetchrun_state_path(a), *legacy = NULL, *mpop, *fetchids;
+	int rc;
+
+	memset(&im, 0, sizeof(im));
+	im.user = server_login_user(&a->in, a->address);
+	im.host = a->in.host;
+	im.now = time(NULL);
+	if (a->uidls_file == NULL)
+		legacy = uidstate_legacy_path(a->in.host, im.user);
+	im.legacy = legacy;
+	mpop = a->mpop_uidls_file != NULL ? uidstate_expand(a->mpop_uidls_file,
+	    im.user, im.host) : mpop_default(im.user, im.host);
+	im.mpop = mpop;
+	fetchids = a->fetchmail_idfile != NULL ? xstrdup(a->fetchmail_idfile) :
+	    uidimport_fetchids_default(statedir_home());
+	im.fetchids = fetchids;
+	rc = uidstate_open_seeded(u, path, uidimport_seed, &im, ei);
+	if (rc == 0 && im.from != NULL) {
+		if (im.skipped > 0)
+			log_warn("%s: %zu UID%s of %s skipped (not valid POP3 "
+			    "UIDs)", label(a), im.skipped, im.skipped == 1 ? "" :
+			    "s", im.from);
+		log_info("%s: state taken over from %s into %s (%zu UIDs)",
+		    label(a), im.from, path, u->n);
+		if (!o->quiet)
+			fprintf(out, "%s: starting from %s (%zu message%s "
+			    "fetched before)\n", label(a), im.from, u->n,
+			    u->n == 1 ? "" : "s");
+	}
+	free(im.from);
+	free(legacy);
+	free(mpop);
+	free(fetchids);
+	free(path);
+	return rc;
+}
+
 /* The session; the stats say how far it got. */
 static int
 run_account(FILE *out, const struct account *a,
@@ -136,7 +204,7 @@ run_account(FILE *out, const struct account *a,
 	struct delivery d;
 	struct pop3 p;
 	struct login lg;
-	char *path, *fsd = NULL;
+	char *fsd = NULL;
 	int rc = -1, opened = 0;
 	struct errinfo sei;
 
@@ -149,16 +217,11 @@ run_account(FILE *out, const struct account *a,
 	pol.check_only = o->check_only;
 	if (!o->check_only && make_sink(a, &sink, ei) < 0)
 		return -1;
-	path = a->uidls_file != NULL ? xstrdup(a->uidls_file) :
-	    uidstate_default_path(a->in.host, server_login_user(&a->in,
-	    a->address));
-	if (uidstate_open(&u, path, ei) < 0) {
-		free(path);
+	if (open_state(out, a, o, &u, ei) < 0) {
 		uidstate_close(&u);
 		sink_free(sink);
 		return -1;
 	}
-	free(path);
 	u.label = xasprintf("account %s, host %s, user %s", label(a), a->in.host,
 	    server_login_user(&a->in, a->address));
 	if (u.login_delay > 0 && time(NULL) < u.last_login + u.login_delay) {
@@ -255,14 +318,6 @@ fetch_account(FILE *out, const struct account *a,
 	return rc;
 }
 
-char *
-fetchrun_state_path(const struct account *a)
-{
-	/* Keep in step with fetch_account(). */
-	return a->uidls_file != NULL ? xstrdup(a->uidls_file) :
-	    uidstate_default_path(a->in.host, server_login_user(&a->in,
-	    a->address));
-}
 
 /* A duration as keep takes it: 14d, 12h, 90m, 45s. */
 static void

@@ -35,7 +35,11 @@ int fetch_account(FILE *out, const struct account *a,
     const struct fetchrun_opts *o, unsigned long *fresh_r,
     struct errinfo *ei);
 
-/* The account's UID state file, as fetch_account() uses it (free()). */
+/*
+ * The account's UID state file: its uidls_file (%U and %H expanded,
+ * uidstate_expand()), else the default named after the account
+ * (uidstate_default_path()).  Allocated.
+ */
 char *fetchrun_state_path(const struct account *a);
 
 /*

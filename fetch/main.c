@@ -86,7 +86,7 @@ usage(FILE *f)
 "  --killsize=(off|SIZE)      delete messages larger than SIZE unfetched\n"
 "  --skipsize=(off|SIZE)      leave messages larger than SIZE\n"
 "  --max-messages=(off|N)     fetch at most N messages per run\n"
-"  --uidls-file=FILE          where delivered UIDs are kept\n"
+"  --uidls-file=FILE          delivered UIDs (%%U login, %%H host)\n"
 "  --received-header[=(on|off)] add a Received field (default on)\n"
 "  --pipelining=(auto|on|off) POP3 pipelining (auto: if the server has it)\n"
 "  --filter[=COMMAND]         mpop's filter: each header (TOP) to COMMAND\n"

@@ -8,8 +8,8 @@
 #include "statedir.h"
 #include "xalloc.h"
 
-static const char *
-home(void)
+const char *
+statedir_home(void)
 {
 	const char *h = getenv("HOME");
 	struct passwd *pw;
@@ -26,7 +26,7 @@ statedir(void)
 	const char *xdg = getenv("XDG_STATE_HOME");
 
 	return xdg != NULL && *xdg == '/' ? xasprintf("%s/facteur", xdg) :
-	    xasprintf("%s/.local/state/facteur", home());
+	    xasprintf("%s/.local/state/facteur", statedir_home());
 }
 
 char *

@@ -6,6 +6,9 @@
 #ifndef FACTEUR_STATEDIR_H
 #define FACTEUR_STATEDIR_H
 
+/* The home directory: $HOME, else the password database's, else "/". */
+const char *statedir_home(void);
+
 /* The directory (not created here).  Allocated. */
 char *statedir(void);
 

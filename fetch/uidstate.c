@@ -32,7 +32,7 @@ uidstate_valid_uid(const char *s, size_t len)
 }
 
 char *
-uidstate_default_path(const char *host, const char *user)
+uidstate_legacy_path(const char *host, const char *user)
 {
 	char *name, *p, *r;
 
@@ -41,6 +41,90 @@ uidstate_default_path(const char *host, const char *user)
 		if (*p == '/')
 			*p = '_';
 	r = statedir_file(name);
+	free(name);
+	return r;
+}
+
+char *
+uidstate_expand(const char *pattern, const char *user, const char *host)
+{
+	struct buf b;
+	const char *p;
+	char *r;
+
+	buf_init(&b, 65536);
+	for (p = pattern; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == 'U') {
+			buf_addstr(&b, user != NULL ? user : "");
+			p++;
+		} else if (p[0] == '%' && p[1] == 'H') {
+			buf_addstr(&b, host != NULL ? host : "");
+			p++;
+		} else {
+			buf_addch(&b, *p);
+		}
+	}
+	r = xstrdup(b.data);
+	buf_free(&b);
+	return r;
+}
+
+/* Append s to b, every byte outside [A-Za-z0-9_+-.] (a leading '.' too) %XX. */
+static void
+encode(struct buf *b, const char *s, int first)
+{
+	for (; *s != '\0'; s++, first = 0) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '+' ||
+		    c == '-' || (c == '.' && !first))
+			buf_addch(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+char *
+uidstate_account_name(const char *account, const char *host,
+    const char *user)
+{
+	struct buf b;
+	char *r;
+
+	buf_init(&b, 16384);
+	if (account != NULL && *account != '\0') {
+		encode(&b, account, 1);
+	} else {
+		encode(&b, user, 1);
+		buf_addch(&b, '@');
+		encode(&b, host, 0);
+	}
+	if (b.len > UIDSTATE_NAME_MAX) {
+		/* Cut between two encoded bytes, then tell names apart. */
+		size_t cut = UIDSTATE_NAME_MAX - 17;
+		uint64_t h = hash_add(HASH_INIT, b.data, b.len);
+
+		while (cut > 0 && (b.data[cut - 1] == '%' ||
+		    (cut > 1 && b.data[cut - 2] == '%')))
+			cut--;
+		buf_truncate(&b, b.len - cut);
+		buf_printf(&b, "~%016llx", (unsigned long long)h);
+	}
+	r = xstrdup(b.data);
+	buf_free(&b);
+	return r;
+}
+
+char *
+uidstate_default_path(const char *account, const char *host,
+    const char *user)
+{
+	char *name = uidstate_account_name(account, host, user), *file, *r;
+
+	file = xasprintf("%s.uids", name);
+	r = statedir_file(file);
+	free(file);
 	free(name);
 	return r;
 }
@@ -132,9 +216,16 @@ add(struct uidstate *u, const char *uid, time_t seen)
 	return e;
 }
 
-/* Read path into b: 1, or 0 when it does not exist. */
-static int
-slurp(const char *path, struct buf *b, struct errinfo *ei)
+void
+uidstate_add(struct uidstate *u, const char *uid, time_t seen)
+{
+	if (u->nindex == 0)
+		reindex(u);
+	add(u, uid, seen);
+}
+
+int
+uidstate_read_file(const char *path, struct buf *b, struct errinfo *ei)
 {
 	char chunk[8192];
 	ssize_t n;
@@ -244,9 +335,17 @@ uidstate_parse(struct uidstate *u, const char *name, const char *data,
 int
 uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei)
 {
+	return uidstate_open_seeded(u, path, NULL, NULL, ei);
+}
+
+int
+uidstate_open_seeded(struct uidstate *u, const char *path,
+    int (*seed)(struct uidstate *, void *, struct errinfo *), void *arg,
+    struct errinfo *ei)
+{
 	struct buf b;
 	char *lock;
-	int rc = -1, had_journal;
+	int rc = -1, had_file, had_journal, seeded = 0;
 
 	memset(u, 0, sizeof(*u));
 	u->lockfd = u->jfd = -1;
@@ -270,19 +369,27 @@ uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei)
 	}
 	free(lock);
 	buf_init(&b, UIDSTATE_FILE_MAX);
-	if (slurp(path, &b, ei) < 0 ||
+	if ((had_file = uidstate_read_file(path, &b, ei)) < 0 ||
 	    uidstate_parse(u, path, b.data, b.len, 0, ei) < 0)
 		goto out;
 	buf_reset(&b);
-	if ((had_journal = slurp(u->journal_path, &b, ei)) < 0 ||
+	if ((had_journal = uidstate_read_file(u->journal_path, &b, ei)) < 0 ||
 	    uidstate_parse(u, u->journal_path, b.data, b.len, 1, ei) < 0)
 		goto out;
 	if (u->skipped > 0)
 		log_warn("%s: %zu incomplete line%s (cut by a crash or a full "
 		    "disk) ignored", u->journal_path, u->skipped,
 		    u->skipped == 1 ? "" : "s");
+	/*
+	 * No state yet: take what the seed gives, and make it this
+	 * account's file before anything is fetched (a crash before the
+	 * rename leaves no file: the next run seeds again).
+	 */
+	if (!had_file && !had_journal && seed != NULL &&
+	    (seeded = seed(u, arg, ei)) < 0)
+		goto out;
 	/* Fold a crashed run's journal in before appending to it. */
-	if (had_journal && uidstate_save(u, 0, ei) < 0)
+	if ((had_journal || seeded) && uidstate_save(u, 0, ei) < 0)
 		goto out;
 	rc = 0;
 out:

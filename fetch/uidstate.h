@@ -1,7 +1,7 @@
 /*
  * uidstate: which messages of an account mfetch has already delivered,
  * by their UID (POP3 UIDL, RFC 1939 7), with the time each was first
- * delivered (for "keep 14d").  One file per account (host, user), locked
+ * delivered (for "keep 14d").  One file per account (its name), locked
  * for the whole run so that a second mfetch on the same account (cron
  * overlap) stops at once.
  *
@@ -64,11 +64,44 @@ struct uidstate {
 	size_t skipped;		/* journal lines skipped while loading */
 };
 
+/* Longest file name uidstate_account_name() gives. */
+#define UIDSTATE_NAME_MAX 200
+
+/*
+ * The name of an account's state, safe as a file name: the account's name,
+ * or for an account made of options only (account NULL or ""),
+ * USER@HOST; every byte but [A-Za-z0-9_+-.] (and the '@' between USER
+ * and HOST) written %XX, a leading '.' too, so that no account name can
+ * give another's file, and a configured account's name (its '@' as %40)
+ * never gives an options-only one's.  Above UIDSTATE_NAME_MAX bytes the
+ * name is cut and ends in "~" and a 64-bit hash of the whole.  Allocated.
+ */
+char *uidstate_account_name(const char *account, const char *host,
+    const char *user);
+
 /*
  * The default state file of an account: $XDG_STATE_HOME (else
- * ~/.local/state)/facteur/USER@HOST.uids.  Allocated.
+ * ~/.local/state)/facteur/NAME.uids, NAME from uidstate_account_name().
+ * Allocated.
  */
-char *uidstate_default_path(const char *host, const char *user);
+char *uidstate_default_path(const char *account, const char *host,
+    const char *user);
+
+/*
+ * A state file name as mpop's uidls_file writes it: each "%U" replaced by
+ * user, each "%H" by host (NULL as ""), nothing else changed, as mpop
+ * does (so that mpop's own file is found at the same path).  Allocated.
+ */
+char *uidstate_expand(const char *pattern, const char *user,
+    const char *host);
+
+/*
+ * The default of facteur before 2026-12 (one file per USER@HOST, shared
+ * by accounts of the same login): $XDG_STATE_HOME/facteur/USER@HOST.uids,
+ * '/' as '_'.  Read once to seed an account that has no state yet.
+ * Allocated.
+ */
+char *uidstate_legacy_path(const char *host, const char *user);
 
 /*
  * Lock and load (a journal left by a crash is folded into the file
@@ -77,6 +110,16 @@ char *uidstate_default_path(const char *host, const char *user);
  * ST_CONFIG for a malformed file ("file:line").
  */
 int uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei);
+/*
+ * As uidstate_open(); when the account has no state yet (neither file nor
+ * journal), seed(u, arg, ei) may fill u from elsewhere (facteur's older
+ * file, a peer's): it returns 1 when it did, 0 when it found nothing, -1
+ * on error (which uidstate_open_seeded() returns).  What it gave is saved
+ * at once (temporary file, fsync, rename, fsync of the directory).
+ */
+int uidstate_open_seeded(struct uidstate *u, const char *path,
+    int (*seed)(struct uidstate *, void *, struct errinfo *), void *arg,
+    struct errinfo *ei);
 /* Unlock and free (does not save). */
 void uidstate_close(struct uidstate *u);
 
@@ -89,6 +132,8 @@ void uidstate_close(struct uidstate *u);
 int uidstate_parse(struct uidstate *u, const char *name, const char *data,
     size_t len, int journal, struct errinfo *ei);
 
+/* Add uid, first seen then, to the state in memory (a seed's entries). */
+void uidstate_add(struct uidstate *u, const char *uid, time_t seen);
 /* The entry of uid, or NULL. */
 struct uident *uidstate_find(struct uidstate *u, const char *uid);
 /* Record a delivered message durably (journal + fsync). */
@@ -113,6 +158,13 @@ void uidstate_deletions_done(struct uidstate *u, int final);
  * dropped (their messages are gone from the server).
  */
 int uidstate_save(struct uidstate *u, int prune, struct errinfo *ei);
+
+/*
+ * Read the file path (at most UIDSTATE_FILE_MAX bytes, a regular file)
+ * into b: 1, 0 when it does not exist, -1 (ST_IOERR).
+ */
+struct buf;
+int uidstate_read_file(const char *path, struct buf *b, struct errinfo *ei);
 
 /* Is s a valid UID (1..UID_MAX bytes, 0x21..0x7e)? */
 int uidstate_valid_uid(const char *s, size_t len);

@@ -426,6 +426,32 @@ test_eval(void **state)
 	}
 }
 
+/* The peers' quoting: one pair around the whole value, nothing else. */
+static void
+test_peer_quoting(void **state)
+{
+	struct errinfo ei;
+	struct config *cfg;
+	struct account *a;
+
+	(void)state;
+	cfg = parse_as("account a\nhost h\n"
+	    "filter  if [ \"`grep \"^X-Spam-Status: Yes\"`\" ]; then exit 1; "
+	    "else exit 0; fi  \n"
+	    "delivery mda \"/usr/bin/procmail -f '%F' -d $USER\"\n"
+	    "user \"a\\\"b\"\n", CONFIG_DIALECT_MPOP, SIDE_IN, &ei);
+	if (cfg == NULL)
+		fail_msg("%s", ei.msg);
+	a = resolve(cfg, NULL);
+	assert_string_equal(a->filter, "if [ \"`grep \"^X-Spam-Status: Yes\"`\" "
+	    "]; then exit 1; else exit 0; fi");
+	assert_string_equal(a->delivery, "mda,/usr/bin/procmail -f '%F' -d "
+	    "$USER");
+	assert_string_equal(a->in.user, "a\\\"b");
+	account_free(a);
+	config_free(cfg);
+}
+
 static void
 test_delivery_space_form(void **state)
 {
@@ -468,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_mpoprc),
 		cmocka_unit_test(test_peer_errors),
 		cmocka_unit_test(test_eval),
+		cmocka_unit_test(test_peer_quoting),
 		cmocka_unit_test(test_delivery_space_form),
 	};
 

@@ -185,11 +185,87 @@ test_deletions(void **state)
 	free(jpath);
 }
 
+/* Account names as safe, distinct file names (issue 11). */
+static void
+test_account_name(void **state)
+{
+	static const struct {
+		const char *account, *host, *user, *want;
+	} t[] = {
+		{ "work", "h", "u", "work" },
+		{ "a.b-c_d+e", "h", "u", "a.b-c_d+e" },
+		{ ".hidden", "h", "u", "%2Ehidden" },
+		{ "..", "h", "u", "%2E." },
+		{ "../etc/x", "h", "u", "%2E.%2Fetc%2Fx" },
+		{ "me@example.org", "h", "u", "me%40example.org" },
+		{ "50%", "h", "u", "50%25" },
+		{ "caf\xc3\xa9", "h", "u", "caf%C3%A9" },
+		{ "", "pop.example.org", "me", "me@pop.example.org" },
+		{ NULL, "::1", "a@b/c", "a%40b%2Fc@%3A%3A1" },
+	};
+	char *n, *a, *b;
+	char longname[129];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = uidstate_account_name(t[i].account, t[i].host, t[i].user);
+		assert_string_equal(n, t[i].want);
+		free(n);
+	}
+	/* Long names are cut, stay apart, and never end inside a %XX. */
+	memset(longname, '/', 128);
+	longname[128] = '\0';
+	a = uidstate_account_name(longname, "h", "u");
+	longname[127] = 'x';
+	b = uidstate_account_name(longname, "h", "u");
+	assert_true(strlen(a) <= UIDSTATE_NAME_MAX);
+	assert_true(strlen(b) <= UIDSTATE_NAME_MAX);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strchr(a, '~') - a, (strrchr(a, '%') - a) + 3);
+	free(a);
+	free(b);
+	n = uidstate_default_path("work", "h", "u");
+	assert_non_null(strstr(n, "/facteur/work.uids"));
+	free(n);
+	n = uidstate_legacy_path("h", "u/v");
+	assert_non_null(strstr(n, "/facteur/u_v@h.uids"));
+	free(n);
+}
+
+/* uidls_file's %U and %H, as mpop expands them. */
+static void
+test_expand(void **state)
+{
+	static const struct {
+		const char *pattern, *user, *host, *want;
+	} t[] = {
+		{ "~/.mpop_uidls/%U_at_%H", "me", "pop.example.org",
+		    "~/.mpop_uidls/me_at_pop.example.org" },
+		{ "/s/%H/%U/%U", "u", "h", "/s/h/u/u" },
+		{ "/s/%%U%", "u", "h", "/s/%u%" },
+		{ "/s/%X%u%h", "u", "h", "/s/%X%u%h" },
+		{ "/s/%U", NULL, "h", "/s/" },
+		{ "%", "u", "h", "%" },
+	};
+	size_t i;
+	char *r;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r = uidstate_expand(t[i].pattern, t[i].user, t[i].host);
+		assert_string_equal(r, t[i].want);
+		free(r);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_file),
+		cmocka_unit_test(test_account_name),
+		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_parse_journal),
 		cmocka_unit_test(test_deletions),
 	};
