@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "config.h"
 #include "pwcmd.h"
+#include "sys.h"
 #include "xalloc.h"
 
 struct acctdef {
@@ -697,7 +698,7 @@ config_find(int side, enum config_kind *kind_r,
     enum config_dialect *dialect_r, char **tried_r)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
+	const char *home = sys_home();
 	enum config_dialect peer = dialect_peer(side);
 	const char *pname = dialect_name(peer);
 	struct {
@@ -709,11 +710,6 @@ config_find(int side, enum config_kind *kind_r,
 	struct buf tried;
 	char *found = NULL;
 
-	if (home == NULL || *home == '\0') {
-		struct passwd *pw = getpwuid(getuid());
-
-		home = pw != NULL ? pw->pw_dir : "/";
-	}
 	if (xdg == NULL || xdg[0] != '/')
 		xdg = NULL;
 #define ADD(p, k, d) do { c[n].path = (p); c[n].kind = (k); \

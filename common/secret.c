@@ -12,6 +12,7 @@
 #include "pwcmd.h"
 #include "secret.h"
 #include "tty.h"
+#include "sys.h"
 #include "xalloc.h"
 
 const char *
@@ -31,14 +32,7 @@ secret_source_name(enum secret_source s)
 static char *
 netrc_path(void)
 {
-	const char *home = getenv("HOME");
-
-	if (home == NULL || *home == '\0') {
-		struct passwd *pw = getpwuid(getuid());
-
-		home = pw != NULL ? pw->pw_dir : "/";
-	}
-	return xasprintf("%s/.netrc", home);
+	return xasprintf("%s/.netrc", sys_home());
 }
 
 int

@@ -14,6 +14,7 @@
 #include "net.h"
 #include "settings.h"
 #include "url.h"
+#include "sys.h"
 #include "xalloc.h"
 
 enum type {
@@ -284,17 +285,9 @@ parse_bool(const char *v, int *b_r)
 static char *
 expand_home(const char *v)
 {
-	const char *home;
-
 	if (v[0] != '~' || (v[1] != '/' && v[1] != '\0'))
 		return xstrdup(v);
-	home = getenv("HOME");
-	if (home == NULL || *home == '\0') {
-		struct passwd *pw = getpwuid(getuid());
-
-		home = pw != NULL ? pw->pw_dir : "/";
-	}
-	return xasprintf("%s%s", home, v + 1);
+	return xasprintf("%s%s", sys_home(), v + 1);
 }
 
 static char *

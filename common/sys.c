@@ -1,6 +1,10 @@
 /* sys: process set-up shared by both programs; the stop signals. */
 #include "autoconf.h"
 
+#include <pwd.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -63,4 +67,16 @@ sys_check_stop(struct errinfo *ei)
 	return err_set(ei, ST_TEMPFAIL, "stopped by %s",
 	    sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" :
 	    sig == SIGHUP ? "SIGHUP" : "a signal");
+}
+
+const char *
+sys_home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h != NULL && *h != '\0')
+		return h;
+	pw = getpwuid(getuid());
+	return pw != NULL ? pw->pw_dir : "/";
 }

@@ -28,4 +28,7 @@ int sys_stop_signal(void);
 /* 0, or -1 with ST_TEMPFAIL ("stopped by SIGTERM") once a stop is asked. */
 int sys_check_stop(struct errinfo *ei);
 
+/* The home directory: $HOME, else the password database's, else "/". */
+const char *sys_home(void);
+
 #endif

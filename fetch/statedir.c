@@ -6,18 +6,13 @@
 #include <unistd.h>
 
 #include "statedir.h"
+#include "sys.h"
 #include "xalloc.h"
 
 const char *
 statedir_home(void)
 {
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h != NULL && *h != '\0')
-		return h;
-	pw = getpwuid(getuid());
-	return pw != NULL ? pw->pw_dir : "/";
+	return sys_home();
 }
 
 char *

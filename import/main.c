@@ -23,6 +23,7 @@
 #include "status.h"
 #include "version.h"
 #include "writer.h"
+#include "sys.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -47,18 +48,6 @@ enum {
 };
 
 static const char *
-home(void)
-{
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h != NULL && *h != '\0')
-		return h;
-	pw = getpwuid(getuid());
-	return pw != NULL ? pw->pw_dir : "/";
-}
-
-static const char *
 login(void)
 {
 	const char *u = getenv("FETCHMAILUSER");
@@ -81,7 +70,7 @@ fetchmailrc_default(void)
 
 	if (fh != NULL && *fh != '\0')
 		return xasprintf("%s/fetchmailrc", fh);
-	return xasprintf("%s/.fetchmailrc", home());
+	return xasprintf("%s/.fetchmailrc", sys_home());
 }
 
 /* Read path (at most max bytes) into b. */
@@ -209,12 +198,12 @@ main(int argc, char **argv)
 		case O_MSMTPRC:
 			free(msmtp);
 			msmtp = optarg != NULL ? xstrdup(optarg) :
-			    peers_default_file(PEER_MSMTP, home());
+			    peers_default_file(PEER_MSMTP, sys_home());
 			break;
 		case O_MPOPRC:
 			free(mpop);
 			mpop = optarg != NULL ? xstrdup(optarg) :
-			    peers_default_file(PEER_MPOP, home());
+			    peers_default_file(PEER_MPOP, sys_home());
 			break;
 		case 'o':
 			output = optarg;
