@@ -334,16 +334,19 @@ server(struct wr *w, const char *prefix, const struct server *s,
 	struct server d, mode;
 
 	server_init(&d);
+	/* The port facteur would take with no port line: its own
+	 * default, not the peer's (msmtp's 25 is written out). */
 	mode = *s;
 	mode.port = 0;
+	mode.smtp_port25 = 0;
 	kvs(w, prefix, "host", s->host);
 	kvs(w, prefix, "socket", s->socket);
 	kvs(w, prefix, "source_ip", s->source_ip);
 	kvs(w, prefix, "proxy_host", s->proxy_host);
 	if (s->proxy_port != 0)
 		kvn(w, prefix, "proxy_port", s->proxy_port);
-	if (s->port != 0 && s->port != server_port(&mode))
-		kvn(w, prefix, "port", s->port);
+	if (server_port(s) != server_port(&mode))
+		kvn(w, prefix, "port", server_port(s));
 	if (!s->tls)
 		kv(w, prefix, "tls", "off");
 	else if (!s->starttls)
@@ -394,8 +397,11 @@ account(struct wr *w, const struct imp_account *ia, int *secrets)
 	if (ia->has_out) {
 		server(w, "outgoing_", &a->out, secrets);
 		kvs(w, "outgoing_", "domain", a->out.domain);
+		if (a->out.lmtp)
+			kv(w, "outgoing_", "protocol", "lmtp");
 	}
 	kvs(w, "", "logfile", a->logfile);
+	kvs(w, "", "logfile_time_format", a->logfile_time_format);
 	if (a->syslog != NULL && strcmp(a->syslog, "off") != 0)
 		kv(w, "", "syslog", a->syslog);
 	if (ia->has_out) {
@@ -412,6 +418,16 @@ account(struct wr *w, const struct imp_account *ia, int *secrets)
 			kv(w, "", "set_msgid_header", sethdr(a->set_msgid));
 		if (a->select_by_from_header)
 			kv(w, "", "select_by_from_header", "on");
+		if (a->set_to_header != SETTO_OFF)
+			kv(w, "", "set_to_header",
+			    a->set_to_header == SETTO_ON ? "on" :
+			    "undisclosed_recipients");
+		kvs(w, "", "from_full_name", a->from_full_name);
+		if (!a->allow_from_override)
+			kv(w, "", "allow_from_override", "off");
+		if (a->auto_from)
+			kv(w, "", "auto_from", "on");
+		kvs(w, "", "maildomain", a->maildomain);
 	}
 	if (ia->has_in) {
 		kvs(w, "", "delivery", a->delivery);

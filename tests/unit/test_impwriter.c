@@ -265,6 +265,58 @@ test_only_differences(void **state)
 	imp_free(&s);
 }
 
+/* msmtp's own keys and its default port survive the import. */
+static void
+test_msend_keys(void **state)
+{
+	struct imp_set s;
+	struct config *cfg;
+	struct account *a;
+	struct errinfo ei;
+	struct buf out;
+	int secrets;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	a = msmtp_like("m", "m@example.org", NULL);
+	a->out.port = 0;		/* no port line: msmtp means 25 */
+	a->out.smtp_port25 = 1;
+	a->set_to_header = SETTO_UNDISCLOSED;
+	a->allow_from_override = 0;
+	a->from_full_name = xstrdup("M \"the\" Example");
+	a->auto_from = 1;
+	a->maildomain = xstrdup("example.org");
+	a->logfile_time_format = xstrdup("%Y-%m-%d %H:%M");
+	imp_add(&s, a, 0, 1, "msmtprc:1");
+	a = msmtp_like("l", "l@example.org", NULL);
+	a->out.port = 0;
+	a->out.smtp_port25 = 1;
+	a->out.lmtp = 1;
+	a->set_to_header = SETTO_ON;
+	imp_add(&s, a, 0, 1, "msmtprc:9");
+	cfg = written(&s, &secrets, &out);
+	assert_int_equal(config_resolve(cfg, "m", NULL, &a, &ei), 0);
+	assert_int_equal(server_port(&a->out), 25);
+	assert_int_equal(a->set_to_header, SETTO_UNDISCLOSED);
+	assert_int_equal(a->allow_from_override, 0);
+	assert_string_equal(a->from_full_name, "M \"the\" Example");
+	assert_int_equal(a->auto_from, 1);
+	assert_string_equal(a->maildomain, "example.org");
+	assert_string_equal(a->logfile_time_format, "%Y-%m-%d %H:%M");
+	account_free(a);
+	assert_int_equal(config_resolve(cfg, "l", NULL, &a, &ei), 0);
+	assert_int_equal(a->out.lmtp, 1);
+	assert_int_equal(server_port(&a->out), 2003);
+	assert_int_equal(a->set_to_header, SETTO_ON);
+	assert_int_equal(a->allow_from_override, 1);
+	assert_null(a->from_full_name);
+	assert_int_equal(a->auto_from, 0);
+	account_free(a);
+	config_free(cfg);
+	buf_free(&out);
+	imp_free(&s);
+}
+
 static void
 test_names(void **state)
 {
@@ -370,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_merge_by_address),
 		cmocka_unit_test(test_merge_rules),
 		cmocka_unit_test(test_only_differences),
+		cmocka_unit_test(test_msend_keys),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_refused_and_escaped),
 		cmocka_unit_test(test_check),
