@@ -40,6 +40,16 @@
 # Work files go to $T, a fresh directory removed at exit (kept, and its
 # path printed, when FT_KEEP is set in the environment).
 
+# A test runs as under cron: with no controlling terminal, even when make
+# check runs from one (a password prompt on /dev/tty would wait for a
+# person, and "no terminal" checks would not hold).  The pty tests make
+# their own terminal.
+if [ -z "${FT_NO_CTTY-}" ] && (: < /dev/tty) 2>/dev/null; then
+	FT_NO_CTTY=1 exec setsid -w sh "$0" "$@"
+fi
+FT_NO_CTTY=1
+export FT_NO_CTTY
+
 tap_n=0
 tap_failed=0
 tap_done=
