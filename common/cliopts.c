@@ -40,12 +40,14 @@ enum {
 	O_SOCKET,
 	O_TLS_CRL_FILE,
 	O_TLS_PRIORITIES,
-	O_TLS_MIN_DH_PRIME_BITS
+	O_TLS_MIN_DH_PRIME_BITS,
+	O_CONFIGURE
 };
 
 static const struct option common_opts[] = {
 	{ "account", required_argument, NULL, CLIOPTS_ACCOUNT },
 	{ "file", required_argument, NULL, 'C' },
+	{ "configure", required_argument, NULL, O_CONFIGURE },
 	{ "debug", no_argument, NULL, 'd' },
 	{ "pretend", no_argument, NULL, 'P' },
 	{ "serverinfo", no_argument, NULL, 'S' },
@@ -204,6 +206,10 @@ cliopts_handle(struct cliopts *o, int opt, const char *arg,
 	case O_VERSION:
 		o->version = 1;
 		return 1;
+	case O_CONFIGURE:	/* msmtp's and mpop's account wizard */
+		return err_set(ei, ST_USAGE, "--configure is not supported: "
+		    "write the account in the accounts file yourself, see "
+		    "facteur.conf(5)");
 	}
 	for (i = 0; i < sizeof(opt_keys) / sizeof(opt_keys[0]); i++) {
 		if (opt_keys[i].opt != opt)

@@ -28,7 +28,6 @@ enum {
 	O_AUTO_FROM,
 	O_MAILDOMAIN,
 	O_RMQS,
-	O_CONFIGURE,
 	O_PROTOCOL
 };
 
@@ -57,7 +56,6 @@ const struct option sendopts_long[] = {
 	{ "auto-from", optional_argument, NULL, O_AUTO_FROM },
 	{ "maildomain", required_argument, NULL, O_MAILDOMAIN },
 	{ "rmqs", required_argument, NULL, O_RMQS },
-	{ "configure", required_argument, NULL, O_CONFIGURE },
 	{ "protocol", required_argument, NULL, O_PROTOCOL },
 	{ NULL, 0, NULL, 0 }
 };
@@ -193,10 +191,6 @@ sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
 	case O_RMQS:
 		return err_set(ei, ST_USAGE, "--rmqs (ask the server to run "
 		    "its queue, ETRN) is not supported");
-	case O_CONFIGURE:
-		return err_set(ei, ST_USAGE, "--configure is not supported: "
-		    "write the account in the accounts file yourself, see "
-		    "facteur.conf(5)");
 	case O_PROTOCOL:
 		if (setlist_add(&co->set, "outgoing_protocol", arg, 0, ei) < 0) {
 			ei->st = ST_USAGE;
