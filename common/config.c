@@ -631,8 +631,7 @@ config_load_for(const char *path, enum config_kind kind,
 	struct config_opts opts;
 	struct config *cfg;
 	struct stat st;
-	char *text;
-	size_t got = 0;
+	struct buf text;
 	int fd, rc;
 
 	fd = durable_open_read(path);
@@ -650,27 +649,18 @@ config_load_for(const char *path, enum config_kind kind,
 		return err_set(ei, ST_CONFIG, "%s: file too large (more than %d "
 		    "bytes)", path, CONFIG_FILE_MAX);
 	}
-	text = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	buf_init(&text, CONFIG_FILE_MAX);
+	rc = buf_read_fd(&text, fd);
 	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(text);
+	if (rc < 0) {
+		buf_free_secret(&text);
 		return err_set(ei, ST_CONFIG, "cannot read '%s'", path);
 	}
 	opts.dialect = dialect;
 	opts.side = side;
 	opts.eval = eval_cmd;
-	rc = config_parse_opts(path, text, got, &opts, &cfg, ei);
-	wipe(text, got);
-	free(text);
+	rc = config_parse_opts(path, text.data, text.len, &opts, &cfg, ei);
+	buf_free_secret(&text);
 	if (rc < 0)
 		return -1;
 	if (check_perms(path, &st, kind, cfg, ei) < 0) {
