@@ -683,14 +683,34 @@ exists(const char *path, struct buf *tried)
 	return 0;
 }
 
+/* $XDG_CONFIG_HOME/PROG/config, or ~/.config/PROG/config. */
+static char *
+xdg_file(const char *home, const char *prog)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/%s/config", xdg, prog);
+	return xasprintf("%s/.config/%s/config", home, prog);
+}
+
+void
+config_peer_files(enum config_dialect peer, const char *home,
+    char *paths_r[2])
+{
+	const char *pname = dialect_name(peer);
+
+	paths_r[0] = xasprintf("%s/.%src", home, pname);
+	paths_r[1] = xdg_file(home, pname);
+}
+
 char *
 config_find(int side, enum config_kind *kind_r,
     enum config_dialect *dialect_r, char **tried_r)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = sys_home();
 	enum config_dialect peer = dialect_peer(side);
-	const char *pname = dialect_name(peer);
+	char *pf[2];
 	struct {
 		char *path;
 		enum config_kind kind;
@@ -700,18 +720,13 @@ config_find(int side, enum config_kind *kind_r,
 	struct buf tried;
 	char *found = NULL;
 
-	if (xdg == NULL || xdg[0] != '/')
-		xdg = NULL;
 #define ADD(p, k, d) do { c[n].path = (p); c[n].kind = (k); \
 	c[n].dialect = (d); n++; } while (0)
-	ADD(xdg != NULL ? xasprintf("%s/facteur/config", xdg) :
-	    xasprintf("%s/.config/facteur/config", home), CONFIG_USER,
-	    CONFIG_DIALECT_FACTEUR);
+	ADD(xdg_file(home, "facteur"), CONFIG_USER, CONFIG_DIALECT_FACTEUR);
 	if (peer != CONFIG_DIALECT_FACTEUR) {
-		ADD(xasprintf("%s/.%src", home, pname), CONFIG_USER, peer);
-		ADD(xdg != NULL ? xasprintf("%s/%s/config", xdg, pname) :
-		    xasprintf("%s/.config/%s/config", home, pname), CONFIG_USER,
-		    peer);
+		config_peer_files(peer, home, pf);
+		ADD(pf[0], CONFIG_USER, peer);
+		ADD(pf[1], CONFIG_USER, peer);
 	}
 	ADD(xstrdup(SYSCONFDIR "/facteur.conf"), CONFIG_SYSTEM,
 	    CONFIG_DIALECT_FACTEUR);

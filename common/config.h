@@ -100,6 +100,16 @@ int config_load_for(const char *path, enum config_kind kind,
 char *config_find(int side, enum config_kind *kind_r,
     enum config_dialect *dialect_r, char **tried_r);
 
+/*
+ * The user's own files of peer (CONFIG_DIALECT_MSMTP or _MPOP), in the
+ * order config_find() and the peer itself look for them: ~/.msmtprc, then
+ * $XDG_CONFIG_HOME/msmtp/config ($XDG_CONFIG_HOME: ~/.config when unset or
+ * not absolute); ~/.mpoprc, then .../mpop/config; home is ~.  Both paths
+ * are allocated; neither need exist.
+ */
+void config_peer_files(enum config_dialect peer, const char *home,
+    char *paths_r[2]);
+
 void config_free(struct config *cfg);
 const char *config_path(const struct config *cfg);
 /* The dialect the file was read in. */
