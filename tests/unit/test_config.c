@@ -1058,7 +1058,8 @@ test_find(void **state)
 		{ "rel", CONFIG_DIALECT_MPOP, "/h/.mpoprc",
 		    "/h/.config/mpop/config" },
 		{ "/x", CONFIG_DIALECT_MPOP, "/h/.mpoprc", "/x/mpop/config" },
-		{ "/x", CONFIG_DIALECT_MSMTP, "/h/.msmtprc", "/x/msmtp/config" },
+		{ "/x", CONFIG_DIALECT_MSMTP, "/h/.msmtprc",
+		    "/x/msmtp/config" },
 	};
 	static const struct {
 		int xdg;
