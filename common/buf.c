@@ -1,10 +1,13 @@
 /* buf: a growable byte buffer with a hard size limit. */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "xalloc.h"
@@ -135,6 +138,45 @@ buf_consume(struct buf *b, size_t n)
 	memmove(b->data, b->data + n, b->len - n);
 	b->len -= n;
 	b->data[b->len] = '\0';
+}
+
+int
+buf_read_fd(struct buf *b, int fd)
+{
+	struct stat st;
+	size_t room;
+	ssize_t n;
+	char more;
+
+	/* The file and a byte more, to see its end without growing. */
+	room = b->max - b->len;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size <= room)
+		(void)buf_grow(b, (size_t)st.st_size < room ?
+		    (size_t)st.st_size + 1 : room);
+	for (;;) {
+		room = b->max - b->len;
+		if (room == 0) {
+			/* Full: one byte more says the file is too large. */
+			n = read(fd, &more, 1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n > 0)
+				errno = EFBIG;
+			return n == 0 ? 0 : -1;
+		}
+		if (b->alloc - b->len == 1)
+			(void)buf_grow(b, room < 8192 ? room : 8192);
+		if (room > b->alloc - b->len - 1)
+			room = b->alloc - b->len - 1;
+		n = read(fd, b->data + b->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? 0 : -1;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+	}
 }
 
 ssize_t

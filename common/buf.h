@@ -46,6 +46,17 @@ void buf_truncate(struct buf *b, size_t n);
 void buf_consume(struct buf *b, size_t n);
 
 /*
+ * Append everything fd has left to read, as git's strbuf_read(): the
+ * bytes go straight into the storage (no copy left on the stack), which
+ * for a regular file is sized once from fstat() (no realloc() leaves a
+ * secret behind in freed memory); a read cut by a signal (EINTR) is
+ * restarted.  Returns 0 at end of file, or -1 with errno set: read()'s,
+ * or EFBIG when fd has more than max allows (b then holds the first max
+ * bytes, and the rest is left unread).
+ */
+int buf_read_fd(struct buf *b, int fd);
+
+/*
  * The i-th (0-based) of the '\n'-separated lines in b, or NULL; *len_r
  * is its length.
  */

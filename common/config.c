@@ -1,20 +1,12 @@
 /* config: parse the accounts file; resolve accounts with inheritance. */
 #include "autoconf.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "durable.h"
 #include "buf.h"
 #include "config.h"
-#include "pwcmd.h"
-#include "sys.h"
 #include "xalloc.h"
 
 struct acctdef {
@@ -41,8 +33,8 @@ struct config {
 
 #define CONFIG_WARNINGS_MAX 100		/* kept per file; more are counted */
 
-static void
-warn(struct config *cfg, int line, const char *msg)
+void
+config_warn(struct config *cfg, int line, const char *msg)
 {
 	if (cfg->nwarnings >= CONFIG_WARNINGS_MAX)
 		return;
@@ -218,7 +210,7 @@ add_setting(struct config *cfg, struct acctdef *cur, const char *key,
 
 	if (why != NULL) {
 		snprintf(msg, sizeof(msg), "'%s' is ignored: %s", key, why);
-		warn(cfg, lineno, msg);
+		config_warn(cfg, lineno, msg);
 		return 0;
 	}
 	rc = setlist_add(l, key, value, lineno, ei);
@@ -254,13 +246,13 @@ peer_line(struct config *cfg, struct acctdef *cur, int in_defaults,
 	case DIALECT_SKIP:
 		break;
 	case DIALECT_IGNORE:
-		warn(cfg, lineno, why);
+		config_warn(cfg, lineno, why);
 		break;
 	case DIALECT_SET:
 		if (!settings_key_known(fkey)) {
 			snprintf(why, sizeof(why), "'%s' (%s) is not supported "
 			    "by facteur: ignored", key, dialect_name(cfg->dialect));
-			warn(cfg, lineno, why);
+			config_warn(cfg, lineno, why);
 			break;
 		}
 		rc = add_setting(cfg, cur, fkey, v.len ? v.data : NULL, lineno,
@@ -492,6 +484,12 @@ config_name(const struct config *cfg, size_t i)
 }
 
 int
+config_password_line(const struct config *cfg)
+{
+	return cfg->has_password ? cfg->password_line : 0;
+}
+
+int
 config_is_alias(const struct config *cfg, size_t i)
 {
 	const struct acctdef *d = cfg->acct[i];
@@ -560,188 +558,4 @@ config_resolve(const struct config *cfg, const char *name,
 		settings_apply(extra, a);
 	*acct_r = a;
 	return 0;
-}
-
-/* Refuse permissions that expose a password or let others edit. */
-static int
-check_perms(const char *path, const struct stat *st, enum config_kind kind,
-    struct config *cfg, struct errinfo *ei)
-{
-	mode_t exposed = kind == CONFIG_SYSTEM ? S_IROTH : (S_IRGRP | S_IROTH);
-
-	if (st->st_mode & S_IWOTH)
-		return err_set(ei, ST_CONFIG, "%s: refusing a configuration file "
-		    "that anyone can change (mode %03o): run 'chmod o-w %s'",
-		    path, (unsigned)(st->st_mode & 0777), path);
-	if (!cfg->has_password)
-		return 0;
-	if ((st->st_mode & exposed) && kind == CONFIG_SYSTEM &&
-	    cfg->dialect != CONFIG_DIALECT_FACTEUR) {
-		/* msmtp reads its system file so (msmtp-mta's /etc/msmtprc):
-		 * refusing would stop every local program's mail and hide no
-		 * password that is not already exposed. */
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "this file contains a password but is "
-		    "readable by others (mode %03o): run 'chmod o-rwx %s'",
-		    (unsigned)(st->st_mode & 0777), path);
-		warn(cfg, cfg->password_line, msg);
-		return 0;
-	}
-	if (st->st_mode & exposed)
-		return err_set(ei, ST_CONFIG, "%s:%d: this file contains a "
-		    "password but is readable by %s (mode %03o): run "
-		    "'chmod %s %s'", path, cfg->password_line,
-		    kind == CONFIG_SYSTEM ? "others" : "group or others",
-		    (unsigned)(st->st_mode & 0777),
-		    kind == CONFIG_SYSTEM ? "o-rwx" : "600", path);
-	if (kind == CONFIG_USER && st->st_uid != geteuid() && st->st_uid != 0)
-		return err_set(ei, ST_CONFIG, "%s: this file contains a password "
-		    "but belongs to another user (uid %u)", path,
-		    (unsigned)st->st_uid);
-	return 0;
-}
-
-static int
-eval_cmd(const char *cmd, char **out_r, struct errinfo *ei)
-{
-	return pwcmd_run(cmd, out_r, ei);
-}
-
-int
-config_load(const char *path, enum config_kind kind, struct config **cfg_r,
-    struct errinfo *ei)
-{
-	return config_load_for(path, kind, CONFIG_DIALECT_FACTEUR, 0, cfg_r,
-	    ei);
-}
-
-int
-config_load_dialect(const char *path, enum config_kind kind,
-    enum config_dialect dialect, struct config **cfg_r, struct errinfo *ei)
-{
-	return config_load_for(path, kind, dialect, 0, cfg_r, ei);
-}
-
-int
-config_load_for(const char *path, enum config_kind kind,
-    enum config_dialect dialect, int side, struct config **cfg_r,
-    struct errinfo *ei)
-{
-	struct config_opts opts;
-	struct config *cfg;
-	struct stat st;
-	char *text;
-	size_t got = 0;
-	int fd, rc;
-
-	fd = durable_open_read(path);
-	if (fd < 0 && (errno == EINVAL || errno == ENXIO))
-		return err_set(ei, ST_CONFIG, "%s: not a regular file", path);
-	if (fd < 0)
-		return err_set(ei, ST_CONFIG, "cannot open configuration file "
-		    "'%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return err_set(ei, ST_CONFIG, "%s: not a regular file", path);
-	}
-	if (st.st_size > CONFIG_FILE_MAX) {
-		close(fd);
-		return err_set(ei, ST_CONFIG, "%s: file too large (more than %d "
-		    "bytes)", path, CONFIG_FILE_MAX);
-	}
-	text = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)st.st_size) {
-		free(text);
-		return err_set(ei, ST_CONFIG, "cannot read '%s'", path);
-	}
-	opts.dialect = dialect;
-	opts.side = side;
-	opts.eval = eval_cmd;
-	rc = config_parse_opts(path, text, got, &opts, &cfg, ei);
-	wipe(text, got);
-	free(text);
-	if (rc < 0)
-		return -1;
-	if (check_perms(path, &st, kind, cfg, ei) < 0) {
-		config_free(cfg);
-		return -1;
-	}
-	*cfg_r = cfg;
-	return 0;
-}
-
-/* Does path exist?  (Appended to *tried otherwise.) */
-static int
-exists(const char *path, struct buf *tried)
-{
-	if (access(path, F_OK) == 0)
-		return 1;
-	if (tried->len > 0)
-		buf_addstr(tried, ", ");
-	buf_addstr(tried, path);
-	return 0;
-}
-
-char *
-config_find(int side, enum config_kind *kind_r,
-    enum config_dialect *dialect_r, char **tried_r)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = sys_home();
-	enum config_dialect peer = dialect_peer(side);
-	const char *pname = dialect_name(peer);
-	struct {
-		char *path;
-		enum config_kind kind;
-		enum config_dialect dialect;
-	} c[6];
-	size_t n = 0, i;
-	struct buf tried;
-	char *found = NULL;
-
-	if (xdg == NULL || xdg[0] != '/')
-		xdg = NULL;
-#define ADD(p, k, d) do { c[n].path = (p); c[n].kind = (k); \
-	c[n].dialect = (d); n++; } while (0)
-	ADD(xdg != NULL ? xasprintf("%s/facteur/config", xdg) :
-	    xasprintf("%s/.config/facteur/config", home), CONFIG_USER,
-	    CONFIG_DIALECT_FACTEUR);
-	if (peer != CONFIG_DIALECT_FACTEUR) {
-		ADD(xasprintf("%s/.%src", home, pname), CONFIG_USER, peer);
-		ADD(xdg != NULL ? xasprintf("%s/%s/config", xdg, pname) :
-		    xasprintf("%s/.config/%s/config", home, pname), CONFIG_USER,
-		    peer);
-	}
-	ADD(xstrdup(SYSCONFDIR "/facteur.conf"), CONFIG_SYSTEM,
-	    CONFIG_DIALECT_FACTEUR);
-	/* Where msmtp-mta's system file is (Debian's msmtp: /etc). */
-	if (peer == CONFIG_DIALECT_MSMTP)
-		ADD(xstrdup("/etc/msmtprc"), CONFIG_SYSTEM, peer);
-#undef ADD
-	buf_init(&tried, 4096);
-	for (i = 0; i < n; i++) {
-		if (found == NULL && exists(c[i].path, &tried)) {
-			found = c[i].path;
-			*kind_r = c[i].kind;
-			*dialect_r = c[i].dialect;
-			continue;
-		}
-		if (c[i].path != found)
-			free(c[i].path);
-	}
-	if (found == NULL && tried_r != NULL)
-		*tried_r = xstrdup(tried.data != NULL ? tried.data : "");
-	buf_free(&tried);
-	return found;
 }

@@ -22,7 +22,8 @@
  * Lines starting with '#' are comments.  "defaults" starts settings that
  * every later account inherits; "account NAME : PARENT, ..." inherits
  * from earlier accounts.  The keys are in settings.h and facteur.conf(5).
- * Every error names "file:line".
+ * Every error names "file:line".  config.c parses and resolves;
+ * configload.c finds, reads and checks the file on disk.
  *
  * File lookup: -C FILE; else $XDG_CONFIG_HOME/facteur/config (default
  * ~/.config/facteur/config); else the peer's user file (msend: ~/.msmtprc
@@ -100,6 +101,16 @@ int config_load_for(const char *path, enum config_kind kind,
 char *config_find(int side, enum config_kind *kind_r,
     enum config_dialect *dialect_r, char **tried_r);
 
+/*
+ * The user's own files of peer (CONFIG_DIALECT_MSMTP or _MPOP), in the
+ * order config_find() and the peer itself look for them: ~/.msmtprc, then
+ * $XDG_CONFIG_HOME/msmtp/config ($XDG_CONFIG_HOME: ~/.config when unset or
+ * not absolute); ~/.mpoprc, then .../mpop/config; home is ~.  Both paths
+ * are allocated; neither need exist.
+ */
+void config_peer_files(enum config_dialect peer, const char *home,
+    char *paths_r[2]);
+
 void config_free(struct config *cfg);
 const char *config_path(const struct config *cfg);
 /* The dialect the file was read in. */
@@ -107,6 +118,11 @@ enum config_dialect config_dialect(const struct config *cfg);
 /* Warnings ("file:line: ...") about lines accepted but ignored. */
 size_t config_nwarnings(const struct config *cfg);
 const char *config_warning(const struct config *cfg, size_t i);
+
+/* The line of the file's first password, 0 when it has none. */
+int config_password_line(const struct config *cfg);
+/* Add a warning about line (configload.c: the file's permissions). */
+void config_warn(struct config *cfg, int line, const char *msg);
 
 /* Number of accounts, and the name of the i-th (file order). */
 size_t config_count(const struct config *cfg);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "durable.h"
 #include "xalloc.h"
 
@@ -209,6 +210,15 @@ durable_copy(int in, off_t in_off, int out, off_t out_off,
 		n -= (unsigned long long)r;
 	}
 	return 0;
+}
+
+int
+durable_read_fd(int fd, const char *path, struct buf *b, struct errinfo *ei)
+{
+	if (buf_read_fd(b, fd) == 0)
+		return 0;
+	return err_set(ei, ST_IOERR, "cannot read %s: %s", path,
+	    errno == EFBIG ? "file too large" : strerror(errno));
 }
 
 int

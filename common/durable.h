@@ -56,6 +56,15 @@ int durable_fsync_parent(const char *path);
  */
 int durable_tmpfile(const char *dir, struct errinfo *ei);
 
+/*
+ * Read the open file fd to its end into b (buf_read_fd(): at most b's
+ * max bytes in all).  Returns 0, or -1 with ST_IOERR: "cannot read PATH:
+ * REASON", "file too large" past the maximum.  fd stays open.
+ */
+struct buf;
+int durable_read_fd(int fd, const char *path, struct buf *b,
+    struct errinfo *ei);
+
 /* Write all n bytes (restarting after EINTR): 0, or an errno value. */
 int durable_write_all(int fd, const void *p, size_t n);
 

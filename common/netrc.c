@@ -158,9 +158,7 @@ netrc_lookup(const char *path, const char *host, const char *login,
     char **pw_r, struct errinfo *ei)
 {
 	struct stat st;
-	char *text;
-	ssize_t n;
-	size_t got = 0;
+	struct buf text;
 	int fd, rc;
 
 	fd = durable_open_read(path);
@@ -177,13 +175,11 @@ netrc_lookup(const char *path, const char *host, const char *login,
 		    path, path);
 		return 0;
 	}
-	text = xmalloc(NETRC_FILE_MAX);
-	while (got < NETRC_FILE_MAX &&
-	    (n = read(fd, text + got, NETRC_FILE_MAX - got)) > 0)
-		got += (size_t)n;
+	/* A longer file: its first NETRC_FILE_MAX bytes are used (EFBIG). */
+	buf_init(&text, NETRC_FILE_MAX);
+	(void)buf_read_fd(&text, fd);
 	close(fd);
-	rc = netrc_find(text, got, host, login, pw_r);
-	wipe(text, NETRC_FILE_MAX);
-	free(text);
+	rc = netrc_find(text.data, text.len, host, login, pw_r);
+	buf_free_secret(&text);
 	return rc;
 }

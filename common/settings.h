@@ -1,6 +1,6 @@
 /*
- * settings: the table of configuration keys, the check of each value, and
- * ordered lists of "key value" assignments.
+ * settings: the table of configuration keys, the check of each value (by
+ * its type, in values.c), and ordered lists of "key value" assignments.
  *
  * The accounts file and the command line both produce such lists; an
  * account is resolved by replaying, in order, the defaults, its parents'

@@ -282,10 +282,8 @@ uidimport_fetchids_default(const char *home)
 static int
 read_peer(const char *path, int lock, struct buf *b, struct errinfo *ei)
 {
-	char chunk[8192];
 	struct flock fl;
-	ssize_t n;
-	int fd = durable_open_read(path);
+	int rc, fd = durable_open_read(path);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -305,17 +303,9 @@ read_peer(const char *path, int lock, struct buf *b, struct errinfo *ei)
 		return err_set(ei, ST_IOERR, "cannot lock %s: %s", path,
 		    strerror(errno));
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || buf_add(b, chunk, (size_t)n) < 0) {
-			close(fd);
-			return err_set(ei, ST_IOERR, "cannot read %s: %s", path,
-			    n < 0 ? strerror(errno) : "file too large");
-		}
-	}
+	rc = durable_read_fd(fd, path, b, ei);
 	close(fd);
-	return 1;
+	return rc < 0 ? -1 : 1;
 }
 
 /* A peer's file: 1 when it had the account's list. */

@@ -227,9 +227,7 @@ uidstate_add(struct uidstate *u, const char *uid, time_t seen)
 int
 uidstate_read_file(const char *path, struct buf *b, struct errinfo *ei)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd = durable_open(path, O_RDONLY, 0);
+	int rc, fd = durable_open(path, O_RDONLY, 0);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -237,17 +235,9 @@ uidstate_read_file(const char *path, struct buf *b, struct errinfo *ei)
 		return err_set(ei, ST_IOERR, "cannot read %s: %s", path,
 		    durable_strerror(errno));
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || buf_add(b, chunk, (size_t)n) < 0) {
-			close(fd);
-			return err_set(ei, ST_IOERR, "cannot read %s: %s", path,
-			    n < 0 ? strerror(errno) : "file too large");
-		}
-	}
+	rc = durable_read_fd(fd, path, b, ei);
 	close(fd);
-	return 1;
+	return rc < 0 ? -1 : 1;
 }
 
 /* "SECONDS UID" or "- UID": 0 applied, -1 malformed. */

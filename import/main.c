@@ -77,25 +77,18 @@ fetchmailrc_default(void)
 static int
 slurp(const char *path, size_t max, struct buf *b, struct errinfo *ei)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd = durable_open_read(path);
+	int e, fd = durable_open_read(path);
 
 	buf_init(b, max);
 	if (fd < 0)
 		return err_set(ei, errno == ENOENT ? ST_NOINPUT : ST_IOERR,
 		    "cannot read %s: %s", path, durable_strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || buf_add(b, chunk, (size_t)n) < 0) {
-			close(fd);
-			return err_set(ei, n < 0 ? ST_IOERR : ST_CONFIG,
-			    "cannot read %s: %s", path, n < 0 ?
-			    strerror(errno) : "file too large");
-		}
-	}
+	e = buf_read_fd(b, fd) < 0 ? errno : 0;
 	close(fd);
+	if (e != 0)
+		return err_set(ei, e == EFBIG ? ST_CONFIG : ST_IOERR,
+		    "cannot read %s: %s", path, e == EFBIG ? "file too large" :
+		    strerror(e));
 	return 0;
 }
 

@@ -20,16 +20,16 @@ peers_port(struct server *srv, enum peer peer)
 char *
 peers_default_file(enum peer peer, const char *home)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *prog = peer == PEER_MSMTP ? "msmtp" : "mpop";
-	char *dot = xasprintf("%s/.%src", home, prog);
+	char *p[2];
 
-	if (access(dot, F_OK) == 0)
-		return dot;
-	free(dot);
-	if (xdg != NULL && *xdg == '/')
-		return xasprintf("%s/%s/config", xdg, prog);
-	return xasprintf("%s/.config/%s/config", home, prog);
+	config_peer_files(peer == PEER_MSMTP ? CONFIG_DIALECT_MSMTP :
+	    CONFIG_DIALECT_MPOP, home, p);
+	if (access(p[0], F_OK) == 0) {
+		free(p[1]);
+		return p[0];
+	}
+	free(p[0]);
+	return p[1];
 }
 
 int

@@ -29,9 +29,9 @@ int peers_load(const char *path, enum peer peer, struct imp_set *s,
  */
 void peers_port(struct server *srv, enum peer peer);
 
-/* The peer's default file: ~/.msmtprc or ~/.mpoprc if it exists, else
- * $XDG_CONFIG_HOME (~/.config)/msmtp/config or .../mpop/config.
- * Allocated. */
+/* The peer's default file: the first of config_peer_files() (~/.msmtprc
+ * or ~/.mpoprc) if it exists, else the second ($XDG_CONFIG_HOME
+ * (~/.config)/msmtp/config or .../mpop/config).  Allocated. */
 char *peers_default_file(enum peer peer, const char *home);
 
 #endif

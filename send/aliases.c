@@ -153,27 +153,22 @@ move_local(struct addr_list *rcpts, struct addr_list *failed)
 static int
 read_file(const char *path, struct buf *b, struct errinfo *ei)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd, rc = 0;
+	int e, fd;
 
 	fd = durable_open_read(path);
 	if (fd < 0)
 		return err_set(ei, errno == ENOENT ? ST_NOINPUT : ST_CONFIG,
 		    "cannot open the aliases file %s: %s", path,
 		    durable_strerror(errno));
-	while (rc == 0 && (n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = err_set(ei, ST_CONFIG, "cannot read %s: %s", path,
-			    strerror(errno));
-		else if (buf_add(b, chunk, (size_t)n) < 0)
-			rc = err_set(ei, ST_CONFIG, "%s: file larger than %d "
-			    "bytes", path, ALIASES_FILE_MAX);
-	}
+	e = buf_read_fd(b, fd) < 0 ? errno : 0;
 	close(fd);
-	return rc;
+	if (e == EFBIG)
+		return err_set(ei, ST_CONFIG, "%s: file larger than %d bytes",
+		    path, ALIASES_FILE_MAX);
+	if (e != 0)
+		return err_set(ei, ST_CONFIG, "cannot read %s: %s", path,
+		    strerror(e));
+	return 0;
 }
 
 int

@@ -2,7 +2,8 @@
  * Unit tests for common/buf: the invariants written in buf.h (always
  * NUL-terminated, never past max, a failed addition adds nothing), the
  * editing functions, and buf_feed_line() fed whole, byte by byte and split
- * at every offset.
+ * at every offset; buf_read_fd() on a regular file and on a pipe, at and
+ * around max.
  */
 #include "autoconf.h"
 
@@ -13,6 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -501,6 +506,83 @@ test_feed_line_returns(void **state)
 	buf_free(&b);
 }
 
+/* A descriptor reading the n bytes of p: a regular file, or a pipe. */
+static int
+source(const char *p, size_t n, int pipe_)
+{
+	char path[] = "/tmp/test_buf.XXXXXX";
+	int fds[2], fd;
+
+	if (pipe_) {
+		assert_true(n < 65536);	/* Fits in the pipe: no writer. */
+		assert_int_equal(pipe(fds), 0);
+		assert_int_equal(write(fds[1], p, n), (ssize_t)n);
+		close(fds[1]);
+		return fds[0];
+	}
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, p, n), (ssize_t)n);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+/* buf_read_fd(): everything up to max, EFBIG past it, appending. */
+static void
+test_read_fd(void **state)
+{
+	static const struct {
+		size_t n, max, have;
+		int efbig;
+	} cases[] = {
+		{ 0, 10, 0, 0 }, { 1, 10, 0, 0 }, { 9, 10, 0, 0 },
+		{ 10, 10, 0, 0 }, { 11, 10, 0, 1 }, { 30, 10, 0, 1 },
+		{ 5, 10, 5, 0 }, { 6, 10, 5, 1 }, { 0, 0, 0, 0 },
+		{ 1, 0, 0, 1 }, { 60000, 60000, 0, 0 }, { 60000, 59999, 0, 1 },
+		{ 59900, 1 << 20, 100, 0 },
+	};
+	char *data = xmalloc(60000);
+	size_t i, keep;
+	struct buf b;
+	int p, fd;
+
+	for (i = 0; i < 60000; i++)
+		data[i] = (char)(i * 7 % 251);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (p = 0; p < 2; p++) {
+			buf_init(&b, cases[i].max);
+			assert_int_equal(buf_add(&b, data, cases[i].have), 0);
+			fd = source(data + cases[i].have, cases[i].n, p);
+			errno = 0;
+			if (cases[i].efbig) {
+				assert_int_equal(buf_read_fd(&b, fd), -1);
+				assert_int_equal(errno, EFBIG);
+				keep = cases[i].max;
+			} else {
+				assert_int_equal(buf_read_fd(&b, fd), 0);
+				keep = cases[i].have + cases[i].n;
+			}
+			check_is(&b, data, keep);
+			close(fd);
+			buf_free(&b);
+		}
+	}
+	free(data);
+
+	/* read()'s error comes back in errno. */
+	buf_init(&b, 10);
+	assert_int_equal(buf_read_fd(&b, -1), -1);
+	assert_int_equal(errno, EBADF);
+	fd = open("/", O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(buf_read_fd(&b, fd), -1);
+	assert_int_equal(errno, EISDIR);
+	close(fd);
+	check_is(&b, "", 0);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -515,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_feed_line),
 		cmocka_unit_test(test_feed_line_crlf_at_max),
 		cmocka_unit_test(test_feed_line_returns),
+		cmocka_unit_test(test_read_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

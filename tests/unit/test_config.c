@@ -3,7 +3,8 @@
  * resolved into accounts (defaults, inheritance, aliases, quoting, server
  * URLs and side-prefixed keys, the later line winning, the command line
  * last), every error with its exact "file:line: " prefix, and
- * config_load() on real files with safe and unsafe permissions.
+ * config_load() on real files with safe and unsafe permissions, and
+ * config_find()'s order over facteur's and the peers' own files.
  */
 #include "autoconf.h"
 
@@ -998,6 +999,125 @@ test_load_errors(void **state)
 	assert_string_equal(ei.msg, want);
 }
 
+/* path under tmpdir, made as an empty file (its directories too). */
+static void
+touch(const char *rel)
+{
+	char path[512], *slash;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	for (slash = strchr(path + strlen(tmpdir) + 1, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		(void)mkdir(path, 0700);
+		*slash = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+/* config_find() on side, with HOME=tmpdir: the path found, under tmpdir. */
+static void
+check_find(int side, const char *want_rel, enum config_dialect want_d)
+{
+	enum config_kind kind;
+	enum config_dialect d;
+	char want[512], *tried = NULL, *p;
+
+	snprintf(want, sizeof(want), "%s/%s", tmpdir, want_rel);
+	p = config_find(side, &kind, &d, &tried);
+	assert_non_null(p);
+	assert_string_equal(p, want);
+	assert_int_equal(kind, CONFIG_USER);
+	assert_int_equal(d, want_d);
+	assert_null(tried);
+	free(p);
+}
+
+/*
+ * The peers' own files (config_peer_files()) and config_find()'s order:
+ * facteur's file, then the peer's dot file, then its XDG file.
+ */
+static void
+test_find(void **state)
+{
+	static const char *const made[] = { "xdg/msmtp/config", "xdg/msmtp",
+		"xdg/mpop/config", "xdg/mpop", ".msmtprc", ".mpoprc",
+		"xdg/facteur/config", "xdg/facteur", "xdg",
+		".config/facteur/config", ".config/facteur", ".config" };
+	/* A relative XDG_CONFIG_HOME is ignored, as the XDG spec says. */
+	static const struct {
+		const char *xdg;
+		enum config_dialect d;
+		const char *dot, *conf;
+	} peer[] = {
+		{ NULL, CONFIG_DIALECT_MSMTP, "/h/.msmtprc",
+		    "/h/.config/msmtp/config" },
+		{ "rel", CONFIG_DIALECT_MPOP, "/h/.mpoprc",
+		    "/h/.config/mpop/config" },
+		{ "/x", CONFIG_DIALECT_MPOP, "/h/.mpoprc", "/x/mpop/config" },
+		{ "/x", CONFIG_DIALECT_MSMTP, "/h/.msmtprc",
+		    "/x/msmtp/config" },
+	};
+	static const struct {
+		int xdg;
+		const char *make[2], *out, *in;
+		enum config_dialect dout, din;
+	} step[] = {
+		{ 1, { "xdg/msmtp/config", "xdg/mpop/config" },
+		    "xdg/msmtp/config", "xdg/mpop/config",
+		    CONFIG_DIALECT_MSMTP, CONFIG_DIALECT_MPOP },
+		{ 1, { ".msmtprc", ".mpoprc" }, ".msmtprc", ".mpoprc",
+		    CONFIG_DIALECT_MSMTP, CONFIG_DIALECT_MPOP },
+		{ 1, { "xdg/facteur/config", NULL }, "xdg/facteur/config",
+		    "xdg/facteur/config", CONFIG_DIALECT_FACTEUR,
+		    CONFIG_DIALECT_FACTEUR },
+		{ 0, { ".config/facteur/config", NULL },
+		    ".config/facteur/config", ".config/facteur/config",
+		    CONFIG_DIALECT_FACTEUR, CONFIG_DIALECT_FACTEUR },
+	};
+	char *p[2], want[512];
+	const char *old = getenv("HOME");
+	size_t i;
+	char *home = old != NULL ? xstrdup(old) : NULL;
+
+	for (i = 0; i < sizeof(peer) / sizeof(peer[0]); i++) {
+		if (peer[i].xdg != NULL)
+			setenv("XDG_CONFIG_HOME", peer[i].xdg, 1);
+		else
+			unsetenv("XDG_CONFIG_HOME");
+		config_peer_files(peer[i].d, "/h", p);
+		assert_string_equal(p[0], peer[i].dot);
+		assert_string_equal(p[1], peer[i].conf);
+		free(p[0]);
+		free(p[1]);
+	}
+
+	/* Each step makes files and sees what msend and mfetch find. */
+	setenv("HOME", tmpdir, 1);
+	for (i = 0; i < sizeof(step) / sizeof(step[0]); i++) {
+		snprintf(want, sizeof(want), "%s/xdg", tmpdir);
+		if (step[i].xdg)
+			setenv("XDG_CONFIG_HOME", want, 1);
+		else
+			unsetenv("XDG_CONFIG_HOME");
+		touch(step[i].make[0]);
+		if (step[i].make[1] != NULL)
+			touch(step[i].make[1]);
+		check_find(SIDE_OUT, step[i].out, step[i].dout);
+		check_find(SIDE_IN, step[i].in, step[i].din);
+	}
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	free(home);
+	for (i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(want, sizeof(want), "%s/%s", tmpdir, made[i]);
+		assert_int_equal(remove(want), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -1018,6 +1138,7 @@ main(void)
 		cmocka_unit_test(test_load_writable),
 		cmocka_unit_test(test_load_system_perms),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_find),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
