@@ -156,3 +156,9 @@ proto_name(enum proto p)
 	}
 	return "none";
 }
+
+const char *
+account_label(const struct account *a)
+{
+	return a->name != NULL && *a->name != '\0' ? a->name : a->in.host;
+}

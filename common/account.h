@@ -130,5 +130,7 @@ const char *proto_name(enum proto p);
 const char *server_service(const struct server *s);
 /* The login name: the server's user, else the account's address. */
 const char *server_login_user(const struct server *s, const char *address);
+/* What messages call an account: its name, else its incoming host. */
+const char *account_label(const struct account *a);
 
 #endif

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "account.h"
 #include "buf.h"
 #include "deliver.h"
 #include "policy.h"
@@ -126,5 +127,29 @@ int fetch_engine_run(const struct fetch_proto *p, struct fetch_msg *m,
  */
 int fetch_unique_uids(const struct fetch_msg *m, unsigned long n,
     struct errinfo *ei);
+
+/*
+ * A protocol's session, as fetchrun drives it for one account: connect
+ * and log in, fetch every mailbox through fetch_engine_run(), end.
+ */
+struct fetch_session_ops {
+	/*
+	 * Connect and log in.  *sp is set once connected, even when the
+	 * login then fails (the session must still be closed, the state
+	 * saved); NULL when nothing was reached.  Records the login in u.
+	 */
+	int (*open)(void **sp, const struct account *a, struct uidstate *u,
+	    const struct fetch_policy *pol, struct errinfo *ei);
+	int (*fetch)(void *s, struct delivery *d, struct uidstate *u,
+	    const struct fetch_policy *pol, struct fetch_stats *st,
+	    struct errinfo *ei);
+	/*
+	 * End the session, making the acknowledged deletions final (and
+	 * forgotten in u) only once it is safe.  Returns 0, or -1 with ei
+	 * when they could not be made final (the server keeps the
+	 * messages).  Frees s.
+	 */
+	int (*close)(void *s, struct uidstate *u, struct errinfo *ei);
+};
 
 #endif

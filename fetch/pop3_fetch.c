@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "dotbody.h"
 #include "log.h"
+#include "pop3_auth.h"
 #include "pop3_fetch.h"
 #include "pp.h"
 #include "xalloc.h"
@@ -312,3 +313,93 @@ out:
 	free(j.listed);
 	return rc;
 }
+
+struct pop3_sess {
+	struct pop3 p;
+	struct login lg;
+	int pipelining;			/* the account's SETHDR_* */
+	int logged_in;
+};
+
+/* RFC 2449 EXPIRE: the server may delete before "keep" would. */
+static void
+expire_warning(const struct account *a, const struct pop3 *p,
+    const struct fetch_policy *pol)
+{
+	int days = p->caps.expire_days;
+
+	if (days < 0 || pol->keep == 0 || pol->check_only)
+		return;
+	if (pol->keep == KEEP_FOREVER || pol->keep > days * 86400L)
+		log_warn("%s: the server deletes fetched messages %s (EXPIRE "
+		    "%d), whatever 'keep' says", account_label(a), days == 0 ?
+		    "at once" : "after that many days", days);
+}
+
+static int
+sess_open(void **sp, const struct account *a, struct uidstate *u,
+    const struct fetch_policy *pol, struct errinfo *ei)
+{
+	struct pop3_sess *s = xcalloc(1, sizeof(*s));
+
+	*sp = NULL;
+	if (pop3_open(&s->p, &a->in, ei) < 0) {
+		free(s);
+		return -1;
+	}
+	*sp = s;
+	login_init(&s->lg, &a->in, a->name, a->address, conn_tls(s->p.c));
+	if (pop3_login(&s->p, &s->lg, ei) < 0)
+		return -1;
+	s->logged_in = 1;
+	/* pipelining auto: as the server says (CAPA). */
+	if (a->pipelining == SETHDR_OFF)
+		s->p.caps.flags &= ~(unsigned)POP3_CAP_PIPELINING;
+	else if (a->pipelining == SETHDR_ON)
+		s->p.caps.flags |= POP3_CAP_PIPELINING;
+	u->last_login = time(NULL);
+	u->login_delay = s->p.caps.login_delay;
+	expire_warning(a, &s->p, pol);
+	return 0;
+}
+
+static int
+sess_fetch(void *sp, struct delivery *d, struct uidstate *u,
+    const struct fetch_policy *pol, struct fetch_stats *st,
+    struct errinfo *ei)
+{
+	return pop3_fetch(&((struct pop3_sess *)sp)->p, d, u, pol, st, ei);
+}
+
+/*
+ * QUIT makes the DELEs happen.  Their UIDs are journaled first, so that
+ * a run that dies before QUIT's answer forgets them (a server may give a
+ * deleted message's UID to a new one); if that cannot be written, no
+ * QUIT: the server undoes the deletions.  Once QUIT is answered +OK they
+ * are final and the UIDs are forgotten.
+ */
+static int
+sess_close(void *sp, struct uidstate *u, struct errinfo *ei)
+{
+	struct pop3_sess *s = sp;
+	int rc = 0;
+
+	if (!s->p.broken) {
+		int quit = uidstate_deletions_pending(u, ei) == 0;
+
+		if (!quit) {
+			err_prefix(ei, "no QUIT (the server keeps the messages): ");
+			rc = -1;
+		}
+		uidstate_deletions_done(u, pop3_close(&s->p, quit));
+	} else {
+		pop3_close(&s->p, 1);
+	}
+	login_free(&s->lg);
+	free(s);
+	return rc;
+}
+
+const struct fetch_session_ops pop3_session = {
+	sess_open, sess_fetch, sess_close
+};

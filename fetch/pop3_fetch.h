@@ -17,6 +17,9 @@
 #include "status.h"
 #include "uidstate.h"
 
+/* The POP3 session for fetchrun. */
+extern const struct fetch_session_ops pop3_session;
+
 int pop3_fetch(struct pop3 *p, struct delivery *d, struct uidstate *u,
     const struct fetch_policy *pol, struct fetch_stats *st,
     struct errinfo *ei);
