@@ -157,6 +157,8 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		r = j->p->ops->retrieve(j->p->pr, m, NULL, NULL, &dei, ei);
 		if (r == 1)
 			log_error("%s", dei.msg);
+		else if (r == 2)
+			log_warn("%s", dei.msg);
 		return r < 0 ? -1 : 0;
 	}
 	delivery_start(j->d);
@@ -169,6 +171,12 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 	if (r < 0) {
 		delivery_abort(j->d);
 		return -1;
+	}
+	if (r == 2) {
+		/* Gone (another client deleted it): nothing to deliver. */
+		delivery_abort(j->d);
+		log_warn("%s", dei.msg);
+		return 0;
 	}
 	if (r == 1) {
 		/* Refused: nothing of it was delivered; go on with the rest. */
@@ -189,6 +197,7 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 			stop_with(j, &dei);
 			return 0;
 		}
+		m->done = 1;
 		if (policy_delete_now(j->pol) && !j->stop)
 			return queue_del(j, i, 1, ei);
 		return 0;
@@ -213,6 +222,7 @@ handle_del(struct job *j, unsigned long i, struct errinfo *ei)
 		return 0;
 	}
 	j->st->deleted++;
+	j->m[i].done = 1;
 	if (j->p->have_uids)
 		uidstate_deleted(j->u, j->m[i].uid);
 	return 0;

@@ -63,6 +63,7 @@ struct fetch_msg {
 	unsigned long long size;
 	uint64_t fp;		/* fingerprint kept with the UID, or 0 */
 	enum fetch_action act;
+	int done;		/* set by the engine: recorded, or deleted */
 };
 
 /* Where a retrieval puts the message's bytes (LF line ends). */
@@ -71,7 +72,8 @@ typedef void (*fetch_body_fn)(void *arg, const char *p, size_t n);
 /*
  * The protocol's side.  Each returns 0, or -1 when the session broke
  * (ei: nothing more can be sent or read); the answers also return 1 when
- * the server refused that one command (dei: the session goes on).
+ * the server refused that one command (dei: the session goes on), and a
+ * retrieval 2 when the message is no longer there (dei: a warning).
  */
 struct fetch_proto_ops {
 	/* Send the command that retrieves m (no reading). */
