@@ -191,8 +191,8 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		j->st->fetched++;
 		j->st->fetched_bytes += j->d->size;
 		fetch_progress(j->st, 0);
-		if (j->p->have_uids && uidstate_record(j->u, m->uid,
-		    time(NULL), &dei) < 0) {
+		if (j->p->have_uids && uidstate_record_fp(j->u, m->uid,
+		    time(NULL), m->fp, 1, &dei) < 0) {
 			/* Delivered but not recorded: never delete it now. */
 			stop_with(j, &dei);
 			return 0;
