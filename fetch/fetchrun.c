@@ -10,6 +10,7 @@
 #include "fetchrun.h"
 #include "imap_fetch.h"
 #include "log.h"
+#include "placeholder.h"
 #include "policy.h"
 #include "pop3_fetch.h"
 #include "sink.h"
@@ -48,18 +49,21 @@ static int
 make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 {
 	struct sink_opts so;
-	char *sd;
+	char *sd, *spec;
 	int rc;
 
 	if (a->delivery == NULL || *a->delivery == '\0')
 		return err_set(ei, ST_CONFIG, "account '%s' has no delivery: add "
 		    "'delivery mbox,~/mail/inbox' (or maildir,DIR or "
 		    "mda,COMMAND), or give --delivery", account_label(a));
+	/* %f: INBOX; an IMAP account's folders get their own (imap_folder.c). */
+	spec = placeholder_folder(a->delivery, "INBOX");
 	sd = statedir();
 	so.statedir = sd;
 	so.timeout = a->in.timeout;
-	rc = sink_new(a->delivery, &so, sink_r, ei);
+	rc = sink_new(spec, &so, sink_r, ei);
 	free(sd);
+	free(spec);
 	return rc;
 }
 

@@ -15,6 +15,9 @@
 #include "hash.h"
 #include "imap_sess.h"
 #include "log.h"
+#include "mutf7.h"
+#include "placeholder.h"
+#include "statedir.h"
 #include "xalloc.h"
 
 /* An entry's key "ID:UID": 1 with its parts, 0 for another kind. */
@@ -399,6 +402,40 @@ expunge(struct isess *s, struct uidstate *u, struct errinfo *dei,
 	return r < 0 ? -1 : r == 1;
 }
 
+/*
+ * The delivery target of a spec with %f: the folder's name made one safe
+ * path component.  *saved_r gets the account's, to put back.
+ */
+static int
+folder_sink(struct isess *s, const char *name, struct delivery *d,
+    struct sink **saved_r, struct errinfo *ei)
+{
+	struct sink_opts so;
+	struct sink *fs;
+	struct buf comp;
+	char *spec, *sd;
+	int rc;
+
+	buf_init(&comp, IMAP_NAME_MAX * 4);
+	if (mutf7_component(name, strlen(name), '/', &comp, ei) < 0) {
+		buf_free(&comp);
+		return err_prefix(ei, "folder '%s': ", name);
+	}
+	spec = placeholder_folder(s->a->delivery, comp.data);
+	buf_free(&comp);
+	sd = statedir();
+	so.statedir = sd;
+	so.timeout = s->a->in.timeout;
+	rc = sink_new(spec, &so, &fs, ei);
+	free(sd);
+	free(spec);
+	if (rc < 0)
+		return -1;
+	*saved_r = d->sink;
+	d->sink = fs;
+	return 0;
+}
+
 /* SELECT (EXAMINE for --check): EXISTS, UIDVALIDITY, UIDNEXT. */
 static int
 select_folder(struct isess *s, struct errinfo *dei, struct errinfo *ei)
@@ -437,6 +474,7 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 	struct fetch_proto fp;
 	struct walk w;
 	struct fetch_msg *all = NULL;
+	struct sink *saved = NULL;
 	uint32_t olduv = 0, next;
 	size_t k, n = 0;
 	int r, changed = 0, first_time = 0;
@@ -506,6 +544,13 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 	    uidstate_folder_set(u, name, w.id, s->uidvalidity, w.start, 1,
 	    ei) < 0) {
 		r = -1;
+		goto out;
+	}
+
+	/* %f in the delivery: this folder's own target. */
+	if (!pol->check_only && placeholder_has_folder(s->a->delivery) &&
+	    folder_sink(s, name, d, &saved, dei) < 0) {
+		r = 1;
 		goto out;
 	}
 
@@ -582,6 +627,11 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 	    s->uidvalidity, next, 0, ei) < 0)
 		r = -1;
 out:
+	if (saved != NULL) {
+		delivery_release(d);
+		sink_free(d->sink);
+		d->sink = saved;
+	}
 	free(all);
 	free(w.m);
 	free(w.old);
