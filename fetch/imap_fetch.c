@@ -29,9 +29,8 @@ op_request(void *pr, const struct fetch_msg *m, struct errinfo *ei)
 
 /*
  * Read until m's body came (0), or its command was answered without it:
- * refused (1), or OK (2: another client expunged it); or until a later
- * message's body was set aside, which also says m is gone.  kind: the
- * command's slot.
+ * refused (1), or OK (2: another client expunged it).  A body that came
+ * early is taken from the spool.  kind: the command's slot.
  */
 static int
 read_section(struct isess *s, const struct fetch_msg *m, enum slot_kind kind,
@@ -52,8 +51,8 @@ read_section(struct isess *s, const struct fetch_msg *m, enum slot_kind kind,
 	s->bodyarg = arg;
 	for (;;) {
 		sl = isess_slot(s, tag);
-		if (s->spool_fd >= 0 && s->spool_uid == uid && s->spool_whole) {
-			r = isess_spool_replay(s, ei) < 0 ? -1 : 0;
+		if (isess_spooled(s, uid)) {
+			r = isess_spool_replay(s, uid, ei) < 0 ? -1 : 0;
 			break;
 		}
 		if (sl->body) {
@@ -67,8 +66,7 @@ read_section(struct isess *s, const struct fetch_msg *m, enum slot_kind kind,
 			r = 1;
 			break;
 		}
-		if (sl->done > 0 || (s->spool_fd >= 0 && s->spool_whole &&
-		    s->spool_uid > uid)) {
+		if (sl->done > 0) {
 			err_set(dei, ST_OK, "%s: message UID %u is no longer in "
 			    "folder '%s' (another client deleted it): not "
 			    "fetched", account_label(s->a), uid, s->folder);

@@ -576,6 +576,7 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 	}
 	if (r >= 0 && isess_drain(s, ei) < 0)
 		r = -1;
+	isess_spool_drop(s);	/* UIDs are the folder's: nothing carries over */
 	if (r < 0)
 		goto out;
 	if (!pol->check_only) {

@@ -222,7 +222,7 @@ on_fetch(struct isess *s, struct errinfo *ei)
 		    "message than its FETCH said, UID", q);
 	}
 	if (s->in_spool) {
-		s->spool_whole = 1;
+		s->spooled[s->in_ent].whole = 1;
 	} else {
 		for (k = 0; k < s->nslots; k++)
 			if (s->slots[k].uid == s->in_uid &&
@@ -410,6 +410,7 @@ lit_begin(void *arg, const struct imap_resp *r, unsigned long long size,
 {
 	struct isess *s = arg;
 	uint32_t uid;
+	size_t k;
 	char *sd;
 
 	(void)size;
@@ -423,25 +424,39 @@ lit_begin(void *arg, const struct imap_resp *r, unsigned long long size,
 	s->in_spool = 0;
 	if (uid == s->want_uid)
 		return 1;
-	if (!outstanding(s, uid) || s->spool_fd >= 0) {
+	for (k = 0; k < s->nspooled; k++)
+		if (s->spooled[k].uid == uid)
+			break;
+	if (!outstanding(s, uid) || k < s->nspooled) {
 		char q[32];
 
 		snprintf(q, sizeof(q), "%u", uid);
 		return isess_protocol_error(s, ei, "a body came for a message "
 		    "not asked, UID", q);
 	}
-	/* A later message: the one waited for is gone (see imap_sess.h). */
-	sd = statedir();
-	if (durable_mkdirs(sd, ei) < 0) {
+	/* Another message asked: aside until the engine wants it. */
+	if (s->spool_fd < 0) {
+		sd = statedir();
+		if (durable_mkdirs(sd, ei) < 0) {
+			free(sd);
+			return -1;
+		}
+		s->spool_fd = durable_tmpfile(sd, ei);
 		free(sd);
-		return -1;
+		if (s->spool_fd < 0)
+			return -1;
+		s->spool_end = 0;
 	}
-	s->spool_fd = durable_tmpfile(sd, ei);
-	free(sd);
-	if (s->spool_fd < 0)
-		return -1;
-	s->spool_uid = uid;
-	s->spool_whole = 0;
+	if (s->nspooled == s->aspooled) {
+		s->aspooled = s->aspooled ? s->aspooled * 2 : 16;
+		s->spooled = xreallocarray(s->spooled, s->aspooled,
+		    sizeof(*s->spooled));
+	}
+	s->in_ent = s->nspooled++;
+	s->spooled[s->in_ent].uid = uid;
+	s->spooled[s->in_ent].off = s->spool_end;
+	s->spooled[s->in_ent].len = 0;
+	s->spooled[s->in_ent].whole = 0;
 	s->in_spool = 1;
 	return 1;
 }
@@ -449,19 +464,26 @@ lit_begin(void *arg, const struct imap_resp *r, unsigned long long size,
 static int
 put(struct isess *s, const char *p, size_t n, struct errinfo *ei)
 {
-	int e;
+	ssize_t w;
 
-	if (n == 0)
-		return 0;
 	if (!s->in_spool) {
-		if (s->body != NULL)
+		if (s->body != NULL && n > 0)
 			s->body(s->bodyarg, p, n);
 		return 0;
 	}
-	e = durable_write_all(s->spool_fd, p, n);
-	if (e != 0)
-		return err_set(ei, ST_IOERR, "cannot write a message aside: %s",
-		    strerror(e));
+	while (n > 0) {
+		w = pwrite(s->spool_fd, p, n, (off_t)s->spool_end);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return err_set(ei, ST_IOERR, "cannot set a message aside "
+			    "in the state directory: %s", strerror(w < 0 ?
+			    errno : EIO));
+		s->spool_end += (unsigned long long)w;
+		s->spooled[s->in_ent].len += (unsigned long long)w;
+		p += w;
+		n -= (size_t)w;
+	}
 	return 0;
 }
 
@@ -505,30 +527,55 @@ isess_spool_drop(struct isess *s)
 	if (s->spool_fd >= 0)
 		close(s->spool_fd);
 	s->spool_fd = -1;
-	s->spool_uid = 0;
-	s->spool_whole = 0;
+	s->spool_end = 0;
+	s->nspooled = 0;
 }
 
 int
-isess_spool_replay(struct isess *s, struct errinfo *ei)
+isess_spooled(const struct isess *s, uint32_t uid)
 {
-	off_t off = 0;
+	size_t k;
+
+	for (k = 0; k < s->nspooled; k++)
+		if (s->spooled[k].uid == uid && s->spooled[k].whole)
+			return 1;
+	return 0;
+}
+
+int
+isess_spool_replay(struct isess *s, uint32_t uid, struct errinfo *ei)
+{
+	struct spooled e;
+	unsigned long long done = 0;
+	size_t k;
 	ssize_t n;
 
-	for (;;) {
-		n = pread(s->spool_fd, s->out, CONN_RBUF_SIZE, off);
+	for (k = 0; k < s->nspooled; k++)
+		if (s->spooled[k].uid == uid && s->spooled[k].whole)
+			break;
+	if (k == s->nspooled)
+		return err_set(ei, ST_SOFTWARE, "IMAP: UID %u not set aside",
+		    uid);
+	e = s->spooled[k];
+	while (done < e.len) {
+		size_t want = e.len - done < CONN_RBUF_SIZE ?
+		    (size_t)(e.len - done) : CONN_RBUF_SIZE;
+
+		n = pread(s->spool_fd, s->out, want, (off_t)(e.off + done));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n <= 0)
 			return err_set(ei, ST_IOERR, "cannot read a message set "
-			    "aside: %s", strerror(errno));
-		if (n == 0)
-			break;
+			    "aside: %s", n < 0 ? strerror(errno) :
+			    "file too short");
 		if (s->body != NULL)
 			s->body(s->bodyarg, s->out, (size_t)n);
-		off += n;
+		done += (unsigned long long)n;
 	}
-	isess_spool_drop(s);
+	s->spooled[k] = s->spooled[--s->nspooled];
+	/* All replayed: the file starts again from nothing. */
+	if (s->nspooled == 0 && ftruncate(s->spool_fd, 0) == 0)
+		s->spool_end = 0;
 	return 0;
 }
 

@@ -3,15 +3,18 @@
  * account, and its commands in flight.
  *
  * Commands are pipelined (RFC 3501 5.5) and servers answer them as they
- * like: Dovecot sends the FETCH data of several UID FETCH commands before
- * their tagged OKs.  So each command sent gets a slot, by tag; a tagged
- * answer completes its slot whenever it comes (in any order); untagged
- * data is handled as it comes.  A body (BODY[] literal) is routed by the
- * UID its FETCH names before the literal: into the delivery when it is
- * the message the engine waits for; into a spool file when it is a later
- * one (the one waited for is gone: another client expunged it, and the
- * server went on with the next command), replayed when the engine asks
- * for it.  Memory does not depend on message sizes either way.
+ * like: Dovecot runs several UID FETCH commands at once, sends their data
+ * in the order they finish (a message after a large one may come first)
+ * and the tagged OKs later.  So each command sent gets a slot, by tag; a
+ * tagged answer completes its slot whenever it comes; untagged data is
+ * handled as it comes.  A body (BODY[] literal) is routed by the UID its
+ * FETCH names before the literal: into the delivery when it is the
+ * message the engine waits for, else appended to a spool file (one for
+ * the session, on disk in the state directory) and replayed from there
+ * when the engine asks for that message.  A command answered OK without
+ * its body means the message is gone (another client expunged it).
+ * Memory does not depend on message sizes either way; the spool holds at
+ * most what is in flight.
  */
 #ifndef FACTEUR_IMAP_SESS_H
 #define FACTEUR_IMAP_SESS_H
@@ -84,9 +87,15 @@ struct isess {
 	int in_spool;			/* ... going to the spool */
 	struct crlf crlf;
 	char *out;			/* crlf output */
-	int spool_fd;			/* a later message's body, or -1 */
-	uint32_t spool_uid;
-	int spool_whole;
+	int spool_fd;			/* bodies that came early, or -1 */
+	unsigned long long spool_end;	/* bytes in it */
+	struct spooled {
+		uint32_t uid;
+		unsigned long long off, len;
+		int whole;
+	} *spooled;
+	size_t nspooled, aspooled;
+	size_t in_ent;			/* the one being written */
 	/* The inventory being read (sizes of the new messages). */
 	struct fetch_msg *inv;
 	size_t ninv;
@@ -133,11 +142,14 @@ unsigned isess_find(const struct isess *s, enum slot_kind kind,
 /* The literal hooks of the session (imap_pipe.c). */
 void isess_lit_init(struct isess *s);
 
-/* Drop a spooled body. */
+/* Forget every body set aside, and the spool file. */
 void isess_spool_drop(struct isess *s);
 
-/* Replay the spooled body into s->body; 0, or -1 (ST_IOERR). */
-int isess_spool_replay(struct isess *s, struct errinfo *ei);
+/* Has uid's body come whole into the spool? */
+int isess_spooled(const struct isess *s, uint32_t uid);
+
+/* Replay uid's spooled body into s->body, then forget it; 0, or -1. */
+int isess_spool_replay(struct isess *s, uint32_t uid, struct errinfo *ei);
 
 /* A folder's name for commands (UTF-8 or modified UTF-7, an astring). */
 int isess_wire_name(struct isess *s, const char *name, struct buf *out,
