@@ -313,8 +313,8 @@ struct uidfolder *uidstate_folder_by_id(struct uidstate *u, unsigned id);
 /*
  * Between uidstate.c (memory, text) and uidstore.c (disk).  Apply a
  * folder line to memory: 0, or -1 (nothing changed) when id has another
- * UIDVALIDITY or was replaced.  Append g's line, e's line to b.  Free what u holds in
- * memory (not the lock, the journal or the names).
+ * UIDVALIDITY or was replaced.  Append g's line, e's line to b.  Free
+ * what u holds in memory (not the lock, the journal or the names).
  */
 int uidstate_apply_folder(struct uidstate *u, const char *name, unsigned id,
     uint32_t uidvalidity, uint32_t uidnext);

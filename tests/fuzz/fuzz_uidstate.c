@@ -121,8 +121,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (journal)
 		FUZZ_CHECK(rc == 0, "a journal refused: %s", ei.msg);
 	if (rc < 0) {
-		FUZZ_CHECK(ei.st == ST_CONFIG && strncmp(ei.msg, "state:", 6) == 0,
-		    "refused with %d '%s'", (int)ei.st, ei.msg);
+		FUZZ_CHECK(ei.st == ST_CONFIG &&
+		    strncmp(ei.msg, "state:", 6) == 0, "refused with %d '%s'",
+		    (int)ei.st, ei.msg);
 		uidstate_free(&u);
 		return 0;
 	}
