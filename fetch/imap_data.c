@@ -26,10 +26,13 @@ flag_bit(const char *s, size_t n)
 		const char *w;
 		unsigned bit;
 	} flags[] = {
-		{ "\\Seen", IMAP_FLAG_SEEN }, { "\\Answered", IMAP_FLAG_ANSWERED },
+		{ "\\Seen", IMAP_FLAG_SEEN },
+		{ "\\Answered", IMAP_FLAG_ANSWERED },
 		{ "\\Flagged", IMAP_FLAG_FLAGGED },
-		{ "\\Deleted", IMAP_FLAG_DELETED }, { "\\Draft", IMAP_FLAG_DRAFT },
-		{ "\\Recent", IMAP_FLAG_RECENT }, { "\\*", IMAP_FLAG_NEW_OK },
+		{ "\\Deleted", IMAP_FLAG_DELETED },
+		{ "\\Draft", IMAP_FLAG_DRAFT },
+		{ "\\Recent", IMAP_FLAG_RECENT },
+		{ "\\*", IMAP_FLAG_NEW_OK },
 	};
 	size_t i;
 

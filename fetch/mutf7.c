@@ -295,9 +295,9 @@ mutf7_encode(const char *in, size_t len, struct buf *out,
 		}
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
-			if (b64_unit(out, &bits, &nbits, 0xd800 | cp >> 10) < 0 ||
-			    b64_unit(out, &bits, &nbits, 0xdc00 | (cp & 0x3ff))
-			    < 0)
+			if (b64_unit(out, &bits, &nbits,
+			    0xd800 | cp >> 10) < 0 || b64_unit(out, &bits,
+			    &nbits, 0xdc00 | (cp & 0x3ff)) < 0)
 				goto bad;
 		} else if (b64_unit(out, &bits, &nbits, cp) < 0) {
 			goto bad;

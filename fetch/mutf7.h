@@ -50,8 +50,9 @@ int imap_astring(const char *name, size_t len, int utf8, struct buf *out,
  * path or a delivery command.  Kept: [A-Za-z0-9_@.-] and valid UTF-8
  * characters from U+00A0 on (no shell gives them a meaning); every other
  * byte, and delim, '+', a leading '.' or '-', becomes "+HH" (uppercase
- * hex).  The escape is injective (each '+' starts one) and never gives
- * "", "." or "..": an empty name is "+".  Like every placeholder
+ * hex); delim is the hierarchy delimiter, an ASCII byte ('\0' for none).
+ * The escape is injective (each '+' starts one) and never gives "", "."
+ * or "..": an empty name is "+".  Like every placeholder
  * (placeholder.h), the result holds no byte a shell or a path treats
  * specially.  -1 with ST_CONFIG when out is full.
  */

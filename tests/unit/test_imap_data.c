@@ -111,9 +111,12 @@ static void
 test_codes(void **state)
 {
 	static const struct dcase cases[] = {
-		{ "UIDVALIDITY 1733400000", "UIDVALIDITY num=1733400000 arg='1733400000'" },
-		{ "UIDVALIDITY 3857529045", "UIDVALIDITY num=3857529045 arg='3857529045'" },
-		{ "uidvalidity 4294967295", "UIDVALIDITY num=4294967295 arg='4294967295'" },
+		{ "UIDVALIDITY 1733400000", "UIDVALIDITY num=1733400000 "
+		    "arg='1733400000'" },
+		{ "UIDVALIDITY 3857529045", "UIDVALIDITY num=3857529045 "
+		    "arg='3857529045'" },
+		{ "uidvalidity 4294967295", "UIDVALIDITY num=4294967295 "
+		    "arg='4294967295'" },
 		{ "UIDVALIDITY 4294967296", PROTO "bad UIDVALIDITY: "
 		    "'UIDVALIDITY 4294967296'" },
 		{ "UIDVALIDITY 0", PROTO "bad UIDVALIDITY: 'UIDVALIDITY 0'" },
@@ -279,7 +282,8 @@ test_enabled(void **state)
 		{ "ENABLED CONDSTORE", "0x2" },
 		{ "ENABLED QRESYNC CONDSTORE UTF8=ACCEPT", "0x7" },
 		{ "enabled utf8=accept X-FOO", "0x1" },
-		{ "ENABLED CONDSTORE ", PROTO "malformed IMAP ENABLED response: "
+		{ "ENABLED CONDSTORE ", PROTO "malformed IMAP ENABLED "
+		    "response: "
 		    "'ENABLED CONDSTORE '" },
 		{ "ENABLED (CONDSTORE)", PROTO "malformed IMAP ENABLED "
 		    "response: 'ENABLED (CONDSTORE)'" },
@@ -677,7 +681,8 @@ test_esearch(void **state)
 	static const struct dcase cases[] = {
 		{ "ESEARCH", "tag='' uid=0 have=0 min=0 max=0 count=0 modseq=0 "
 		    "[]" },
-		{ "ESEARCH (TAG \"A282\") UID MIN 2 COUNT 3", "tag='A282' uid=1 "
+		{ "ESEARCH (TAG \"A282\") UID MIN 2 COUNT 3", "tag='A282' "
+		    "uid=1 "
 		    "have=0x5 min=2 max=0 count=3 modseq=0 []" },
 		{ "ESEARCH (TAG \"A283\") ALL 2,10:11", "tag='A283' uid=0 "
 		    "have=0x8 min=0 max=0 count=0 modseq=0 [2 10 11]" },
@@ -706,7 +711,8 @@ test_esearch(void **state)
 		{ "ESEARCH (TAG \"0123456789012345678901234567890123\")", ESE
 		    "'ESEARCH (TAG \"0123456789012345678901234567890123"
 		    "\")'" },
-		{ "ESEARCH COUNT 4294967296", ESE "'ESEARCH COUNT 4294967296'" },
+		{ "ESEARCH COUNT 4294967296",
+		    ESE "'ESEARCH COUNT 4294967296'" },
 		{ "ESEARCH X-FOO (((", ESE "'ESEARCH X-FOO ((('" },
 	};
 
@@ -837,7 +843,8 @@ test_fetch(void **state)
 		    "data 0 ''" },
 		{ "1 FETCH (BODY[] NIL UID 9)", "seq=1 uid=9 BODY[] NIL 0" },
 		{ "1 FETCH (BODY[HEADER.FIELDS (MESSAGE-ID)] \"\" UID 9)",
-		    "seq=1 uid=9 BODY[HEADER.FIELDS (MESSAGE-ID)] quoted 0 ''" },
+		    "seq=1 uid=9 BODY[HEADER.FIELDS (MESSAGE-ID)] quoted 0 "
+		    "''" },
 		{ "1 FETCH (BODY[HEADER] \"a\\\"b\")", "seq=1 BODY[HEADER] "
 		    "quoted 4 'a\\\\\"b'" },
 		{ "1 FETCH (BODY.PEEK[HEADER] NIL)", "seq=1 "
@@ -854,13 +861,16 @@ test_fetch(void **state)
 		    "(RFC822.SIZE 1 RFC822.SIZE 2)'" },
 		{ "1 FETCH (RFC822.SIZE 18446744073709551615)", "seq=1 "
 		    "size=18446744073709551615" },
-		{ "1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" "
-		    "\"IMAP4rev1 WG mtg summary\" ((\"Terry Gray\" NIL \"gray\" "
+		{ "1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 "
+		    "(PDT)\" "
+		    "\"IMAP4rev1 WG mtg summary\" ((\"Terry Gray\" NIL "
+		    "\"gray\" "
 		    "\"cac.washington.edu\")) NIL NIL NIL NIL NIL NIL "
 		    "\"<B27397-0100000@cac.washington.edu>\") UID 3)",
 		    "seq=1 uid=3" },
 		{ "1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" "
-		    "\"US-ASCII\") NIL NIL \"7BIT\" 1152 23)(\"TEXT\" \"PLAIN\" "
+		    "\"US-ASCII\") NIL NIL \"7BIT\" 1152 23)(\"TEXT\" "
+		    "\"PLAIN\" "
 		    "(\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") "
 		    "\"<960723163407.20117h@cac.washington.edu>\" "
 		    "\"Compiler diff\" \"BASE64\" 4554 73) \"MIXED\") UID 4)",
@@ -1191,9 +1201,11 @@ out:
 }
 
 static const char dovecot[] =
-		"* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS AUTH=PLAIN] Dovecot ready.\r\n"
+		"* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+		    "AUTH=PLAIN] Dovecot ready.\r\n"
 		"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
-		"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted.\r\n"
+		"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen "
+		    "\\Draft \\*)] Flags permitted.\r\n"
 		"* 3 EXISTS\r\n"
 		"* 0 RECENT\r\n"
 		"* OK [UIDVALIDITY 1733400000] UIDs valid\r\n"
@@ -1203,7 +1215,8 @@ static const char dovecot[] =
 		"* ENABLED CONDSTORE\r\n"
 		"* SEARCH 5 6 7\r\n"
 		"* ESEARCH (TAG \"A5\") UID ALL 5:7\r\n"
-		"* 3 FETCH (UID 7 RFC822.SIZE 51 INTERNALDATE \"03-Dec-2026 06:40:01 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {49}\r\n"
+		"* 3 FETCH (UID 7 RFC822.SIZE 51 INTERNALDATE \"03-Dec-2026 "
+		    "06:40:01 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {49}\r\n"
 		"Message-ID: <20261203064001.1234@example.org>\r\n"
 		"\r\n"
 		")\r\n"
@@ -1224,9 +1237,11 @@ static const char dovecot[] =
 		"* BYE Logging out\r\n";
 
 static const char dovecot_kept[] =
-	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS AUTH=PLAIN'\n"
+	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+	    "AUTH=PLAIN'\n"
 	"FLAGS 0\n"
-	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
+	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged "
+	    "\\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
 	"EXISTS 3\n"
 	"RECENT 0\n"
 	"status code UIDVALIDITY num=1733400000 arg='1733400000'\n"
@@ -1236,8 +1251,11 @@ static const char dovecot_kept[] =
 	"ENABLED 0x2\n"
 	"SEARCH [5 6 7] modseq=0\n"
 	"ESEARCH tag='A5' uid=1 have=0x8 min=0 max=0 count=0 modseq=0 [5 6 7]\n"
-	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS (MESSAGE-ID)] data 49 'Message-ID: <20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
-	"FETCH seq=3 uid=7 BODY[] data 51 'From: a@example.org\\r\\nSubject: hi\\r\\n\\r\\nHello, world.\\r\\n'\n"
+	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS "
+	    "(MESSAGE-ID)] data 49 'Message-ID: "
+	    "<20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
+	"FETCH seq=3 uid=7 BODY[] data 51 'From: a@example.org\\r\\nSubject: "
+	    "hi\\r\\n\\r\\nHello, world.\\r\\n'\n"
 	"A6 status\n"
 	"LIST attrs=0x8 delim=/ name='INBOX'\n"
 	"LIST attrs=0x5 delim=/ name='Lists'\n"
@@ -1249,9 +1267,11 @@ static const char dovecot_kept[] =
 	"status\n";
 
 static const char dovecot_streamed[] =
-	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS AUTH=PLAIN'\n"
+	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+	    "AUTH=PLAIN'\n"
 	"FLAGS 0\n"
-	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
+	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged "
+	    "\\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
 	"EXISTS 3\n"
 	"RECENT 0\n"
 	"status code UIDVALIDITY num=1733400000 arg='1733400000'\n"
@@ -1261,7 +1281,9 @@ static const char dovecot_streamed[] =
 	"ENABLED 0x2\n"
 	"SEARCH [5 6 7] modseq=0\n"
 	"ESEARCH tag='A5' uid=1 have=0x8 min=0 max=0 count=0 modseq=0 [5 6 7]\n"
-	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS (MESSAGE-ID)] data 49 'Message-ID: <20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
+	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS "
+	    "(MESSAGE-ID)] data 49 'Message-ID: "
+	    "<20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
 	"FETCH seq=3 uid=7 BODY[] streamed 51 (streamed 51)\n"
 	"A6 status\n"
 	"LIST attrs=0x8 delim=/ name='INBOX'\n"

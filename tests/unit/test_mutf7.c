@@ -221,7 +221,8 @@ test_round_trip(void **state)
 					u[n++] = (char)(0x80 | (c & 0x3f));
 				} else {
 					u[n++] = (char)(0xf0 | c >> 18);
-					u[n++] = (char)(0x80 | (c >> 12 & 0x3f));
+					u[n++] = (char)(0x80 |
+					    (c >> 12 & 0x3f));
 					u[n++] = (char)(0x80 | (c >> 6 & 0x3f));
 					u[n++] = (char)(0x80 | (c & 0x3f));
 				}
@@ -232,8 +233,8 @@ test_round_trip(void **state)
 			buf_init(&again, OUT_MAX);
 			assert_int_equal(mutf7_utf8_valid(u, n), 1);
 			assert_int_equal(mutf7_encode(u, n, &m, &ei), 0);
-			assert_int_equal(mutf7_decode(m.data, m.len, &back, &ei),
-			    0);
+			assert_int_equal(mutf7_decode(m.data, m.len,
+			    &back, &ei), 0);
 			assert_int_equal(back.len, n);
 			assert_memory_equal(back.data, u, n);
 			assert_int_equal(mutf7_encode(back.data, back.len,
@@ -324,7 +325,8 @@ test_component(void **state)
 		    "+3E+22+5C+2A+3F+7E+23+21+25", NULL },
 		{ "a\tb\x01\x7f", "a+09b+01+7F", NULL },
 		{ "Entw\xc3\xbcrfe", "Entw\xc3\xbcrfe", NULL },
-		{ "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac", NULL },
+		{ "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac",
+		    NULL },
 		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", NULL },
 		{ "\xc2\x85", "+C2+85", NULL },
 		{ "\xc2\xa0", "\xc2\xa0", NULL },
