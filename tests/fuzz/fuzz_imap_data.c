@@ -83,6 +83,7 @@ all(const char *text, size_t len)
 	struct imap_code c;
 	struct imap_data d;
 	struct imap_list l;
+	struct imap_status st;
 	struct imap_esearch e;
 	struct imap_fetch f;
 	struct imap_uids u;
@@ -117,6 +118,15 @@ all(const char *text, size_t len)
 		    strlen(l.name) == l.namelen, "name of %zu bytes",
 		    l.namelen);
 		FUZZ_CHECK(strpbrk(l.name, "\r\n") == NULL, "CR or LF in name");
+	}
+	rc = imap_data_status(text, len, &st, &ei);
+	check_err(rc, &ei, "imap_data_status");
+	if (rc == 0) {
+		FUZZ_CHECK(st.namelen <= IMAP_NAME_MAX &&
+		    strlen(st.name) == st.namelen, "name of %zu bytes",
+		    st.namelen);
+		FUZZ_CHECK(!(st.have & IMAP_STATUS_UIDVALIDITY) ||
+		    st.uidvalidity != 0, "UIDVALIDITY 0");
 	}
 	check_date(text, len);
 	/* The UID parsers, on a list that already holds one UID. */

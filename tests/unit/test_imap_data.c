@@ -386,6 +386,68 @@ test_list(void **state)
 	check(cases, sizeof(cases) / sizeof(cases[0]), r_list);
 }
 
+static void
+r_status(const char *in, size_t len, struct buf *out)
+{
+	struct imap_status st;
+	struct errinfo ei;
+
+	err_clear(&ei);
+	if (imap_data_status(in, len, &st, &ei) < 0) {
+		render_err(out, &ei);
+		return;
+	}
+	buf_addstr(out, "name='");
+	log_esc(out, st.name, st.namelen);
+	buf_printf(out, "' have=%#x messages=%lu recent=%lu uidnext=%lu "
+	    "uidvalidity=%lu unseen=%lu modseq=%llu", st.have,
+	    (unsigned long)st.messages, (unsigned long)st.recent,
+	    (unsigned long)st.uidnext, (unsigned long)st.uidvalidity,
+	    (unsigned long)st.unseen, (unsigned long long)st.highestmodseq);
+}
+
+#define STATUSE PROTO "malformed IMAP STATUS response: "
+static void
+test_status(void **state)
+{
+	static const struct dcase cases[] = {
+		{ "STATUS INBOX (MESSAGES 2 UIDNEXT 44 UIDVALIDITY "
+		    "1733400000)", "name='INBOX' have=0xd messages=2 recent=0 "
+		    "uidnext=44 uidvalidity=1733400000 unseen=0 modseq=0" },
+		{ "STATUS \"Sent Messages\" (UNSEEN 1 RECENT 0 HIGHESTMODSEQ "
+		    "18446744073709551615 X-SIZE 999999999999) ",
+		    "name='Sent Messages' have=0x32 messages=0 recent=0 "
+		    "uidnext=0 uidvalidity=0 unseen=1 "
+		    "modseq=18446744073709551615" },
+		{ "STATUS inbox ()", "name='INBOX' have=0 messages=0 recent=0 "
+		    "uidnext=0 uidvalidity=0 unseen=0 modseq=0" },
+		{ "STATUS {3}\r\na b (MESSAGES 4294967295)", "name='a b' "
+		    "have=0x1 messages=4294967295 recent=0 uidnext=0 "
+		    "uidvalidity=0 unseen=0 modseq=0" },
+		{ "STATUS a (UIDVALIDITY 0)", PROTO "bad UIDVALIDITY: 'STATUS "
+		    "a (UIDVALIDITY 0)'" },
+		{ "STATUS a (UIDVALIDITY 4294967296)", PROTO "bad UIDVALIDITY: "
+		    "'STATUS a (UIDVALIDITY 4294967296)'" },
+		{ "STATUS a (UIDNEXT 0)", STATUSE "'STATUS a (UIDNEXT 0)'" },
+		{ "STATUS a (MESSAGES 4294967296)", STATUSE "'STATUS a "
+		    "(MESSAGES 4294967296)'" },
+		{ "STATUS a (MESSAGES 1 MESSAGES 1)", STATUSE "'STATUS a "
+		    "(MESSAGES 1 MESSAGES 1)'" },
+		{ "STATUS a (MESSAGES)", STATUSE "'STATUS a (MESSAGES)'" },
+		{ "STATUS a (MESSAGES -1)",
+		    STATUSE "'STATUS a (MESSAGES -1)'" },
+		{ "STATUS a (MESSAGES 1", STATUSE "'STATUS a (MESSAGES 1'" },
+		{ "STATUS a (MESSAGES 1) x", STATUSE "'STATUS a (MESSAGES 1) "
+		    "x'" },
+		{ "STATUS a", STATUSE "'STATUS a'" },
+		{ "STATUS (MESSAGES 1)", STATUSE "'STATUS (MESSAGES 1)'" },
+		{ "LIST a (MESSAGES 1)", STATUSE "'LIST a (MESSAGES 1)'" },
+	};
+
+	(void)state;
+	check(cases, sizeof(cases) / sizeof(cases[0]), r_status);
+}
+
 /* Names up to IMAP_NAME_MAX bytes, not one more. */
 static void
 test_list_long(void **state)
@@ -1316,6 +1378,7 @@ main(void)
 		cmocka_unit_test(test_enabled),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_list_long),
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_seqset),
 		cmocka_unit_test(test_uids_bound),
