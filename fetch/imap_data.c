@@ -26,10 +26,13 @@ flag_bit(const char *s, size_t n)
 		const char *w;
 		unsigned bit;
 	} flags[] = {
-		{ "\\Seen", IMAP_FLAG_SEEN }, { "\\Answered", IMAP_FLAG_ANSWERED },
+		{ "\\Seen", IMAP_FLAG_SEEN },
+		{ "\\Answered", IMAP_FLAG_ANSWERED },
 		{ "\\Flagged", IMAP_FLAG_FLAGGED },
-		{ "\\Deleted", IMAP_FLAG_DELETED }, { "\\Draft", IMAP_FLAG_DRAFT },
-		{ "\\Recent", IMAP_FLAG_RECENT }, { "\\*", IMAP_FLAG_NEW_OK },
+		{ "\\Deleted", IMAP_FLAG_DELETED },
+		{ "\\Draft", IMAP_FLAG_DRAFT },
+		{ "\\Recent", IMAP_FLAG_RECENT },
+		{ "\\*", IMAP_FLAG_NEW_OK },
 	};
 	size_t i;
 
@@ -283,15 +286,18 @@ astring_char(unsigned char c)
 	    c != '%' && c != '*' && c != '"' && c != '\\';
 }
 
-/* The mailbox name into l->name; 0, or -1 with why set. */
+/*
+ * A mailbox name (an astring) into name (IMAP_NAME_MAX + 1 bytes); 0, or
+ * -1 with why set.
+ */
 static int
-list_name(struct imap_lex *lx, struct imap_list *l, const char **why)
+mailbox_name(struct imap_lex *lx, char *name, size_t *namelen_r,
+    const char **why)
 {
 	enum imap_lex_str how;
 	const char *s;
 	size_t n, i, o = 0;
 
-	*why = "malformed IMAP LIST response";
 	if (imap_lex_peek(lx) == '"' || imap_lex_peek(lx) == '{') {
 		if (imap_lex_string(lx, 0, &how, &s, &n, NULL) < 0 ||
 		    how == IMAP_STR_STREAMED)
@@ -323,12 +329,12 @@ list_name(struct imap_lex *lx, struct imap_list *l, const char **why)
 			*why = "IMAP mailbox name too long";
 			return -1;
 		}
-		l->name[o++] = c;
+		name[o++] = c;
 	}
-	l->name[o] = '\0';
-	l->namelen = o;
-	if (imap_lex_is(l->name, o, "INBOX"))
-		memcpy(l->name, "INBOX", 5);
+	name[o] = '\0';
+	*namelen_r = o;
+	if (imap_lex_is(name, o, "INBOX"))
+		memcpy(name, "INBOX", 5);
 	return 0;
 }
 
@@ -357,7 +363,7 @@ imap_data_list(const char *text, size_t len, struct imap_list *l,
 		goto bad;
 	if ((unsigned char)l->delim >= 0x80)
 		goto bad;
-	if (list_name(&lx, l, &why) < 0)
+	if (mailbox_name(&lx, l->name, &l->namelen, &why) < 0)
 		goto bad;
 	/* RFC 5258: " (" extended items ")". */
 	if (imap_lex_sp(&lx) == 0 && (imap_lex_peek(&lx) != '(' ||
@@ -368,6 +374,100 @@ imap_data_list(const char *text, size_t len, struct imap_list *l,
 	return 0;
 bad:
 	memset(l, 0, sizeof(*l));
+	return imap_data_bad(ei, why, text, len);
+}
+
+static const struct {
+	const char *w;
+	unsigned bit;
+} status_items[] = {
+	{ "MESSAGES", IMAP_STATUS_MESSAGES }, { "RECENT", IMAP_STATUS_RECENT },
+	{ "UIDNEXT", IMAP_STATUS_UIDNEXT },
+	{ "UIDVALIDITY", IMAP_STATUS_UIDVALIDITY },
+	{ "UNSEEN", IMAP_STATUS_UNSEEN },
+	{ "HIGHESTMODSEQ", IMAP_STATUS_HIGHESTMODSEQ },
+};
+
+/* One "ITEM number" of STATUS into st; unknown items skipped. */
+static int
+status_item(struct imap_lex *l, struct imap_status *st, const char **why)
+{
+	const char *w;
+	size_t wl, i;
+	unsigned bit = 0;
+	uint64_t v;
+
+	if (imap_lex_word(l, 0, &w, &wl) < 0 || imap_lex_sp(l) < 0)
+		return -1;
+	for (i = 0; i < sizeof(status_items) / sizeof(status_items[0]); i++)
+		if (imap_lex_is(w, wl, status_items[i].w))
+			bit = status_items[i].bit;
+	if (bit == 0)
+		return imap_lex_skip(l);
+	if ((st->have & bit) || imap_lex_u64(l, &v) < 0)
+		return -1;
+	st->have |= bit;
+	if (bit == IMAP_STATUS_HIGHESTMODSEQ) {
+		st->highestmodseq = v;
+		return 0;
+	}
+	if (v > UINT32_MAX || (v == 0 && (bit == IMAP_STATUS_UIDNEXT ||
+	    bit == IMAP_STATUS_UIDVALIDITY))) {
+		if (bit == IMAP_STATUS_UIDVALIDITY)
+			*why = "bad UIDVALIDITY";
+		return -1;
+	}
+	switch (bit) {
+	case IMAP_STATUS_MESSAGES:
+		st->messages = (uint32_t)v;
+		break;
+	case IMAP_STATUS_RECENT:
+		st->recent = (uint32_t)v;
+		break;
+	case IMAP_STATUS_UIDNEXT:
+		st->uidnext = (uint32_t)v;
+		break;
+	case IMAP_STATUS_UIDVALIDITY:
+		st->uidvalidity = (uint32_t)v;
+		break;
+	default:
+		st->unseen = (uint32_t)v;
+	}
+	return 0;
+}
+
+int
+imap_data_status(const char *text, size_t len, struct imap_status *st,
+    struct errinfo *ei)
+{
+	struct imap_lex lx;
+	const char *s, *why = "malformed IMAP STATUS response";
+	size_t n;
+
+	memset(st, 0, sizeof(*st));
+	imap_lex_init(&lx, text, len);
+	if (imap_lex_word(&lx, 0, &s, &n) < 0 ||
+	    !imap_lex_is(s, n, "STATUS") || imap_lex_sp(&lx) < 0 ||
+	    mailbox_name(&lx, st->name, &st->namelen, &why) < 0 ||
+	    imap_lex_sp(&lx) < 0 || imap_lex_ch(&lx, '(') < 0)
+		goto bad;
+	if (imap_lex_ch(&lx, ')') < 0) {
+		for (;;) {
+			if (status_item(&lx, st, &why) < 0)
+				goto bad;
+			if (imap_lex_ch(&lx, ')') == 0)
+				break;
+			if (imap_lex_sp(&lx) < 0)
+				goto bad;
+		}
+	}
+	/* Some servers end the line with a space. */
+	(void)imap_lex_sp(&lx);
+	if (!imap_lex_eof(&lx))
+		goto bad;
+	return 0;
+bad:
+	memset(st, 0, sizeof(*st));
 	return imap_data_bad(ei, why, text, len);
 }
 

@@ -152,6 +152,32 @@ struct imap_list {
 int imap_data_list(const char *text, size_t len, struct imap_list *l,
     struct errinfo *ei);
 
+/* ---- STATUS ------------------------------------------------------------ */
+
+#define IMAP_STATUS_MESSAGES		0x01
+#define IMAP_STATUS_RECENT		0x02
+#define IMAP_STATUS_UIDNEXT		0x04
+#define IMAP_STATUS_UIDVALIDITY		0x08
+#define IMAP_STATUS_UNSEEN		0x10
+#define IMAP_STATUS_HIGHESTMODSEQ	0x20
+
+struct imap_status {
+	char name[IMAP_NAME_MAX + 1];	/* as in LIST: "INBOX" normalised */
+	size_t namelen;
+	unsigned have;			/* IMAP_STATUS_*: the items there */
+	uint32_t messages, recent, uidnext, uidvalidity, unseen;
+	uint64_t highestmodseq;
+};
+
+/*
+ * "STATUS INBOX (MESSAGES 2 UIDNEXT 44 UIDVALIDITY 1733400000)": what a
+ * folder holds without selecting it (unknown items skipped).  Errors:
+ * malformed, an item twice, UIDNEXT 0, UIDVALIDITY 0 or over 2^32-1
+ * ("bad UIDVALIDITY"), a name as imap_data_list() refuses it.
+ */
+int imap_data_status(const char *text, size_t len, struct imap_status *st,
+    struct errinfo *ei);
+
 /* ---- date-time ---------------------------------------------------------- */
 
 /*

@@ -234,8 +234,8 @@ imap_data_msgid(const char *hdr, size_t len, char *out, size_t outsz)
 			break;			/* the field's last line done */
 		i = at;
 		if (!found) {
-			if (e - at < sizeof(name) - 1 ||
-			    strncasecmp(hdr + at, name, sizeof(name) - 1) != 0) {
+			if (e - at < sizeof(name) - 1 || strncasecmp(hdr + at,
+			    name, sizeof(name) - 1) != 0) {
 				at = next;
 				continue;
 			}
@@ -252,7 +252,8 @@ imap_data_msgid(const char *hdr, size_t len, char *out, size_t outsz)
 			}
 			if (c < 0x20 || c == 0x7f)
 				goto none;
-			if (o + space + 1 > IMAP_MSGID_MAX || o + space + 1 >= outsz)
+			if (o + space + 1 > IMAP_MSGID_MAX ||
+			    o + space + 1 >= outsz)
 				goto none;
 			if (space)
 				out[o++] = ' ';

@@ -48,8 +48,8 @@ int
 imap_uids_add(struct imap_uids *u, uint32_t uid, struct errinfo *ei)
 {
 	if (u->n >= u->max)
-		return err_set(ei, ST_PROTOCOL, "more than %zu UIDs in one IMAP "
-		    "result", u->max);
+		return err_set(ei, ST_PROTOCOL, "more than %zu UIDs in one "
+		    "IMAP result", u->max);
 	grow(u, 1);
 	u->v[u->n++] = uid;
 	return 0;
@@ -294,8 +294,8 @@ imap_data_vanished(const char *text, size_t len, int *earlier_r,
 	if (imap_lex_peek(&l) == '(') {
 		l.pos++;
 		if (imap_lex_word(&l, 0, &w, &wl) < 0 ||
-		    !imap_lex_is(w, wl, "EARLIER") || imap_lex_ch(&l, ')') < 0 ||
-		    imap_lex_sp(&l) < 0)
+		    !imap_lex_is(w, wl, "EARLIER") ||
+		    imap_lex_ch(&l, ')') < 0 || imap_lex_sp(&l) < 0)
 			goto bad;
 		*earlier_r = 1;
 	}

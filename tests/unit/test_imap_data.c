@@ -111,9 +111,12 @@ static void
 test_codes(void **state)
 {
 	static const struct dcase cases[] = {
-		{ "UIDVALIDITY 1733400000", "UIDVALIDITY num=1733400000 arg='1733400000'" },
-		{ "UIDVALIDITY 3857529045", "UIDVALIDITY num=3857529045 arg='3857529045'" },
-		{ "uidvalidity 4294967295", "UIDVALIDITY num=4294967295 arg='4294967295'" },
+		{ "UIDVALIDITY 1733400000", "UIDVALIDITY num=1733400000 "
+		    "arg='1733400000'" },
+		{ "UIDVALIDITY 3857529045", "UIDVALIDITY num=3857529045 "
+		    "arg='3857529045'" },
+		{ "uidvalidity 4294967295", "UIDVALIDITY num=4294967295 "
+		    "arg='4294967295'" },
 		{ "UIDVALIDITY 4294967296", PROTO "bad UIDVALIDITY: "
 		    "'UIDVALIDITY 4294967296'" },
 		{ "UIDVALIDITY 0", PROTO "bad UIDVALIDITY: 'UIDVALIDITY 0'" },
@@ -279,7 +282,8 @@ test_enabled(void **state)
 		{ "ENABLED CONDSTORE", "0x2" },
 		{ "ENABLED QRESYNC CONDSTORE UTF8=ACCEPT", "0x7" },
 		{ "enabled utf8=accept X-FOO", "0x1" },
-		{ "ENABLED CONDSTORE ", PROTO "malformed IMAP ENABLED response: "
+		{ "ENABLED CONDSTORE ", PROTO "malformed IMAP ENABLED "
+		    "response: "
 		    "'ENABLED CONDSTORE '" },
 		{ "ENABLED (CONDSTORE)", PROTO "malformed IMAP ENABLED "
 		    "response: 'ENABLED (CONDSTORE)'" },
@@ -380,6 +384,68 @@ test_list(void **state)
 
 	(void)state;
 	check(cases, sizeof(cases) / sizeof(cases[0]), r_list);
+}
+
+static void
+r_status(const char *in, size_t len, struct buf *out)
+{
+	struct imap_status st;
+	struct errinfo ei;
+
+	err_clear(&ei);
+	if (imap_data_status(in, len, &st, &ei) < 0) {
+		render_err(out, &ei);
+		return;
+	}
+	buf_addstr(out, "name='");
+	log_esc(out, st.name, st.namelen);
+	buf_printf(out, "' have=%#x messages=%lu recent=%lu uidnext=%lu "
+	    "uidvalidity=%lu unseen=%lu modseq=%llu", st.have,
+	    (unsigned long)st.messages, (unsigned long)st.recent,
+	    (unsigned long)st.uidnext, (unsigned long)st.uidvalidity,
+	    (unsigned long)st.unseen, (unsigned long long)st.highestmodseq);
+}
+
+#define STATUSE PROTO "malformed IMAP STATUS response: "
+static void
+test_status(void **state)
+{
+	static const struct dcase cases[] = {
+		{ "STATUS INBOX (MESSAGES 2 UIDNEXT 44 UIDVALIDITY "
+		    "1733400000)", "name='INBOX' have=0xd messages=2 recent=0 "
+		    "uidnext=44 uidvalidity=1733400000 unseen=0 modseq=0" },
+		{ "STATUS \"Sent Messages\" (UNSEEN 1 RECENT 0 HIGHESTMODSEQ "
+		    "18446744073709551615 X-SIZE 999999999999) ",
+		    "name='Sent Messages' have=0x32 messages=0 recent=0 "
+		    "uidnext=0 uidvalidity=0 unseen=1 "
+		    "modseq=18446744073709551615" },
+		{ "STATUS inbox ()", "name='INBOX' have=0 messages=0 recent=0 "
+		    "uidnext=0 uidvalidity=0 unseen=0 modseq=0" },
+		{ "STATUS {3}\r\na b (MESSAGES 4294967295)", "name='a b' "
+		    "have=0x1 messages=4294967295 recent=0 uidnext=0 "
+		    "uidvalidity=0 unseen=0 modseq=0" },
+		{ "STATUS a (UIDVALIDITY 0)", PROTO "bad UIDVALIDITY: 'STATUS "
+		    "a (UIDVALIDITY 0)'" },
+		{ "STATUS a (UIDVALIDITY 4294967296)", PROTO "bad UIDVALIDITY: "
+		    "'STATUS a (UIDVALIDITY 4294967296)'" },
+		{ "STATUS a (UIDNEXT 0)", STATUSE "'STATUS a (UIDNEXT 0)'" },
+		{ "STATUS a (MESSAGES 4294967296)", STATUSE "'STATUS a "
+		    "(MESSAGES 4294967296)'" },
+		{ "STATUS a (MESSAGES 1 MESSAGES 1)", STATUSE "'STATUS a "
+		    "(MESSAGES 1 MESSAGES 1)'" },
+		{ "STATUS a (MESSAGES)", STATUSE "'STATUS a (MESSAGES)'" },
+		{ "STATUS a (MESSAGES -1)",
+		    STATUSE "'STATUS a (MESSAGES -1)'" },
+		{ "STATUS a (MESSAGES 1", STATUSE "'STATUS a (MESSAGES 1'" },
+		{ "STATUS a (MESSAGES 1) x", STATUSE "'STATUS a (MESSAGES 1) "
+		    "x'" },
+		{ "STATUS a", STATUSE "'STATUS a'" },
+		{ "STATUS (MESSAGES 1)", STATUSE "'STATUS (MESSAGES 1)'" },
+		{ "LIST a (MESSAGES 1)", STATUSE "'LIST a (MESSAGES 1)'" },
+	};
+
+	(void)state;
+	check(cases, sizeof(cases) / sizeof(cases[0]), r_status);
 }
 
 /* Names up to IMAP_NAME_MAX bytes, not one more. */
@@ -677,7 +743,8 @@ test_esearch(void **state)
 	static const struct dcase cases[] = {
 		{ "ESEARCH", "tag='' uid=0 have=0 min=0 max=0 count=0 modseq=0 "
 		    "[]" },
-		{ "ESEARCH (TAG \"A282\") UID MIN 2 COUNT 3", "tag='A282' uid=1 "
+		{ "ESEARCH (TAG \"A282\") UID MIN 2 COUNT 3", "tag='A282' "
+		    "uid=1 "
 		    "have=0x5 min=2 max=0 count=3 modseq=0 []" },
 		{ "ESEARCH (TAG \"A283\") ALL 2,10:11", "tag='A283' uid=0 "
 		    "have=0x8 min=0 max=0 count=0 modseq=0 [2 10 11]" },
@@ -706,7 +773,8 @@ test_esearch(void **state)
 		{ "ESEARCH (TAG \"0123456789012345678901234567890123\")", ESE
 		    "'ESEARCH (TAG \"0123456789012345678901234567890123"
 		    "\")'" },
-		{ "ESEARCH COUNT 4294967296", ESE "'ESEARCH COUNT 4294967296'" },
+		{ "ESEARCH COUNT 4294967296",
+		    ESE "'ESEARCH COUNT 4294967296'" },
 		{ "ESEARCH X-FOO (((", ESE "'ESEARCH X-FOO ((('" },
 	};
 
@@ -837,7 +905,8 @@ test_fetch(void **state)
 		    "data 0 ''" },
 		{ "1 FETCH (BODY[] NIL UID 9)", "seq=1 uid=9 BODY[] NIL 0" },
 		{ "1 FETCH (BODY[HEADER.FIELDS (MESSAGE-ID)] \"\" UID 9)",
-		    "seq=1 uid=9 BODY[HEADER.FIELDS (MESSAGE-ID)] quoted 0 ''" },
+		    "seq=1 uid=9 BODY[HEADER.FIELDS (MESSAGE-ID)] quoted 0 "
+		    "''" },
 		{ "1 FETCH (BODY[HEADER] \"a\\\"b\")", "seq=1 BODY[HEADER] "
 		    "quoted 4 'a\\\\\"b'" },
 		{ "1 FETCH (BODY.PEEK[HEADER] NIL)", "seq=1 "
@@ -854,13 +923,16 @@ test_fetch(void **state)
 		    "(RFC822.SIZE 1 RFC822.SIZE 2)'" },
 		{ "1 FETCH (RFC822.SIZE 18446744073709551615)", "seq=1 "
 		    "size=18446744073709551615" },
-		{ "1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" "
-		    "\"IMAP4rev1 WG mtg summary\" ((\"Terry Gray\" NIL \"gray\" "
+		{ "1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 "
+		    "(PDT)\" "
+		    "\"IMAP4rev1 WG mtg summary\" ((\"Terry Gray\" NIL "
+		    "\"gray\" "
 		    "\"cac.washington.edu\")) NIL NIL NIL NIL NIL NIL "
 		    "\"<B27397-0100000@cac.washington.edu>\") UID 3)",
 		    "seq=1 uid=3" },
 		{ "1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" "
-		    "\"US-ASCII\") NIL NIL \"7BIT\" 1152 23)(\"TEXT\" \"PLAIN\" "
+		    "\"US-ASCII\") NIL NIL \"7BIT\" 1152 23)(\"TEXT\" "
+		    "\"PLAIN\" "
 		    "(\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") "
 		    "\"<960723163407.20117h@cac.washington.edu>\" "
 		    "\"Compiler diff\" \"BASE64\" 4554 73) \"MIXED\") UID 4)",
@@ -1191,9 +1263,11 @@ out:
 }
 
 static const char dovecot[] =
-		"* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS AUTH=PLAIN] Dovecot ready.\r\n"
+		"* OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+		    "AUTH=PLAIN] Dovecot ready.\r\n"
 		"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
-		"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted.\r\n"
+		"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen "
+		    "\\Draft \\*)] Flags permitted.\r\n"
 		"* 3 EXISTS\r\n"
 		"* 0 RECENT\r\n"
 		"* OK [UIDVALIDITY 1733400000] UIDs valid\r\n"
@@ -1203,7 +1277,8 @@ static const char dovecot[] =
 		"* ENABLED CONDSTORE\r\n"
 		"* SEARCH 5 6 7\r\n"
 		"* ESEARCH (TAG \"A5\") UID ALL 5:7\r\n"
-		"* 3 FETCH (UID 7 RFC822.SIZE 51 INTERNALDATE \"03-Dec-2026 06:40:01 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {49}\r\n"
+		"* 3 FETCH (UID 7 RFC822.SIZE 51 INTERNALDATE \"03-Dec-2026 "
+		    "06:40:01 +0000\" BODY[HEADER.FIELDS (MESSAGE-ID)] {49}\r\n"
 		"Message-ID: <20261203064001.1234@example.org>\r\n"
 		"\r\n"
 		")\r\n"
@@ -1224,9 +1299,11 @@ static const char dovecot[] =
 		"* BYE Logging out\r\n";
 
 static const char dovecot_kept[] =
-	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS AUTH=PLAIN'\n"
+	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+	    "AUTH=PLAIN'\n"
 	"FLAGS 0\n"
-	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
+	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged "
+	    "\\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
 	"EXISTS 3\n"
 	"RECENT 0\n"
 	"status code UIDVALIDITY num=1733400000 arg='1733400000'\n"
@@ -1236,8 +1313,11 @@ static const char dovecot_kept[] =
 	"ENABLED 0x2\n"
 	"SEARCH [5 6 7] modseq=0\n"
 	"ESEARCH tag='A5' uid=1 have=0x8 min=0 max=0 count=0 modseq=0 [5 6 7]\n"
-	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS (MESSAGE-ID)] data 49 'Message-ID: <20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
-	"FETCH seq=3 uid=7 BODY[] data 51 'From: a@example.org\\r\\nSubject: hi\\r\\n\\r\\nHello, world.\\r\\n'\n"
+	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS "
+	    "(MESSAGE-ID)] data 49 'Message-ID: "
+	    "<20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
+	"FETCH seq=3 uid=7 BODY[] data 51 'From: a@example.org\\r\\nSubject: "
+	    "hi\\r\\n\\r\\nHello, world.\\r\\n'\n"
 	"A6 status\n"
 	"LIST attrs=0x8 delim=/ name='INBOX'\n"
 	"LIST attrs=0x5 delim=/ name='Lists'\n"
@@ -1249,9 +1329,11 @@ static const char dovecot_kept[] =
 	"status\n";
 
 static const char dovecot_streamed[] =
-	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS AUTH=PLAIN'\n"
+	"status code CAPABILITY arg='IMAP4rev1 SASL-IR LITERAL+ STARTTLS "
+	    "AUTH=PLAIN'\n"
 	"FLAGS 0\n"
-	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
+	"status code PERMANENTFLAGS flags=0x5f arg='(\\\\Answered \\\\Flagged "
+	    "\\\\Deleted \\\\Seen \\\\Draft \\\\*)'\n"
 	"EXISTS 3\n"
 	"RECENT 0\n"
 	"status code UIDVALIDITY num=1733400000 arg='1733400000'\n"
@@ -1261,7 +1343,9 @@ static const char dovecot_streamed[] =
 	"ENABLED 0x2\n"
 	"SEARCH [5 6 7] modseq=0\n"
 	"ESEARCH tag='A5' uid=1 have=0x8 min=0 max=0 count=0 modseq=0 [5 6 7]\n"
-	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS (MESSAGE-ID)] data 49 'Message-ID: <20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
+	"FETCH seq=3 uid=7 size=51 date=1796280001 BODY[HEADER.FIELDS "
+	    "(MESSAGE-ID)] data 49 'Message-ID: "
+	    "<20261203064001.1234@example.org>\\r\\n\\r\\n'\n"
 	"FETCH seq=3 uid=7 BODY[] streamed 51 (streamed 51)\n"
 	"A6 status\n"
 	"LIST attrs=0x8 delim=/ name='INBOX'\n"
@@ -1294,6 +1378,7 @@ main(void)
 		cmocka_unit_test(test_enabled),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_list_long),
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_seqset),
 		cmocka_unit_test(test_uids_bound),
