@@ -3,7 +3,8 @@
  * "folders" key (and --folder) give them: a comma-separated list, each
  * item trimmed of blanks, an item in double quotes taken as is (with \"
  * and \\ for a quote and a backslash), so that a name with a comma or
- * blanks at its ends can be written.  "*" and "%" in a name make it a
+ * blanks at its ends can be written (in the accounts file, whose own
+ * quoting comes first, as \"Work, old\" inside a quoted value).  "*" and "%" in a name make it a
  * LIST pattern (RFC 3501 6.3.8), resolved by the server.  Pure.
  */
 #ifndef FACTEUR_FOLDERS_H
