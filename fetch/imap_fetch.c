@@ -52,8 +52,8 @@ read_section(struct isess *s, const struct fetch_msg *m, enum slot_kind kind,
 	s->bodyarg = arg;
 	for (;;) {
 		sl = isess_slot(s, tag);
-		if (s->spool_fd >= 0 && s->spool_uid == uid && s->spool_whole) {
-			r = isess_spool_replay(s, ei) < 0 ? -1 : 0;
+		if (isess_spooled(s, uid) == 1) {
+			r = isess_spool_replay(s, uid, ei) < 0 ? -1 : 0;
 			break;
 		}
 		if (sl->body) {
@@ -67,8 +67,7 @@ read_section(struct isess *s, const struct fetch_msg *m, enum slot_kind kind,
 			r = 1;
 			break;
 		}
-		if (sl->done > 0 || (s->spool_fd >= 0 && s->spool_whole &&
-		    s->spool_uid > uid)) {
+		if (sl->done > 0 || isess_spooled(s, uid) == 2) {
 			err_set(dei, ST_OK, "%s: message UID %u is no longer in "
 			    "folder '%s' (another client deleted it): not "
 			    "fetched", account_label(s->a), uid, s->folder);

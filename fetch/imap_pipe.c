@@ -222,7 +222,7 @@ on_fetch(struct isess *s, struct errinfo *ei)
 		    "message than its FETCH said, UID", q);
 	}
 	if (s->in_spool) {
-		s->spool_whole = 1;
+		s->spool[s->nspool - 1].whole = 1;
 	} else {
 		for (k = 0; k < s->nslots; k++)
 			if (s->slots[k].uid == s->in_uid &&
@@ -409,39 +409,56 @@ lit_begin(void *arg, const struct imap_resp *r, unsigned long long size,
     struct errinfo *ei)
 {
 	struct isess *s = arg;
+	struct spooled *sp;
 	uint32_t uid;
 	char *sd;
+	size_t k;
 
 	(void)size;
-	if (s->section == NULL || !is_section(s->section, r))
+	/* No body waited for (a deletion's answer is): BODY[] ones go aside. */
+	if (!is_section(s->section != NULL ? s->section : "BODY[]", r))
 		return 0;
 	uid = uid_before(r->text.data, r->text.len);
+	if (uid == 0 && s->section == NULL)
+		return 0;
 	if (uid == 0)
 		uid = s->want_uid;	/* UID after the body: checked then */
 	crlf_init(&s->crlf);
 	s->in_uid = uid;
 	s->in_spool = 0;
-	if (uid == s->want_uid)
+	if (s->section != NULL && uid == s->want_uid)
 		return 1;
-	if (!outstanding(s, uid) || s->spool_fd >= 0) {
+	for (k = 0; k < s->nspool && s->spool[k].uid != uid; k++)
+		;
+	if (!outstanding(s, uid) || k < s->nspool) {
 		char q[32];
 
 		snprintf(q, sizeof(q), "%u", uid);
 		return isess_protocol_error(s, ei, "a body came for a message "
 		    "not asked, UID", q);
 	}
-	/* A later message: the one waited for is gone (see imap_sess.h). */
-	sd = statedir();
-	if (durable_mkdirs(sd, ei) < 0) {
+	/* Another message asked for: aside until asked (see imap_sess.h). */
+	if (s->spool_fd < 0) {
+		sd = statedir();
+		if (durable_mkdirs(sd, ei) < 0) {
+			free(sd);
+			return -1;
+		}
+		s->spool_fd = durable_tmpfile(sd, ei);
 		free(sd);
-		return -1;
+		if (s->spool_fd < 0)
+			return -1;
+		s->spool_end = 0;
 	}
-	s->spool_fd = durable_tmpfile(sd, ei);
-	free(sd);
-	if (s->spool_fd < 0)
-		return -1;
-	s->spool_uid = uid;
-	s->spool_whole = 0;
+	if (s->nspool == s->aspool) {
+		s->aspool = s->aspool ? s->aspool * 2 : 8;
+		s->spool = xreallocarray(s->spool, s->aspool, sizeof(*s->spool));
+	}
+	sp = &s->spool[s->nspool++];
+	sp->uid = uid;
+	sp->whole = 0;
+	sp->off = s->spool_end;
+	sp->len = 0;
 	s->in_spool = 1;
 	return 1;
 }
@@ -462,6 +479,8 @@ put(struct isess *s, const char *p, size_t n, struct errinfo *ei)
 	if (e != 0)
 		return err_set(ei, ST_IOERR, "cannot write a message aside: %s",
 		    strerror(e));
+	s->spool[s->nspool - 1].len += (off_t)n;
+	s->spool_end += (off_t)n;
 	return 0;
 }
 
@@ -505,30 +524,62 @@ isess_spool_drop(struct isess *s)
 	if (s->spool_fd >= 0)
 		close(s->spool_fd);
 	s->spool_fd = -1;
-	s->spool_uid = 0;
-	s->spool_whole = 0;
+	free(s->spool);
+	s->spool = NULL;
+	s->nspool = s->aspool = 0;
+	s->spool_end = 0;
 }
 
 int
-isess_spool_replay(struct isess *s, struct errinfo *ei)
+isess_spooled(const struct isess *s, uint32_t uid)
 {
-	off_t off = 0;
-	ssize_t n;
+	size_t k;
+	int later = 0;
 
-	for (;;) {
-		n = pread(s->spool_fd, s->out, CONN_RBUF_SIZE, off);
+	for (k = 0; k < s->nspool; k++) {
+		if (!s->spool[k].whole)
+			continue;
+		if (s->spool[k].uid == uid)
+			return 1;
+		if (s->spool[k].uid > uid)
+			later = 1;
+	}
+	return later ? 2 : 0;
+}
+
+int
+isess_spool_replay(struct isess *s, uint32_t uid, struct errinfo *ei)
+{
+	struct spooled sp;
+	off_t done = 0;
+	ssize_t n;
+	size_t k;
+
+	for (k = 0; k < s->nspool && s->spool[k].uid != uid; k++)
+		;
+	if (k == s->nspool)
+		return err_set(ei, ST_SOFTWARE, "IMAP: no body set aside for "
+		    "UID %u", uid);
+	sp = s->spool[k];
+	memmove(&s->spool[k], &s->spool[k + 1],
+	    (s->nspool - k - 1) * sizeof(*s->spool));
+	s->nspool--;
+	while (done < sp.len) {
+		size_t want = sp.len - done < CONN_RBUF_SIZE ?
+		    (size_t)(sp.len - done) : CONN_RBUF_SIZE;
+
+		n = pread(s->spool_fd, s->out, want, sp.off + done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n <= 0)
 			return err_set(ei, ST_IOERR, "cannot read a message set "
-			    "aside: %s", strerror(errno));
-		if (n == 0)
-			break;
+			    "aside: %s", n < 0 ? strerror(errno) : "file cut");
 		if (s->body != NULL)
 			s->body(s->bodyarg, s->out, (size_t)n);
-		off += n;
+		done += n;
 	}
-	isess_spool_drop(s);
+	if (s->nspool == 0)
+		isess_spool_drop(s);
 	return 0;
 }
 

@@ -8,15 +8,21 @@
  * answer completes its slot whenever it comes (in any order); untagged
  * data is handled as it comes.  A body (BODY[] literal) is routed by the
  * UID its FETCH names before the literal: into the delivery when it is
- * the message the engine waits for; into a spool file when it is a later
- * one (the one waited for is gone: another client expunged it, and the
- * server went on with the next command), replayed when the engine asks
- * for it.  Memory does not depend on message sizes either way.
+ * the message the engine waits for; into a spool file when it is
+ * another one asked for: a later one (the one waited for is gone:
+ * another client expunged it, and the server went on with the next
+ * command), or any one while the engine waits for the answer to a
+ * deletion sent before it (Dovecot answers a FETCH sent after a STORE
+ * before that STORE).  Spooled bodies are replayed when the engine asks
+ * for them; there are at most as many as retrievals in flight, one
+ * after the other in one file.  Memory does not depend on message sizes
+ * either way.
  */
 #ifndef FACTEUR_IMAP_SESS_H
 #define FACTEUR_IMAP_SESS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "crlf.h"
 #include "engine.h"
@@ -41,6 +47,13 @@ struct slot {
 	int ok;			/* ... and it was OK */
 	int body;		/* the message's body came whole */
 	char why[IMAP_WHY_MAX];	/* a refusal, quoted */
+};
+
+/* A body set aside in the spool file: len bytes at off. */
+struct spooled {
+	uint32_t uid;
+	int whole;		/* its FETCH response ended */
+	off_t off, len;
 };
 
 struct isess;
@@ -84,9 +97,10 @@ struct isess {
 	int in_spool;			/* ... going to the spool */
 	struct crlf crlf;
 	char *out;			/* crlf output */
-	int spool_fd;			/* a later message's body, or -1 */
-	uint32_t spool_uid;
-	int spool_whole;
+	int spool_fd;			/* bodies set aside, or -1 */
+	struct spooled *spool;		/* in the order they came */
+	size_t nspool, aspool;
+	off_t spool_end;
 	/* The inventory being read (sizes of the new messages). */
 	struct fetch_msg *inv;
 	size_t ninv;
@@ -133,11 +147,17 @@ unsigned isess_find(const struct isess *s, enum slot_kind kind,
 /* The literal hooks of the session (imap_pipe.c). */
 void isess_lit_init(struct isess *s);
 
-/* Drop a spooled body. */
+/* Drop every spooled body and the spool file. */
 void isess_spool_drop(struct isess *s);
 
-/* Replay the spooled body into s->body; 0, or -1 (ST_IOERR). */
-int isess_spool_replay(struct isess *s, struct errinfo *ei);
+/* Is uid's body spooled whole (1), or a later message's (2)?  Else 0. */
+int isess_spooled(const struct isess *s, uint32_t uid);
+
+/*
+ * Replay uid's spooled body into s->body and forget it; 0, or -1
+ * (ST_IOERR).
+ */
+int isess_spool_replay(struct isess *s, uint32_t uid, struct errinfo *ei);
 
 /* A folder's name for commands (UTF-8 or modified UTF-7, an astring). */
 int isess_wire_name(struct isess *s, const char *name, struct buf *out,
