@@ -6,11 +6,14 @@
 #   populate COUNT TAG [BIG-EVERY [DIR]]
 #       COUNT messages with tricky bodies into the server's Maildir DIR
 #       (default alice's INBOX; a folder's Maildir++ directory for IMAP),
-#       Message-ID <TAG.N@test>; their body hashes in $T/manifest-TAG.
+#       Message-ID <TAG.N@test>; in $T/manifest-TAG, the SHA-256 of each
+#       body with a final line end added when it has none (as POP3 and
+#       an mbox give it), then of the body as it is (as IMAP gives it).
 #       With BIG-EVERY N, every Nth message is 3 to 5 MB.
-#   check_box LABEL (mbox|maildir) PATH MANIFEST
-#       one TAP result: PATH holds exactly the manifest's messages, each
-#       body intact (mboxrd unquoting for an mbox)
+#   check_box LABEL (mbox|maildir) PATH MANIFEST [exact]
+#       one TAP result: PATH holds exactly the manifest's messages, once
+#       each, each body intact (mboxrd unquoting for an mbox); with exact, a
+#       Maildir's bodies are the server's bytes, without a line end added
 #   server_count [DIR]
 #       the messages in a server Maildir (default alice's INBOX), marked
 #       deleted or not
@@ -21,7 +24,7 @@
 #       program appends a message to an mbox (Message-IDs listed in
 #       $T/foreign).  Stops once alice's INBOX is empty; $kills counts
 #       the kills that hit a live run.
-#   check_kills LABEL KIND PATH MANIFEST
+#   check_kills LABEL KIND PATH MANIFEST [exact]
 #       one TAP result: after kill_runs and a clean run, every message of
 #       the manifest is there intact, at most one duplicate per kill, no
 #       fragment, the other program's messages once each
@@ -55,9 +58,11 @@ with open(manifest, "w") as m:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(head + body)
+        exact = hashlib.sha256(body).hexdigest()
         if not body.endswith(b"\n"):
             body += b"\n"
-        m.write("<%s.%d@test> %s\n" % (tag, i, hashlib.sha256(body).hexdigest()))
+        m.write("<%s.%d@test> %s %s\n"
+                % (tag, i, hashlib.sha256(body).hexdigest(), exact))
 EOF
 	chown -R "$(stat -c %U "$FT_ALICE_MAILDIR")" "$FT_ALICE_MAILDIR" \
 	    2>/dev/null || :
@@ -65,14 +70,16 @@ EOF
 
 # Compare a mailbox (mbox or Maildir) with a manifest: count and bodies
 # (mboxrd unquoting for an mbox).
-check_box() { # label kind path manifest
-	if "$PYTHON" - "$2" "$3" "$4" > "$T/$1.check" 2>&1 <<'EOF'
+check_box() { # label kind path manifest [exact]
+	if "$PYTHON" - "$2" "$3" "$4" "${5:-}" > "$T/$1.check" 2>&1 <<'EOF'
 import hashlib, mailbox, re, sys
-kind, path, manifest = sys.argv[1:4]
-want = dict(l.split() for l in open(manifest))
+kind, path, manifest, exact = sys.argv[1:5]
+col = 2 if exact and kind == "maildir" else 1
+want = dict((l.split()[0], l.split()[col]) for l in open(manifest))
 box = mailbox.mbox(path) if kind == "mbox" else mailbox.Maildir(path)
-got = {}
+got, n = {}, 0
 for msg in box:
+    n += 1
     raw = msg.as_bytes()
     body = raw.split(b"\n\n", 1)[1] if b"\n\n" in raw else b""
     if kind == "mbox":
@@ -82,8 +89,8 @@ for msg in box:
             body = body[:-1]
     got[msg["Message-ID"]] = hashlib.sha256(body).hexdigest()
 bad = [k for k in want if got.get(k) != want[k]]
-print("want %d got %d bad %d %s" % (len(want), len(got), len(bad), bad[:3]))
-sys.exit(0 if not bad and len(got) == len(want) else 1)
+print("want %d got %d bad %d %s" % (len(want), n, len(bad), bad[:3]))
+sys.exit(0 if not bad and n == len(want) else 1)
 EOF
 	then
 		pass "$1: every message delivered intact ($(cat "$T/$1.check"))"
@@ -92,6 +99,7 @@ EOF
 	fi
 }
 
+# shellcheck disable=SC2120
 server_count() { # [dir]
 	find "${1:-$FT_ALICE_MAILDIR}/new" "${1:-$FT_ALICE_MAILDIR}/cur" \
 	    -type f 2>/dev/null | wc -l
@@ -140,13 +148,14 @@ kill_runs_append() { # mbox n
 	echo "<foreign.$2@test>" >> "$T/foreign"
 }
 
-check_kills() { # label kind path manifest
-	if "$PYTHON" - "$2" "$3" "$4" "$kills" "$T/foreign" \
+check_kills() { # label kind path manifest [exact]
+	if "$PYTHON" - "$2" "$3" "$4" "$kills" "$T/foreign" "${5:-}" \
 	    > "$T/$1.check" 2>&1 <<'EOF'
 import collections, hashlib, os, re, sys
-kind, path, manifest, kills, foreign = sys.argv[1], sys.argv[2], \
-    sys.argv[3], int(sys.argv[4]), sys.argv[5]
-want = dict(l.split() for l in open(manifest))
+kind, path, manifest, kills, foreign, exact = sys.argv[1], sys.argv[2], \
+    sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6]
+col = 2 if exact and kind == "maildir" else 1
+want = dict((l.split()[0], l.split()[col]) for l in open(manifest))
 others = [l.strip() for l in open(foreign) if l.strip()]
 if kind == "mbox":
     data = open(path, "rb").read()
