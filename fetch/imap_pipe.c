@@ -129,6 +129,15 @@ on_code(struct isess *s, struct errinfo *ei)
 	if (code == NULL)
 		return 0;
 	if (imap_data_code(code, len, &c, ei) < 0) {
+		if (s->selecting) {
+			/*
+			 * "[UIDVALIDITY 0]": that folder's messages cannot
+			 * be told apart; select_folder() fails it alone.
+			 */
+			log_warn("%s: %s", s->m.srv->host, ei->msg);
+			err_clear(ei);
+			return 0;
+		}
 		s->m.broken = 1;
 		return -1;
 	}
