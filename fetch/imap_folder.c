@@ -453,8 +453,8 @@ select_folder(struct isess *s, struct errinfo *dei, struct errinfo *ei)
 	s->selecting = 0;
 	if (r == 0 && s->uidvalidity == 0) {
 		err_set(dei, ST_PROTOCOL, "%s: folder '%s': the server gave no "
-		    "UIDVALIDITY: its messages cannot be told apart between "
-		    "runs", account_label(s->a), s->folder);
+		    "valid UIDVALIDITY: its messages cannot be told apart "
+		    "between runs", account_label(s->a), s->folder);
 		return 1;
 	}
 	return r;

@@ -129,6 +129,15 @@ on_code(struct isess *s, struct errinfo *ei)
 	if (code == NULL)
 		return 0;
 	if (imap_data_code(code, len, &c, ei) < 0) {
+		if (s->selecting) {
+			/*
+			 * "[UIDVALIDITY 0]": that folder's messages cannot
+			 * be told apart; select_folder() fails it alone.
+			 */
+			log_warn("%s: %s", s->m.srv->host, ei->msg);
+			err_clear(ei);
+			return 0;
+		}
 		s->m.broken = 1;
 		return -1;
 	}
@@ -248,9 +257,17 @@ isess_read(struct isess *s, struct errinfo *ei)
 		return isess_protocol_error(s, ei, "unexpected continuation "
 		    "request", s->m.r.text.data);
 	if (s->m.r.cond == IMAP_BYE) {
+		char q[QUOTE_MAX];
+
+		/*
+		 * The server ends a session it accepted (shutting down, idle
+		 * too long): as a drop, the next run can do the rest.
+		 */
 		s->m.broken = 1;
-		return imap_error(&s->m, "the session (the server said BYE)",
-		    ei);
+		err_quote(q, sizeof(q), s->m.r.text.data, s->m.r.text.len);
+		return err_set(ei, ST_TEMPFAIL, "%s port %u: the server ended "
+		    "the session: '* %s'", s->m.srv->host,
+		    server_port(s->m.srv), q);
 	}
 	if (s->m.r.cond != IMAP_NONE)
 		return on_code(s, ei);
