@@ -344,6 +344,7 @@ sess_open(void **sp, const struct account *a, struct uidstate *u,
 
 	*sp = NULL;
 	if (pop3_open(&s->p, &a->in, ei) < 0) {
+		pop3_close(&s->p, 1);	/* QUIT unless broken; frees */
 		free(s);
 		return -1;
 	}
