@@ -176,6 +176,7 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		/* Gone (another client deleted it): nothing to deliver. */
 		delivery_abort(j->d);
 		log_warn("%s", dei.msg);
+		m->done = 1;	/* nothing left to do with it */
 		return 0;
 	}
 	if (r == 1) {

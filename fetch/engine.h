@@ -63,7 +63,7 @@ struct fetch_msg {
 	unsigned long long size;
 	uint64_t fp;		/* fingerprint kept with the UID, or 0 */
 	enum fetch_action act;
-	int done;		/* set by the engine: recorded, or deleted */
+	int done;		/* set by the engine: recorded, deleted, gone */
 };
 
 /* Where a retrieval puts the message's bytes (LF line ends). */

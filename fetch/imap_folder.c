@@ -361,8 +361,8 @@ count_entries(void *arg, struct uident *e)
  * Their UIDs are forgotten once the server confirmed.
  */
 static int
-expunge(struct isess *s, struct uidstate *u, struct errinfo *dei,
-    struct errinfo *ei)
+expunge(struct isess *s, struct uidstate *u, struct fetch_stats *st,
+    struct errinfo *dei, struct errinfo *ei)
 {
 	char set[IMAP_SET_MAX + 32], what[96];
 	size_t i = 0, k;
@@ -398,6 +398,10 @@ expunge(struct isess *s, struct uidstate *u, struct errinfo *dei,
 		}
 	}
 	uidstate_deletions_done(u, r == 0);
+	/* Marked, not removed: the summary does not count them deleted. */
+	if (r != 0)
+		st->deleted -= st->deleted < s->expunge.n ? st->deleted :
+		    s->expunge.n;
 	imap_uids_reset(&s->expunge);
 	return r < 0 ? -1 : r == 1;
 }
@@ -580,7 +584,7 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 	if (r < 0)
 		goto out;
 	if (!pol->check_only) {
-		int x = expunge(s, u, ei, ei);
+		int x = expunge(s, u, st, ei, ei);
 
 		if (x < 0) {
 			r = -1;
