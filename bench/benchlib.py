@@ -4,6 +4,7 @@ under GNU time.  Standard library only."""
 
 import asyncio
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -48,6 +49,7 @@ class Proxy:
                 data = b""
             if not data:
                 break
+            conn["up" if from_client else "down"] += len(data)
             if from_client:
                 if conn["server_spoke"]:
                     conn["turns"] += 1
@@ -59,7 +61,7 @@ class Proxy:
         await task
 
     async def handle(self, creader, cwriter):
-        conn = {"turns": 0, "server_spoke": False}
+        conn = {"turns": 0, "server_spoke": False, "up": 0, "down": 0}
         self.turns.append(conn)
         sreader, swriter = await asyncio.open_connection("127.0.0.1",
                                                          self.upstream_port)
@@ -116,16 +118,41 @@ def stop_servers(srv):
                    stderr=subprocess.DEVNULL)
 
 
-def run_timed(argv, data, rssfile, env=None):
+def run_timed(argv, data, rssfile, env=None, errfile=None, timeout=None):
     """Run argv (stdin: data); returns (rc, wall s, user+sys s, max RSS KiB).
 
     GNU time measures the tool (a forked Python child would report the
-    interpreter's own pages)."""
+    interpreter's own pages).  The tool runs in a session of its own, so
+    that after `timeout` seconds the whole tree is killed, not only GNU
+    time; rc is then None.  errfile, if given, receives the tool's stderr."""
+    err = open(errfile, "wb") if errfile else subprocess.DEVNULL
     t0 = time.monotonic()
-    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", rssfile]
-                       + argv, input=data, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env=env)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%U %S %M", "-o", rssfile]
+                         + argv, stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=err, env=env,
+                         start_new_session=True)
+    try:
+        p.communicate(data, timeout=timeout)
+        rc = p.returncode
+    except subprocess.TimeoutExpired:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(p.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                p.wait(5)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        p.wait()
+        rc = None
     wall = time.monotonic() - t0
-    with open(rssfile) as f:
-        u, s, rss = f.read().split()[-3:]
-    return p.returncode, wall, float(u) + float(s), int(rss)
+    if errfile:
+        err.close()
+    try:
+        with open(rssfile) as f:
+            u, s, rss = f.read().split()[-3:]
+        return rc, wall, float(u) + float(s), int(rss)
+    except (OSError, ValueError):
+        return rc, wall, 0.0, 0
