@@ -322,6 +322,13 @@ def last_line(path):
     return lines[-1][:100] if lines else ""
 
 
+def loadavg():
+    """The 1-minute load average: other work on the machine skews a
+    figure, and the figure alone does not say so."""
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
 def chown_tree(top, owner):
     for root, dirs, files in os.walk(top):
         for n in dirs + files:
@@ -406,9 +413,9 @@ def mixed(b, args, tools, rows):
                 b.unseen("alice")
                 r = b.run(tool, w, p.port, want, proxy=p)
                 runs.append(r)
-                print("# %s at %g ms: %.2f s, %s" % (tool, rtt, r["wall"],
-                                                    r["check"]),
-                      file=sys.stderr)
+                print("# %s at %g ms: %.2f s, %s (load %s)" % (
+                    tool, rtt, r["wall"], r["check"], loadavg()),
+                    file=sys.stderr)
                 shutil.rmtree(w, ignore_errors=True)
             r = median_run(runs)
             r.update(case="mixed", rtt=rtt, msgs=args.count)
@@ -534,8 +541,8 @@ def big_mailbox(b, args, tools, rows):
                 os.unlink(out)
         r.update(case="big-first", rtt=0, msgs=n)
         rows.append(r)
-        print("# first run %s: %.1f s, %s" % (tool, r["wall"], r["check"]),
-              file=sys.stderr)
+        print("# first run %s: %.1f s, %s (load %s)" % (
+            tool, r["wall"], r["check"], loadavg()), file=sys.stderr)
         snaps[tool] = w + ".snap"
         snapshot(w, snaps[tool])
 
@@ -574,8 +581,9 @@ def big_mailbox(b, args, tools, rows):
             r = median_run(runs)
             r.update(case="big-10-new", rtt=rtt, msgs=10)
             rows.append(r)
-            print("# %s, 10 new of %d, %g ms: %.2f s, %s" % (
-                tool, n + 10, rtt, r["wall"], r["check"]), file=sys.stderr)
+            print("# %s, 10 new of %d, %g ms: %.2f s, %s (load %s)" % (
+                tool, n + 10, rtt, r["wall"], r["check"], loadavg()),
+                file=sys.stderr)
             runs = []
             for k in range(args.runs):
                 w10 = workdir(state, "w-10-%s" % tool)
@@ -586,8 +594,9 @@ def big_mailbox(b, args, tools, rows):
             r = median_run(runs)
             r.update(case="10-only", rtt=rtt, msgs=10)
             rows.append(r)
-            print("# %s, 10 of 10, %g ms: %.2f s, %s" % (
-                tool, rtt, r["wall"], r["check"]), file=sys.stderr)
+            print("# %s, 10 of 10, %g ms: %.2f s, %s (load %s)" % (
+                tool, rtt, r["wall"], r["check"], loadavg()),
+                file=sys.stderr)
         for p in proxies.values():
             p.stop()
 
@@ -646,12 +655,14 @@ def main():
     os.chmod(state, 0o755)
     srv, vals = start_servers(state)
     rows = []
+    print("# load average at start: %s" % loadavg(), file=sys.stderr)
     try:
         b = Bench(vals, state, args.timeout)
         (big_mailbox if BIG else mixed)(b, args, tools, rows)
     finally:
         stop_servers(srv)
         shutil.rmtree(state, ignore_errors=True)
+        print("# load average at end: %s" % loadavg(), file=sys.stderr)
         add_ratios(rows)
         for case in ("mixed", "huge", "big-setup", "big-first",
                      "big-10-new", "10-only"):
