@@ -45,7 +45,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import TOP, Proxy, run_timed, start_servers, stop_servers
+from benchlib import (TOP, Direct, ProxyLink, TunLink, run_timed,
+                      start_servers, stop_servers)
 
 BODIES = [
     b"From the start of a line\n>From quoted\n",
@@ -167,7 +168,7 @@ def write(path, text, mode=0o600):
     os.chmod(path, mode)
 
 
-def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
+def tool_cmd(tool, w, host, port, ca, user="alice", pw="alicepass"):
     """(argv, kind, output path) of a tool, after writing its config.
 
     kind: "mbox", "maildir" (mbsync) or "raw" (rawpull.py: the output is
@@ -175,9 +176,10 @@ def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
     mbox = os.path.join(w, "out.mbox")
     if tool in ("mfetch", "mfetch-imap"):
         # The POP3 row by URL, the IMAP row by keys: the same account.
-        where = ("incoming pop3s://127.0.0.1:%d\n" % port if tool == "mfetch"
-                 else "protocol imap\nhost 127.0.0.1\nport %d\ntls on\n"
-                 "tls_starttls off\n" % port)
+        where = ("incoming pop3s://%s:%d\n" % (host, port)
+                 if tool == "mfetch" else
+                 "protocol imap\nhost %s\nport %d\ntls on\n"
+                 "tls_starttls off\n" % (host, port))
         write(os.path.join(w, "config"),
               "account bench\n%stls_trust_file %s\nuser %s\npassword %s\n"
               "delivery mbox,%s\nkeep on\nuidls_file %s/uids\n"
@@ -186,10 +188,11 @@ def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
                 "mbox", mbox)
     if tool == "mpop":
         write(os.path.join(w, "mpoprc"),
-              "account bench\nhost 127.0.0.1\nport %d\ntls on\n"
+              "account bench\nhost %s\nport %d\ntls on\n"
               "tls_starttls off\ntls_trust_file %s\nuser %s\n"
               "password %s\ndelivery mbox %s\nkeep on\n"
-              "uidls_file %s/mpop_uidls\n" % (port, ca, user, pw, mbox, w))
+              "uidls_file %s/mpop_uidls\n"
+              % (host, port, ca, user, pw, mbox, w))
         return (["mpop", "-q", "-C", os.path.join(w, "mpoprc"), "bench"],
                 "mbox", mbox)
     if tool in ("fetchmail", "fetchmail-imap"):
@@ -201,11 +204,11 @@ def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
         # IMAP: no uidl (a POP3 option); fetchmail's newness is \Seen.
         proto = "pop3 uidl" if tool == "fetchmail" else "imap"
         write(os.path.join(w, "fetchmailrc"),
-              'poll 127.0.0.1 service %d protocol %s\n'
+              'poll %s service %d protocol %s\n'
               '  user "%s" there with password "%s"\n'
               '  ssl sslcertck sslcertfile "%s" sslcommonname "localhost" keep\n'
               '  mda "/usr/bin/procmail -f %%F -m %s/pm/procmailrc"\n'
-              % (port, proto, user, pw, ca, w))
+              % (host, port, proto, user, pw, ca, w))
         return (["fetchmail", "-f", os.path.join(w, "fetchmailrc"), "--idfile",
                  os.path.join(w, "ids"), "--pidfile",
                  os.path.join(w, "pid"), "--nodetach", "-s"], "mbox", mbox)
@@ -218,12 +221,12 @@ def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
         # UIDVALIDITY/UID in getmaildir's oldmail file), not only unseen.
         write(os.path.join(gd, "getmailrc"),
               "[retriever]\ntype = %s\n"
-              "server = 127.0.0.1\nport = %d\nusername = %s\n"
+              "server = %s\nport = %d\nusername = %s\n"
               "password = %s\nca_certs = %s\n%s"
               "[destination]\ntype = Mboxrd\npath = %s\n"
               "[options]\nread_all = %s\ndelete = false\nverbose = 0\n"
               % ("SimpleIMAPSSLRetriever" if imap else
-                 "SimplePOP3SSLRetriever", port, user, pw, ca,
+                 "SimplePOP3SSLRetriever", host, port, user, pw, ca,
                  'mailboxes = ("INBOX",)\n' if imap else "", mbox,
                  "false" if BIG else "true"), 0o644)
         open(mbox, "a").close()
@@ -251,7 +254,7 @@ def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
                 "maildir", os.path.join(md, "INBOX"))
     if tool in ("raw-pop3", "raw-imap"):
         out = os.path.join(w, "raw.out")
-        return (["python3", RAWPULL, PROTO[tool], "127.0.0.1", str(port),
+        return (["python3", RAWPULL, PROTO[tool], host, str(port),
                  user, pw, ca, out], "raw", out)
     raise SystemExit("unknown tool " + tool)
 
@@ -259,7 +262,8 @@ def tool_cmd(tool, w, port, ca, user="alice", pw="alicepass"):
 class Bench:
     """The servers, and running one tool once with everything measured."""
 
-    def __init__(self, vals, state, timeout):
+    def __init__(self, vals, state, timeout, linkkind):
+        self.linkkind = linkkind
         self.vals = vals
         self.state = state
         self.timeout = timeout
@@ -275,27 +279,33 @@ class Bench:
         self.doveadm("flags", "remove", "-u", user, "\\Seen",
                      "mailbox", "INBOX", "uid", uids)
 
+    def link(self, rtt):
+        ports = [self.port("mfetch"), self.port("mbsync")]
+        if self.linkkind == "tun":
+            return TunLink(ports, rtt, self.state)
+        return ProxyLink(ports, rtt)
+
     def port(self, tool):
         return int(self.vals["FT_PORT_POP3S" if PROTO[tool] == "pop3"
                              else "FT_PORT_IMAPS"])
 
-    def run(self, tool, w, port, want, user="alice", pw="alicepass",
-            proxy=None, files_before=None):
-        """Run tool in work dir w against port; returns a result dict."""
-        argv, kind, out = tool_cmd(tool, w, port, self.vals["FT_CA"],
+    def run(self, tool, w, link, want, user="alice", pw="alicepass",
+            files_before=None):
+        """Run tool in work dir w through link; returns a result dict."""
+        host, port = link.addr(self.port(tool))
+        argv, kind, out = tool_cmd(tool, w, host, port, self.vals["FT_CA"],
                                    user, pw)
         err = os.path.join(w, "stderr")
         if kind == "raw":
             # rawpull.py prints its JSON line on stdout: keep it.
             argv = ["sh", "-c", 'exec "$@" >&2', "sh"] + argv
-        nconn = len(proxy.turns) if proxy else 0
-        rc, wall, cpu, rss = run_timed(argv, b"", os.path.join(w, "time"),
+        link.counters()
+        rc, wall, cpu, rss = run_timed(link.wrap(argv), b"",
+                                       os.path.join(w, "time"),
                                        errfile=err, timeout=self.timeout)
-        conns = proxy.turns[nconn:] if proxy else []
         r = {"tool": tool, "proto": PROTO[tool], "wall": wall, "cpu": cpu,
-             "rss": rss, "turns": sum(c["turns"] for c in conns),
-             "up": sum(c["up"] for c in conns),
-             "down": sum(c["down"] for c in conns)}
+             "rss": rss}
+        r.update(link.counters())
         if rc is None:
             r["check"] = "failed (timeout after %d s)" % self.timeout
         elif rc not in (0, 1):
@@ -399,31 +409,38 @@ def mixed(b, args, tools, rows):
     b.doveadm("force-resync", "-u", "alice", "INBOX")
     for tool in ("raw-pop3", "raw-imap"):
         w = workdir(state, "w-warm")
-        b.run(tool, w, b.port(tool), want)
+        b.run(tool, w, Direct(), want)
     for rtt in args.rtt:
-        proxy = Proxy(b.port("mfetch"), rtt)
-        proxy.start()
-        iproxy = Proxy(b.port("mbsync"), rtt)
-        iproxy.start()
-        for tool in tools:
-            p = proxy if PROTO[tool] == "pop3" else iproxy
-            runs = []
-            for n in range(args.runs):
-                w = workdir(state, "w-%s-%g" % (tool, rtt))
-                b.unseen("alice")
-                r = b.run(tool, w, p.port, want, proxy=p)
-                runs.append(r)
-                print("# %s at %g ms: %.2f s, %s (load %s)" % (
-                    tool, rtt, r["wall"], r["check"], loadavg()),
-                    file=sys.stderr)
-                shutil.rmtree(w, ignore_errors=True)
-            r = median_run(runs)
-            r.update(case="mixed", rtt=rtt, msgs=args.count)
-            rows.append(r)
-        proxy.stop()
-        iproxy.stop()
-    if args.huge <= 0:
-        return
+        link = b.link(rtt)
+        link.start()
+        try:
+            mixed_rtt(b, args, tools, rows, link, rtt, want)
+        finally:
+            link.stop()
+    if args.huge > 0:
+        huge(b, args, tools, rows, owner)
+
+
+def mixed_rtt(b, args, tools, rows, link, rtt, want):
+    for tool in tools:
+        runs = []
+        for n in range(args.runs):
+            w = workdir(b.state, "w-%s-%g" % (tool, rtt))
+            b.unseen("alice")
+            r = b.run(tool, w, link, want)
+            runs.append(r)
+            print("# %s at %g ms: %.2f s, %s (load %s)" % (
+                tool, rtt, r["wall"], r["check"], loadavg()),
+                file=sys.stderr)
+            shutil.rmtree(w, ignore_errors=True)
+        r = median_run(runs)
+        r.update(case="mixed", rtt=rtt, msgs=args.count)
+        rows.append(r)
+
+
+def huge(b, args, tools, rows, owner):
+    """One --huge MB message, no added delay: peak memory."""
+    maildir = b.vals["FT_ALICE_MAILDIR"]
     shutil.rmtree(os.path.join(maildir, "cur"), ignore_errors=True)
     os.makedirs(os.path.join(maildir, "cur"))
     body = b"x" * 75 + b"\n"
@@ -437,9 +454,9 @@ def mixed(b, args, tools, rows):
                                              // len(body)))}
     b.doveadm("force-resync", "-u", "alice", "INBOX")
     for tool in tools:
-        w = workdir(state, "w-%s-huge" % tool)
+        w = workdir(b.state, "w-%s-huge" % tool)
         b.unseen("alice")
-        r = b.run(tool, w, b.port(tool), want)
+        r = b.run(tool, w, Direct(), want)
         r.update(case="huge", rtt=0, msgs=1)
         rows.append(r)
         shutil.rmtree(w, ignore_errors=True)
@@ -463,12 +480,12 @@ def snapshot(src, dst):
                 shutil.copy2(s, d)
 
 
-def write_oldmail(w, port, uidvalidity, uids):
+def write_oldmail(w, host, port, uidvalidity, uids):
     """getmail's state after a first run that fetched uids: its oldmail
     file (named after server, port and user) lists UIDVALIDITY/UID."""
     now = int(time.time())
     write(os.path.join(w, "getmaildir",
-                       "oldmail-127.0.0.1-%d-alice-INBOX" % port),
+                       "oldmail-%s-%d-alice-INBOX" % (host, port)),
           "".join("%s/%d\0%d\n" % (uidvalidity, u, now) for u in uids),
           0o666)
 
@@ -522,16 +539,17 @@ def big_mailbox(b, args, tools, rows):
     for tool in tools:
         w = workdir(state, "w-big-%s" % tool)
         if tool in ("fetchmail-imap", "getmail-imap"):
-            tool_cmd(tool, w, 1, vals["FT_CA"])      # the directories
+            tool_cmd(tool, w, "localhost", 1, vals["FT_CA"])  # the dirs
             r = {"tool": tool, "wall": 0, "cpu": 0, "rss": 0, "turns": 0,
                  "up": 0, "down": 0, "ok": True, "proto": PROTO[tool],
                  "check": "state seeded (%s)" % (
                      "all \\Seen" if tool == "fetchmail-imap" else
                      "oldmail file of %d UIDs" % n)}
         else:
-            r = b.run(tool, w, b.port(tool), None)
+            r = b.run(tool, w, Direct(), None)
             # Not parsed: count the messages it wrote instead.
-            _, kind, out = tool_cmd(tool, w, b.port(tool), vals["FT_CA"])
+            _, kind, out = tool_cmd(tool, w, "127.0.0.1", b.port(tool),
+                                    vals["FT_CA"])
             r["ok"] = not r["check"].startswith("failed")
             if r["ok"]:
                 got = (len(maildir_files(out)) if kind == "maildir" else
@@ -558,47 +576,48 @@ def big_mailbox(b, args, tools, rows):
     # The same ten alone in bob's mailbox: the cost of 10 messages.
     for raw in new:
         b.doveadm("save", "-u", "bob", "-m", "INBOX", stdin=raw)
-    newuids = "%d:*" % uidnext
 
     for rtt in args.rtt:
-        proxies = {"pop3": Proxy(b.port("mfetch"), rtt),
-                   "imap": Proxy(b.port("mbsync"), rtt)}
-        for p in proxies.values():
-            p.start()
-        for tool in tools:
-            p = proxies[PROTO[tool]]
-            w = os.path.join(state, "w-big-%s" % tool)
-            runs = []
-            for k in range(args.runs):
-                snapshot(snaps[tool], w)
-                if tool == "getmail-imap":
-                    write_oldmail(w, p.port, uidvalidity, range(1, uidnext))
-                before = (maildir_files(os.path.join(w, "maildir", "INBOX"))
-                          if tool == "mbsync" else None)
-                b.unseen("alice", newuids)
-                runs.append(b.run(tool, w, p.port, want, proxy=p,
-                                  files_before=before))
-            r = median_run(runs)
-            r.update(case="big-10-new", rtt=rtt, msgs=10)
-            rows.append(r)
-            print("# %s, 10 new of %d, %g ms: %.2f s, %s (load %s)" % (
-                tool, n + 10, rtt, r["wall"], r["check"], loadavg()),
-                file=sys.stderr)
-            runs = []
-            for k in range(args.runs):
-                w10 = workdir(state, "w-10-%s" % tool)
-                b.unseen("bob")
-                runs.append(b.run(tool, w10, p.port, want, "bob", "bobpass",
-                                  proxy=p))
-                shutil.rmtree(w10, ignore_errors=True)
-            r = median_run(runs)
-            r.update(case="10-only", rtt=rtt, msgs=10)
-            rows.append(r)
-            print("# %s, 10 of 10, %g ms: %.2f s, %s (load %s)" % (
-                tool, rtt, r["wall"], r["check"], loadavg()),
-                file=sys.stderr)
-        for p in proxies.values():
-            p.stop()
+        link = b.link(rtt)
+        link.start()
+        try:
+            for tool in tools:
+                big_rtt(b, args, tool, rows, link, rtt, snaps[tool], want,
+                        uidvalidity, uidnext)
+        finally:
+            link.stop()
+
+
+def big_rtt(b, args, tool, rows, link, rtt, snap, want, uidvalidity,
+            uidnext):
+    w = os.path.join(b.state, "w-big-%s" % tool)
+    runs = []
+    for k in range(args.runs):
+        snapshot(snap, w)
+        if tool == "getmail-imap":
+            host, port = link.addr(b.port(tool))
+            write_oldmail(w, host, port, uidvalidity, range(1, uidnext))
+        before = (maildir_files(os.path.join(w, "maildir", "INBOX"))
+                  if tool == "mbsync" else None)
+        b.unseen("alice", "%d:*" % uidnext)
+        runs.append(b.run(tool, w, link, want, files_before=before))
+    r = median_run(runs)
+    r.update(case="big-10-new", rtt=rtt, msgs=10)
+    rows.append(r)
+    print("# %s, 10 new of %d, %g ms: %.2f s, %s (load %s)" % (
+        tool, args.big_count + 10, rtt, r["wall"], r["check"], loadavg()),
+        file=sys.stderr)
+    runs = []
+    for k in range(args.runs):
+        w10 = workdir(b.state, "w-10-%s" % tool)
+        b.unseen("bob")
+        runs.append(b.run(tool, w10, link, want, "bob", "bobpass"))
+        shutil.rmtree(w10, ignore_errors=True)
+    r = median_run(runs)
+    r.update(case="10-only", rtt=rtt, msgs=10)
+    rows.append(r)
+    print("# %s, 10 of 10, %g ms: %.2f s, %s (load %s)" % (
+        tool, rtt, r["wall"], r["check"], loadavg()), file=sys.stderr)
 
 
 def count_from_lines(mbox):
@@ -629,6 +648,9 @@ def main():
                     help="runs per cell; the median is shown")
     ap.add_argument("--timeout", type=int, default=900,
                     help="seconds before a run is killed and failed")
+    ap.add_argument("--link", choices=("tun", "proxy"), default="tun",
+                    help="tun: packet-level delay (netdelay.py, the "
+                    "default); proxy: the TCP-level delaying proxy")
     ap.add_argument("--big-mailbox", action="store_true",
                     help="instead: 10 new messages in a mailbox of "
                     "--big-count, beside 10 in a mailbox of 10")
@@ -657,7 +679,7 @@ def main():
     rows = []
     print("# load average at start: %s" % loadavg(), file=sys.stderr)
     try:
-        b = Bench(vals, state, args.timeout)
+        b = Bench(vals, state, args.timeout, args.link)
         (big_mailbox if BIG else mixed)(b, args, tools, rows)
     finally:
         stop_servers(srv)
