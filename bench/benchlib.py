@@ -295,7 +295,12 @@ class ProxyLink:
 
 
 class Direct:
-    """No link at all: 127.0.0.1, nothing counted."""
+    """No link at all, nothing counted.  host: the name the tools are
+    given, the same as through the link that follows, since mpop keys
+    its UID list on user@host."""
+
+    def __init__(self, host="127.0.0.1"):
+        self.host = host
 
     def start(self):
         pass
@@ -304,7 +309,7 @@ class Direct:
         pass
 
     def addr(self, port):
-        return "127.0.0.1", port
+        return self.host, port
 
     def wrap(self, argv):
         return argv
