@@ -28,8 +28,14 @@ runs past --timeout) is reported as failed and the others go on.
 Prints per tool and RTT: wall time, its ratio to the limit row of the same
 protocol and RTT, CPU time (user+sys of the tree) and its ratio to mpop's
 at the same RTT, peak RSS (GNU time's %M: the largest process of the
-tree), protocol turns and bytes through the proxy.  Standard library only.
-Needs root (the servers), GNU time, and the peers it is asked for.
+tree), protocol turns and bytes through the link.
+
+The link (--link): "tun", the default, runs each tool in a network
+namespace of its own behind ../shared/bench/netdelay.py, which delays every
+IP packet by RTT/2 each way, so the tool's TCP sees the round trip;
+"proxy" is the TCP-level delaying proxy of benchlib, blind to TCP's window
+and slow start.  Standard library only.  Needs root (the servers, the
+namespaces), GNU time, iproute2, and the peers it is asked for.
 """
 
 import argparse
@@ -237,8 +243,8 @@ def tool_cmd(tool, w, host, port, ca, user="alice", pw="alicepass"):
                 "mbox", mbox)
     if tool == "mbsync":
         # mbsync checks the name in the certificate (CN=localhost), not
-        # its IP address; the proxy listens on 127.0.0.1 only, which
-        # localhost also names.  No mbox writer: a Maildir.
+        # its IP address: always localhost, which also names 127.0.0.1
+        # where the proxy listens.  No mbox writer: a Maildir.
         md = os.path.join(w, "maildir")
         os.makedirs(md, exist_ok=True)
         write(os.path.join(w, "mbsyncrc"),
