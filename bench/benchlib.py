@@ -227,6 +227,10 @@ class TunLink:
         if os.path.exists(etc):
             os.unlink(os.path.join(etc, "hosts"))
             os.rmdir(etc)
+        try:
+            os.rmdir("/etc/netns")      # only if empty, as latency.sh does
+        except OSError:
+            pass
         for f in (self.pidfile, self.statsfile):
             if os.path.exists(f):
                 os.unlink(f)
