@@ -182,10 +182,13 @@ def tool_cmd(tool, w, host, port, ca, user="alice", pw="alicepass"):
     mbox = os.path.join(w, "out.mbox")
     if tool in ("mfetch", "mfetch-imap"):
         # The POP3 row by URL, the IMAP row by keys: the same account.
+        # incoming_host, not host: with a bare host and port the account
+        # reads as mpop's and "protocol imap" was ignored (mfetch spoke
+        # POP3 to the IMAP port).
         where = ("incoming pop3s://%s:%d\n" % (host, port)
                  if tool == "mfetch" else
-                 "protocol imap\nhost %s\nport %d\ntls on\n"
-                 "tls_starttls off\n" % (host, port))
+                 "protocol imap\nincoming_host %s\nincoming_port %d\n"
+                 "tls on\ntls_starttls off\n" % (host, port))
         write(os.path.join(w, "config"),
               "account bench\n%stls_trust_file %s\nuser %s\npassword %s\n"
               "delivery mbox,%s\nkeep on\nuidls_file %s/uids\n"
