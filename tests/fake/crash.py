@@ -137,6 +137,9 @@ class Pop3Server:
     def __init__(self):
         self.lock = threading.Lock()
         self.drops, self.rates, self.progress = {}, {}, {}
+        # on_dele(user, msg): called at each DELE before its answer (a
+        # witness of the delivery order; groupcommit.py).
+        self.on_dele = None
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(32)
@@ -230,6 +233,8 @@ class Pop3Server:
                 send(b"+OK %d octets\r\n" % pick(arg).size)
                 self.send_msg(c, user, arg[0], pick(arg))
             elif cmd == "DELE" and pick(arg):
+                if self.on_dele is not None:
+                    self.on_dele(user, pick(arg))
                 deleted.add(pick(arg))
                 self.progress[user] = "after DELE " + arg[0]
                 send(b"+OK deleted\r\n")
