@@ -8,7 +8,9 @@
 
 #include "deliver.h"
 #include "fetchrun.h"
+#include "imap_fetch.h"
 #include "log.h"
+#include "placeholder.h"
 #include "policy.h"
 #include "pop3_fetch.h"
 #include "sink.h"
@@ -35,6 +37,8 @@ session_ops(const struct account *a)
 	switch (a->in.proto) {
 	case PROTO_POP3:
 		return &pop3_session;
+	case PROTO_IMAP:
+		return &imap_session;
 	default:
 		return NULL;
 	}
@@ -45,18 +49,21 @@ static int
 make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 {
 	struct sink_opts so;
-	char *sd;
+	char *sd, *spec;
 	int rc;
 
 	if (a->delivery == NULL || *a->delivery == '\0')
 		return err_set(ei, ST_CONFIG, "account '%s' has no delivery: add "
 		    "'delivery mbox,~/mail/inbox' (or maildir,DIR or "
 		    "mda,COMMAND), or give --delivery", account_label(a));
+	/* %f: INBOX; an IMAP account's folders get their own (imap_folder.c). */
+	spec = placeholder_folder(a->delivery, "INBOX");
 	sd = statedir();
 	so.statedir = sd;
 	so.timeout = a->in.timeout;
-	rc = sink_new(a->delivery, &so, sink_r, ei);
+	rc = sink_new(spec, &so, sink_r, ei);
 	free(sd);
+	free(spec);
 	return rc;
 }
 
@@ -199,8 +206,8 @@ run_account(FILE *out, const struct account *a,
 	stp->progress = o->progress && !o->quiet && !o->check_only;
 	clock_gettime(CLOCK_MONOTONIC, &stp->t0);
 	if (so == NULL)
-		return err_set(ei, ST_CONFIG, "account '%s': %s", account_label(a),
-		    FETCHRUN_NO_IMAP);
+		return err_set(ei, ST_CONFIG, "account '%s': mfetch cannot fetch "
+		    "over %s", account_label(a), proto_name(a->in.proto));
 	policy_from_account(&pol, a);
 	pol.check_only = o->check_only;
 	if (!o->check_only && make_sink(a, &sink, ei) < 0)
@@ -328,8 +335,13 @@ fetchrun_pretend(FILE *f, const struct account *a)
 	fprintf(f, "pipelining         = %s\n", tri[a->pipelining % 3]);
 	fprintf(f, "filter             = %s\n", a->filter != NULL &&
 	    *a->filter != '\0' ? a->filter : "(not set)");
-	if (a->in.proto != PROTO_POP3)
-		fprintf(f, "note: this account is not fetched: %s\n",
-		    FETCHRUN_NO_IMAP);
+	if (a->in.proto == PROTO_IMAP) {
+		fprintf(f, "folders            = %s\n", a->folders != NULL &&
+		    *a->folders != '\0' ? a->folders : "INBOX");
+		fprintf(f, "move_to            = %s\n", a->move_to != NULL &&
+		    *a->move_to != '\0' ? a->move_to : "(not set)");
+		fprintf(f, "mark_seen          = %s\n", a->mark_seen ? "on" :
+		    "off");
+	}
 	free(path);
 }

@@ -243,8 +243,18 @@ uidstate_apply_folder(struct uidstate *u, const char *name, unsigned id,
 
 	if (g != NULL && g->uidvalidity != uidvalidity)
 		return -1;
+	for (i = 0; g == NULL && i < u->ndead; i++)
+		if (u->dead[i] == id)
+			return -1;
 	for (i = 0; i < u->nf; i++) {
 		if (u->f[i]->id != id && strcmp(u->f[i]->name, name) == 0) {
+			if (u->ndead == u->deadalloc) {
+				u->deadalloc = u->deadalloc ? 2 * u->deadalloc :
+				    8;
+				u->dead = xreallocarray(u->dead, u->deadalloc,
+				    sizeof(*u->dead));
+			}
+			u->dead[u->ndead++] = u->f[i]->id;
 			free(u->f[i]->name);
 			free(u->f[i]);
 			u->f[i--] = u->f[--u->nf];
@@ -546,5 +556,6 @@ uidstate_free(struct uidstate *u)
 		free(u->f[i]);
 	}
 	free(u->f);
+	free(u->dead);
 }
 

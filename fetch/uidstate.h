@@ -59,8 +59,9 @@
  *                        a folder: ID 1..UIDSTATE_ID_MAX, UIDVALIDITY
  *                        1..4294967295, UIDNEXT 0..4294967295, NAME its
  *                        bytes with those < 0x21, '%' and 0x7f as %XX;
- *                        it replaces the folder of the same NAME, and
- *                        updates the one of the same ID
+ *                        it replaces the folder of the same NAME (whose
+ *                        ID may not come back), and updates the one of
+ *                        the same ID (not its UIDVALIDITY)
  *   #login TIME DELAY    the last login and the server's LOGIN-DELAY
  *   #maxid N             (file) the highest folder ID given so far
  *   #folded N            (file) the journal of generation N is in here
@@ -117,6 +118,8 @@ struct uidstate {
 	struct uidfolder **f;	/* folder lines */
 	size_t nf, falloc;
 	unsigned maxid;		/* highest folder ID given */
+	unsigned *dead;		/* IDs whose line was replaced, this session */
+	size_t ndead, deadalloc;
 	/* The last login, and the server's LOGIN-DELAY then (RFC 2449). */
 	time_t last_login;
 	long login_delay;
@@ -259,9 +262,10 @@ unsigned uidstate_new_folder_id(struct uidstate *u);
  * when it says so already): it replaces the line of another ID with the
  * same name, whose entries are then dead.  Raise uidnext only once the
  * messages below it are recorded.  An ID keeps its UIDVALIDITY: a new
- * one needs a new ID (else ST_SOFTWARE, as for an empty or too long name,
- * an ID out of range or UIDVALIDITY 0); journal errors as
- * uidstate_record_fp().
+ * one needs a new ID, and a replaced ID is never set again (its dead
+ * entries would count as the new folder's): else ST_SOFTWARE, as for an
+ * empty or too long name, an ID out of range or UIDVALIDITY 0; journal
+ * errors as uidstate_record_fp().
  */
 int uidstate_folder_set(struct uidstate *u, const char *name, unsigned id,
     uint32_t uidvalidity, uint32_t uidnext, int sync, struct errinfo *ei);
@@ -312,8 +316,8 @@ struct uidfolder *uidstate_folder_by_id(struct uidstate *u, unsigned id);
 /*
  * Between uidstate.c (memory, text) and uidstore.c (disk).  Apply a
  * folder line to memory: 0, or -1 (nothing changed) when id has another
- * UIDVALIDITY.  Append g's line, e's line to b.  Free what u holds in
- * memory (not the lock, the journal or the names).
+ * UIDVALIDITY or was replaced.  Append g's line, e's line to b.  Free
+ * what u holds in memory (not the lock, the journal or the names).
  */
 int uidstate_apply_folder(struct uidstate *u, const char *name, unsigned id,
     uint32_t uidvalidity, uint32_t uidnext);

@@ -366,6 +366,7 @@ uidstate_folder_set(struct uidstate *u, const char *name, unsigned id,
 {
 	struct uidfolder g0, *g = uidstate_folder_by_id(u, id);
 	struct buf b;
+	size_t i;
 	int rc;
 
 	if (*name == '\0' || strlen(name) > UIDSTATE_FOLDER_MAX || id == 0 ||
@@ -377,6 +378,10 @@ uidstate_folder_set(struct uidstate *u, const char *name, unsigned id,
 		return err_set(ei, ST_SOFTWARE, "folder ID %u has UIDVALIDITY "
 		    "%lu, not %lu: a new UIDVALIDITY needs a new ID", id,
 		    (unsigned long)g->uidvalidity, (unsigned long)uidvalidity);
+	for (i = 0; g == NULL && i < u->ndead; i++)
+		if (u->dead[i] == id)
+			return err_set(ei, ST_SOFTWARE, "folder ID %u was "
+			    "replaced: it is never given again", id);
 	if (g != NULL && g->uidnext == uidnext && strcmp(g->name, name) == 0)
 		return 0;
 	g0.name = (char *)(uintptr_t)name;

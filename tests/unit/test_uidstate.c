@@ -275,8 +275,8 @@ test_folders(void **state)
 	static const char *bad[] = {
 		"=0 1 1 x", "=1 0 1 x", "=1 1 1 ", "=1 1 1", "=1 1 1 a b",
 		"=1 1 1 %4", "=1 1 1 %4g", "=1 1 1 %00", "=01 1 1 x",
-		"=1 1 4294967296 x", "=1000000000 1 1 x", "= 1 1 x", "=1 1 1 a\tb",
-		"=1 -1 1 x", "=1 1  x",
+		"=1 1 4294967296 x", "=1000000000 1 1 x", "= 1 1 x",
+		"=1 1 1 a\tb", "=1 -1 1 x", "=1 1  x",
 	};
 	struct uidstate u, w;
 	struct errinfo ei;
@@ -348,6 +348,11 @@ test_folders(void **state)
 	assert_int_equal(u.maxid, 4);
 	assert_int_equal(uidstate_new_folder_id(&u), 5);
 	assert_int_equal(uidstate_new_folder_id(&u), 6);
+	/* A replaced ID never comes back (its entries are the old ones). */
+	text = "=1 5 11 New\n";
+	assert_int_equal(uidstate_parse(&u, "f", text, strlen(text), 0, &ei),
+	    -1);
+	assert_null(uidstate_folder_by_id(&u, 1));
 	assert_int_equal(uidstate_parse(&u, "f", "=3 7 2 Old\n", 11, 0, &ei),
 	    -1);
 	assert_int_equal(uidstate_parse(&u, "j", "=3 7 2 Old\n", 11, 1, &ei),
@@ -362,6 +367,12 @@ test_folders(void **state)
 	assert_int_equal(w.maxid, 12);
 	assert_int_equal(uidstate_find(&w, "12:5")->folder, 12);
 	assert_int_equal(uidstate_find(&w, "7:x")->folder, 0);
+	uidstate_close(&w);
+	fresh(&w);
+	text = "=2 1 1 a\n#maxid 9\n#maxid 1000000000\n#maxid 3\n";
+	assert_int_equal(uidstate_parse(&w, "f", text, strlen(text), 0, &ei),
+	    0);
+	assert_int_equal(w.maxid, 9);
 	uidstate_close(&w);
 	uidstate_close(&u);
 }
@@ -642,6 +653,33 @@ walk_one(void *arg, struct uident *e)
 	}
 }
 
+static void
+count_one(void *arg, struct uident *e)
+{
+	size_t *n = arg;
+
+	assert_int_equal(e->gone, 0);
+	(*n)++;
+}
+
+/* uidstate_each() skips forgotten entries. */
+static void
+test_each(void **state)
+{
+	static const char text[] = "1 a\n2 b\n3 1:4\n- a\n";
+	struct uidstate u;
+	struct errinfo ei;
+	size_t n = 0;
+
+	(void)state;
+	fresh(&u);
+	assert_int_equal(uidstate_parse(&u, "j", text, sizeof(text) - 1, 1,
+	    &ei), 0);
+	uidstate_each(&u, count_one, &n);
+	assert_int_equal(n, 2);
+	uidstate_close(&u);
+}
+
 /*
  * A UIDVALIDITY change: the old ID's entries stay readable through the
  * session and go at the save that prunes (a rewrite); a folder not
@@ -685,6 +723,9 @@ test_dead_folder(void **state)
 	assert_int_equal(uidstate_new_folder_id(&u), 3);
 	assert_int_equal(uidstate_folder_set(&u, "INBOX", 3, 6, 1, 1, &ei), 0);
 	assert_null(uidstate_folder_by_id(&u, 1));
+	assert_int_equal(uidstate_folder_set(&u, "Other", 1, 5, 10, 1, &ei),
+	    -1);
+	assert_int_equal(ei.st, ST_SOFTWARE);
 	memset(&w, 0, sizeof(w));
 	w.u = &u;
 	uidstate_each(&u, walk_one, &w);
@@ -720,7 +761,22 @@ test_dead_folder(void **state)
 	    "13 2:2 00000000000000dd\n=2 7 3 Sent\n=3 6 1 INBOX\n");
 	free(s);
 
-	/* The IDs of dead folders are never given again. */
+	/*
+	 * The IDs of dead folders are never given again, even when the
+	 * highest one's line and entries are gone: Sent takes INBOX's name,
+	 * the rewrite drops ID 3 and 3:40, and keeps "#maxid 3".
+	 */
+	assert_int_equal(uidstate_open(&u, path, &ei), 0);
+	assert_int_equal(uidstate_folder_set(&u, "INBOX", 2, 7, 3, 1, &ei), 0);
+	assert_null(uidstate_folder(&u, "Sent"));
+	assert_null(uidstate_folder_by_id(&u, 3));
+	uidstate_present_folder(&u, 2);
+	assert_int_equal(uidstate_save(&u, 1, &ei), 0);
+	assert_int_equal(u.nrewrite, 1);
+	uidstate_close(&u);
+	s = effective(path);
+	assert_string_equal(s, "13 2:2 00000000000000dd\n=2 7 3 INBOX\n");
+	free(s);
 	assert_int_equal(uidstate_open(&u, path, &ei), 0);
 	assert_int_equal(uidstate_new_folder_id(&u), 4);
 	uidstate_close(&u);
@@ -969,6 +1025,7 @@ main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_journal_saves),
 		cmocka_unit_test(test_journal_max),
+		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_dead_folder),
 		cmocka_unit_test(test_pop3_colon),
 		cmocka_unit_test(test_open_fold),
