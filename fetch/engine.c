@@ -179,9 +179,9 @@ flush(struct job *j)
 			err_prefix(&e, "message %lu not delivered (kept on the "
 			    "server): ", j->m[j->staged[0]].id);
 		else
-			err_prefix(&e, "%zu messages, %lu to %lu, not delivered "
-			    "(kept on the server): ", n, j->m[j->staged[0]].id,
-			    j->m[j->staged[n - 1]].id);
+			err_prefix(&e, "%zu messages, %lu to %lu, not "
+			    "delivered (kept on the server): ", n,
+			    j->m[j->staged[0]].id, j->m[j->staged[n - 1]].id);
 		stop_with(j, &e);
 		return;
 	}

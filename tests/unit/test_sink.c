@@ -256,13 +256,16 @@ static char *
 big_msg(const char *subject)
 {
 	struct buf b;
+	char *text;
 	int i;
 
 	buf_init(&b, 1 << 20);
 	buf_printf(&b, "From: <big@example.org>\nSubject: %s\n\n", subject);
 	for (i = 0; i < 20000; i++)
 		buf_printf(&b, "line %d of a message that goes\n", i);
-	return buf_detach(&b, NULL);
+	text = buf_detach(&b, NULL);
+	buf_free(&b);
+	return text;
 }
 
 static const char msg_a[] = "Return-Path: <a@example.org>\nSubject: A\n\n"
