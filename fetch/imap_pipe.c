@@ -390,8 +390,11 @@ is_section(const char *section, const struct imap_resp *r)
 	return (size_t)(e - t) >= sl && strncasecmp(e - sl, section, sl) == 0;
 }
 
-/* Is uid a message asked and not come yet (a later one than waited)? */
-static int
+/*
+ * The kind of the command that asked for uid's body and has not had it
+ * yet (SLOT_BODY, SLOT_HEADER), or SLOT_OTHER when none did.
+ */
+static enum slot_kind
 outstanding(const struct isess *s, uint32_t uid)
 {
 	size_t k;
@@ -400,39 +403,49 @@ outstanding(const struct isess *s, uint32_t uid)
 		if (s->slots[k].uid == uid && (s->slots[k].kind == SLOT_BODY ||
 		    s->slots[k].kind == SLOT_HEADER) && !s->slots[k].body &&
 		    s->slots[k].done <= 0)
-			return 1;
-	return 0;
+			return s->slots[k].kind;
+	return SLOT_OTHER;
 }
 
+/*
+ * A literal starts: a body asked for is streamed, into the delivery when
+ * it is the one the engine reads now, else into the spool (whatever the
+ * engine waits for meanwhile: another body, a deletion's answer).  Any
+ * other literal is kept in the response's text (small ones only).
+ */
 static int
 lit_begin(void *arg, const struct imap_resp *r, unsigned long long size,
     struct errinfo *ei)
 {
 	struct isess *s = arg;
+	enum slot_kind kind;
 	uint32_t uid;
 	size_t k;
 	char *sd;
 
 	(void)size;
-	if (s->section == NULL || !is_section(s->section, r))
-		return 0;
 	uid = uid_before(r->text.data, r->text.len);
 	if (uid == 0)
 		uid = s->want_uid;	/* UID after the body: checked then */
+	kind = uid != 0 ? outstanding(s, uid) : SLOT_OTHER;
+	if (kind == SLOT_OTHER || !is_section(kind == SLOT_BODY ? "BODY[]" :
+	    "BODY[HEADER]", r))
+		return 0;
 	crlf_init(&s->crlf);
 	s->in_uid = uid;
 	s->in_spool = 0;
-	if (uid == s->want_uid)
+	if (uid == s->want_uid && s->section != NULL &&
+	    is_section(s->section, r))
 		return 1;
 	for (k = 0; k < s->nspooled; k++)
 		if (s->spooled[k].uid == uid)
 			break;
-	if (!outstanding(s, uid) || k < s->nspooled) {
+	if (k < s->nspooled) {
 		char q[32];
 
 		snprintf(q, sizeof(q), "%u", uid);
-		return isess_protocol_error(s, ei, "a body came for a message "
-		    "not asked, UID", q);
+		return isess_protocol_error(s, ei, "a message's body came twice, "
+		    "UID", q);
 	}
 	/* Another message asked: aside until the engine wants it. */
 	if (s->spool_fd < 0) {
