@@ -146,6 +146,12 @@ delivery_sync(struct delivery *d, struct errinfo *ei)
 }
 
 int
+delivery_defers(const struct delivery *d)
+{
+	return sink_defers(d->sink);
+}
+
+int
 delivery_commit(struct delivery *d, struct errinfo *ei)
 {
 	return delivery_stage(d, ei) < 0 ? -1 : delivery_sync(d, ei);

@@ -54,6 +54,8 @@ int delivery_stage(struct delivery *d, struct errinfo *ei);
  * none of them is delivered.  Nothing stays staged either way.
  */
 int delivery_sync(struct delivery *d, struct errinfo *ei);
+/* 1 when a staged message is durable only at sync (sink_defers()). */
+int delivery_defers(const struct delivery *d);
 /* Stage, then sync: 0 only once this message (and the others) is durable. */
 int delivery_commit(struct delivery *d, struct errinfo *ei);
 /* Undo whatever was written of it. */

@@ -187,7 +187,8 @@ flush(struct job *j)
 	}
 	j->staged_bytes = 0;
 	if (j->p->have_uids) {
-		for (k = 0; k < n; k++) {
+		/* A sink that does not defer had them recorded at stage. */
+		for (k = delivery_defers(j->d) ? 0 : n; k < n; k++) {
 			struct fetch_msg *m = &j->m[j->staged[k]];
 
 			if (uidstate_record_fp(j->u, m->uid, now, m->fp, 0,
@@ -265,9 +266,21 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 		/* Whole, not yet durable: flush() does the rest. */
 		j->st->fetched++;
 		j->st->fetched_bytes += j->d->size;
+		fetch_progress(j->st, 0);
+		/*
+		 * Delivered for good already (an MDA's exit 0): recorded at
+		 * once, so that a kill before the batch's end does not
+		 * deliver it twice; the fsync still waits for the batch.
+		 */
+		if (!delivery_defers(j->d) && j->p->have_uids &&
+		    uidstate_record_fp(j->u, m->uid, time(NULL), m->fp, 0,
+		    &dei) < 0) {
+			/* Delivered but not recorded: never delete it now. */
+			stop_with(j, &dei);
+			return 0;
+		}
 		j->staged_bytes += j->d->size;
 		add_index(&j->staged, &j->nstaged, &j->astaged, i);
-		fetch_progress(j->st, 0);
 		return 0;
 	}
 	delivery_abort(j->d);

@@ -19,7 +19,11 @@
  * one in the target (sink.h), and fetch again at most the messages of
  * the batch not yet recorded (they may be in the target already, whole:
  * duplicates), never more than one batch.  A message is deleted only
- * once it is durable in the target and its UID durably recorded.
+ * once it is durable in the target and its UID durably recorded.  With
+ * a sink that cannot defer (the MDA: a staged message is delivered for
+ * good), each UID is written to the journal as soon as its message is
+ * delivered and only the journal's fsync waits for the batch: a kill
+ * re-delivers at most the message in flight, a power cut the batch.
  *
  * A delivery failure rolls that message back, deletes nothing of it and
  * ends the mailbox's fetching (the commands already sent are read to the

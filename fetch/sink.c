@@ -48,6 +48,12 @@ sink_sync(struct sink *s, struct errinfo *ei)
 }
 
 int
+sink_defers(const struct sink *s)
+{
+	return s->ops->sync != NULL;
+}
+
+int
 sink_commit(struct sink *s, struct errinfo *ei)
 {
 	return s->ops->stage(s, ei) < 0 ? -1 : sink_sync(s, ei);

@@ -86,6 +86,9 @@ void sink_free(struct sink *s);
 void sink_abort(struct sink *s);
 /* Every staged message durable (see sync in sink_ops). */
 int sink_sync(struct sink *s, struct errinfo *ei);
+/* 1 when stage() defers durability to sync(); 0 when a staged message is
+ * delivered for good already (the MDA). */
+int sink_defers(const struct sink *s);
 /*
  * Stage the message begun, then sync: 0 once it and the ones staged
  * before are durable.  When staging fails, the others stay staged.
