@@ -32,6 +32,13 @@ struct job {
 	size_t qhead, qlen, qalloc;
 	size_t retr_out;
 	unsigned long long retr_bytes;	/* announced sizes in flight */
+	/* Group commit: staged in the sink, not yet durable, in order. */
+	unsigned long *staged;
+	size_t nstaged, astaged;
+	unsigned long long staged_bytes;	/* as delivered */
+	/* Durable and recorded: their deletions are still to be sent. */
+	unsigned long *todel;
+	size_t todel_head, ntodel, atodel;
 };
 
 static double
@@ -134,6 +141,74 @@ queue_del(struct job *j, unsigned long i, int fetched, struct errinfo *ei)
 	return 0;
 }
 
+static void
+add_index(unsigned long **v, size_t *n, size_t *alloc, unsigned long i)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : FETCH_BATCH;
+		*v = xreallocarray(*v, *alloc, sizeof(**v));
+	}
+	(*v)[(*n)++] = i;
+}
+
+/*
+ * Make the staged batch durable (the sink's sync), then record every UID
+ * of it with one fsync of the state's journal, then queue the deletions
+ * (sent by send_more()): deliver -> durable -> recorded -> delete, for
+ * the batch as for each of its messages.  Needs no network, so it also
+ * runs after the session broke.  A failure stops the fetching: the
+ * batch is then neither recorded nor deleted (a failed sync delivered
+ * none of it; a failed record leaves it delivered, to be fetched again).
+ */
+static void
+flush(struct job *j)
+{
+	struct errinfo e;
+	size_t k, n = j->nstaged;
+	time_t now = time(NULL);
+
+	if (n == 0)
+		return;
+	j->nstaged = 0;
+	err_clear(&e);
+	if (delivery_sync(j->d, &e) < 0) {
+		j->st->fetched -= n;
+		j->st->fetched_bytes -= j->staged_bytes;
+		j->staged_bytes = 0;
+		if (n == 1)
+			err_prefix(&e, "message %lu not delivered (kept on the "
+			    "server): ", j->m[j->staged[0]].id);
+		else
+			err_prefix(&e, "%zu messages, %lu to %lu, not "
+			    "delivered (kept on the server): ", n,
+			    j->m[j->staged[0]].id, j->m[j->staged[n - 1]].id);
+		stop_with(j, &e);
+		return;
+	}
+	j->staged_bytes = 0;
+	if (j->p->have_uids) {
+		/* A sink that does not defer had them recorded at stage. */
+		for (k = delivery_defers(j->d) ? 0 : n; k < n; k++) {
+			struct fetch_msg *m = &j->m[j->staged[k]];
+
+			if (uidstate_record_fp(j->u, m->uid, now, m->fp, 0,
+			    &e) < 0)
+				break;
+		}
+		if (k < n || uidstate_sync(j->u, &e) < 0) {
+			/* Delivered but not recorded: never delete them now. */
+			stop_with(j, &e);
+			return;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		j->m[j->staged[k]].done = 1;
+		if (policy_delete_now(j->pol))
+			add_index(&j->todel, &j->ntodel, &j->atodel,
+			    j->staged[k]);
+	}
+}
+
 /* The body function: into the delivery until it fails, then nowhere. */
 static void
 to_delivery(void *arg, const char *p, size_t n)
@@ -188,19 +263,25 @@ handle_retr(struct job *j, unsigned long i, struct errinfo *ei)
 			log_error("%s", dei.msg);
 		return 0;
 	}
-	if (j->sink_ok && delivery_commit(j->d, &j->dei) == 0) {
+	if (j->sink_ok && delivery_stage(j->d, &j->dei) == 0) {
+		/* Whole, not yet durable: flush() does the rest. */
 		j->st->fetched++;
 		j->st->fetched_bytes += j->d->size;
 		fetch_progress(j->st, 0);
-		if (j->p->have_uids && uidstate_record_fp(j->u, m->uid,
-		    time(NULL), m->fp, 1, &dei) < 0) {
+		/*
+		 * Delivered for good already (an MDA's exit 0): recorded at
+		 * once, so that a kill before the batch's end does not
+		 * deliver it twice; the fsync still waits for the batch.
+		 */
+		if (!delivery_defers(j->d) && j->p->have_uids &&
+		    uidstate_record_fp(j->u, m->uid, time(NULL), m->fp, 0,
+		    &dei) < 0) {
 			/* Delivered but not recorded: never delete it now. */
 			stop_with(j, &dei);
 			return 0;
 		}
-		m->done = 1;
-		if (policy_delete_now(j->pol) && !j->stop)
-			return queue_del(j, i, 1, ei);
+		j->staged_bytes += j->d->size;
+		add_index(&j->staged, &j->nstaged, &j->astaged, i);
 		return 0;
 	}
 	delivery_abort(j->d);
@@ -348,6 +429,49 @@ decide(struct job *j, struct errinfo *ei)
 	return 0;
 }
 
+/*
+ * Send what may be sent now: the deletions of what flush() recorded (they
+ * go before further retrievals; without pipelining one at a time), then
+ * retrievals up to the window.
+ */
+static int
+send_more(struct job *j, unsigned long *next, struct errinfo *ei)
+{
+	while (j->todel_head < j->ntodel && (j->p->pipelined ||
+	    j->qlen == 0))
+		if (queue_del(j, j->todel[j->todel_head++], 1, ei) < 0)
+			return -1;
+	if (j->todel_head == j->ntodel)
+		j->todel_head = j->ntodel = 0;
+	while (!j->stop && *next < j->n && (j->p->pipelined ?
+	    j->retr_out == 0 || (j->retr_out < FETCH_WINDOW &&
+	    j->retr_bytes < FETCH_WINDOW_BYTES) : j->qlen == 0)) {
+		if (j->m[*next].act == ACT_FETCH) {
+			if (j->p->ops->request(j->p->pr, &j->m[*next], ei) < 0)
+				return -1;
+			push(j, 1, *next);
+		}
+		(*next)++;
+	}
+	return 0;
+}
+
+/*
+ * Is the batch due?  When it is full; when nothing is in flight (the end:
+ * no more bytes are coming, waiting buys nothing); when the fetching
+ * stopped (what is staged and fine is kept).  Asked after send_more(),
+ * so that with a batch full the link is already busy with the next
+ * retrievals while the fsyncs run, at any round-trip time.  Between those
+ * points a staged message waits for the batch; a crash then loses only
+ * the fact that it was delivered (engine.h).
+ */
+static int
+batch_due(const struct job *j)
+{
+	return j->nstaged > 0 && (j->nstaged >= FETCH_BATCH ||
+	    j->staged_bytes >= FETCH_BATCH_BYTES || j->qlen == 0 || j->stop);
+}
+
 static int
 run(struct job *j, struct errinfo *ei)
 {
@@ -358,6 +482,8 @@ run(struct job *j, struct errinfo *ei)
 	/* The filter, one message at a time, before any retrieval. */
 	if (j->d->filter != NULL && !j->pol->check_only &&
 	    j->p->ops->header != NULL) {
+		/* Never a batch waiting while a command of the user's runs. */
+		flush(j);
 		if (drain(j, ei) < 0)
 			return -1;
 		for (i = 0; i < j->n && !j->stop; i++)
@@ -365,23 +491,17 @@ run(struct job *j, struct errinfo *ei)
 				return -1;
 	}
 	for (;;) {
-		while (!j->stop && next < j->n && (j->p->pipelined ?
-		    j->retr_out == 0 || (j->retr_out < FETCH_WINDOW &&
-		    j->retr_bytes < FETCH_WINDOW_BYTES) : j->qlen == 0)) {
-			if (j->m[next].act == ACT_FETCH) {
-				if (j->p->ops->request(j->p->pr, &j->m[next],
-				    ei) < 0)
-					return -1;
-				push(j, 1, next);
-			}
-			next++;
+		if (send_more(j, &next, ei) < 0)
+			return -1;
+		if (batch_due(j)) {
+			flush(j);
+			continue;	/* its deletions go out first */
 		}
 		if (j->qlen == 0)
 			break;
 		if (process_one(j, ei) < 0)
 			return -1;
 	}
-	delivery_release(j->d);
 	fetch_progress(j->st, 1);
 	return 0;
 }
@@ -404,8 +524,18 @@ fetch_engine_run(const struct fetch_proto *p, struct fetch_msg *m,
 	j.m = m;
 	j.n = n;
 	err_clear(&j.first);
-	if (run(&j, ei) < 0)
+	if (run(&j, ei) < 0) {
+		/*
+		 * The session broke: what was staged is still made durable
+		 * and recorded (nothing can be deleted now).
+		 */
+		flush(&j);
+		if (j.first.st != ST_OK)
+			log_error("%s", j.first.msg);
+		delivery_release(d);
 		goto out;
+	}
+	delivery_release(d);
 	if (j.first.st != ST_OK) {
 		*ei = j.first;
 		goto out;
@@ -413,5 +543,7 @@ fetch_engine_run(const struct fetch_proto *p, struct fetch_msg *m,
 	rc = 0;
 out:
 	free(j.q);
+	free(j.staged);
+	free(j.todel);
 	return rc;
 }

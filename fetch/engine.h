@@ -6,9 +6,30 @@
  *
  *	delivered and durable  ->  its UID recorded durably  ->  deleted
  *
+ * Group commit: a delivered message is staged (sink.h: whole, not yet
+ * durable), and a batch of them is flushed at once: the sink's sync
+ * makes the whole batch durable (mbox: one journal record and one fsync;
+ * Maildir: one fsync per file and one of new/), then every UID of the
+ * batch is recorded with one fsync of the state's journal, then their
+ * deletions are sent.  A batch is flushed when it holds FETCH_BATCH
+ * messages or FETCH_BATCH_BYTES bytes, when nothing is left in flight,
+ * before mpop's filter runs, when the fetching stops on an error (even
+ * when the session broke: nothing is deleted then), and at the end.
+ * What a crash can do, at any instant: lose no message, leave no part of
+ * one in the target (sink.h), and fetch again at most the messages of
+ * the batch not yet recorded (they may be in the target already, whole:
+ * duplicates), never more than one batch.  A message is deleted only
+ * once it is durable in the target and its UID durably recorded.  With
+ * a sink that cannot defer (the MDA: a staged message is delivered for
+ * good), each UID is written to the journal as soon as its message is
+ * delivered and only the journal's fsync waits for the batch: a kill
+ * re-delivers at most the message in flight, a power cut the batch.
+ *
  * A delivery failure rolls that message back, deletes nothing of it and
  * ends the mailbox's fetching (the commands already sent are read to the
- * end, their messages dropped).
+ * end, their messages dropped); the messages staged before it are still
+ * flushed, recorded and may be deleted.  A failed sync delivers none of
+ * its batch (all stay on the server); a failed record deletes none.
  *
  * The protocol (pop3_fetch.c, imap_fetch.c) lists the mailbox, then hands
  * the engine its messages and a small interface: send the command that
@@ -16,9 +37,10 @@
  * ends) going to the engine's body function; send a deletion; read its
  * answer; fetch a header for mpop's filter.  With pipelining, retrievals
  * are kept in flight up to FETCH_WINDOW of them or FETCH_WINDOW_BYTES of
- * announced sizes, so the link stays full at any round-trip time; each
- * deletion goes with the next retrievals.  Answers are read in the order
- * the commands were sent.
+ * announced sizes, so the link stays full at any round-trip time; a
+ * batch's deletions go with the next retrievals, and a full batch is
+ * flushed once the next retrievals are sent, so that its fsyncs overlap
+ * the transfer.  Answers are read in the order the commands were sent.
  */
 #ifndef FACTEUR_ENGINE_H
 #define FACTEUR_ENGINE_H
@@ -36,6 +58,8 @@
 #define FETCH_WINDOW		256	/* retrievals in flight */
 #define FETCH_WINDOW_BYTES	(8ULL * 1024 * 1024) /* and their sizes */
 #define FETCH_MSGS_MAX		10000000 /* messages in one mailbox */
+#define FETCH_BATCH		64	/* messages made durable at once */
+#define FETCH_BATCH_BYTES	(8ULL * 1024 * 1024) /* or their bytes */
 
 struct fetch_stats {
 	int inventoried;		/* the server's list was read */
@@ -63,7 +87,8 @@ struct fetch_msg {
 	unsigned long long size;
 	uint64_t fp;		/* fingerprint kept with the UID, or 0 */
 	enum fetch_action act;
-	int done;		/* set by the engine: recorded, deleted, gone */
+	int done;		/* set by the engine: durable and recorded,
+				   deleted, or gone */
 };
 
 /* Where a retrieval puts the message's bytes (LF line ends). */
@@ -113,10 +138,12 @@ struct fetch_proto {
 };
 
 /*
- * Decide, fetch, deliver, record and delete m[0..n) of one mailbox.
- * Counts into st (st->messages is the protocol's business).  Returns 0,
- * or -1 with ei: the session broke, or the first error that stopped the
- * fetching (a message not delivered, a UID not recorded).
+ * Decide, fetch, deliver, record and delete m[0..n) of one mailbox, in
+ * batches (above).  Counts into st (st->messages is the protocol's
+ * business).  Returns 0, or -1 with ei: the session broke (what was
+ * staged is flushed first, without deletions), or the first error that
+ * stopped the fetching (a message or a batch not delivered, UIDs not
+ * recorded).  The sink's locks are released on return.
  */
 int fetch_engine_run(const struct fetch_proto *p, struct fetch_msg *m,
     unsigned long n, struct delivery *d, struct uidstate *u,

@@ -252,7 +252,9 @@ mda_free(struct sink *s)
 }
 
 static const struct sink_ops mda_ops = {
-	mda_begin, mda_write, mda_commit,
+	mda_begin, mda_write,
+	mda_commit,		/* staged = delivered: the program's exit 0 */
+	NULL,			/* nothing to sync: we own no file of it */
 	NULL,			/* the message was only in its temporary file */
 	NULL, mda_free
 };

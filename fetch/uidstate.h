@@ -10,11 +10,14 @@
  * On disk the state is a file and a journal beside it (NAME.journal),
  * read in that order.  Every change is appended to the journal, whole
  * lines in one write, and fsync'ed before anything depends on it: a
- * delivered message is recorded before it may be deleted on the server,
- * so a crash at any instant re-delivers at most the message in flight.
+ * delivered message is recorded before it may be deleted on the server.
  * With group commit (uidstate_record_fp() with sync 0) several records
  * share one fsync (uidstate_sync()), which must come before any of
- * their messages is deleted.  A run with nothing new writes nothing.
+ * their messages is deleted: the engine (engine.h) records a batch of
+ * messages once the sink has made them all durable, so a crash at any
+ * instant re-delivers at most that batch (FETCH_BATCH messages or
+ * FETCH_BATCH_BYTES), never loses one.  A run with nothing new writes
+ * nothing.
  *
  * The journal stays between runs; the file is rewritten (temporary file,
  * fsync, rename, fsync of the directory, then the journal removed) only
