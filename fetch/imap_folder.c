@@ -65,6 +65,8 @@ struct oldfp {
 struct walk {
 	struct isess *s;
 	unsigned id, oldid;
+	uint32_t olduv;			/* oldid's UIDVALIDITY */
+	int first_time;			/* the folder has no state yet */
 	uint32_t start;			/* UIDs below: dealt with before */
 	time_t now;
 	size_t count;			/* entries of id */
@@ -468,6 +470,145 @@ select_folder(struct isess *s, struct errinfo *dei, struct errinfo *ei)
  * One folder, from SELECT to the state's folder line.  Returns 0, 1 when
  * the folder failed but the session goes on (dei), -1 when it broke.
  */
+/* Where the folder's state stands: its ID, and from which UID on to look. */
+static void
+folder_start(struct isess *s, struct uidstate *u, struct uidfolder *f,
+    struct walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->s = s;
+	w->now = time(NULL);
+	w->start = 1;
+	if (f == NULL) {
+		w->id = uidstate_new_folder_id(u);
+		w->first_time = 1;
+	} else if (f->uidvalidity != s->uidvalidity) {
+		w->oldid = f->id;
+		w->olduv = f->uidvalidity;
+		w->id = uidstate_new_folder_id(u);
+	} else {
+		w->id = f->id;
+		w->start = f->uidnext > 0 ? f->uidnext : 1;
+	}
+	uidstate_each(u, walk_entry, w);
+}
+
+/* The new messages (from w->start on) into s->inv, sizes and all. */
+static int
+list_new(struct isess *s, const struct walk *w, struct errinfo *dei,
+    struct errinfo *ei)
+{
+	const struct fetch_policy *pol = s->pol;
+	size_t k;
+	int r;
+
+	s->ninv = 0;
+	/* Nothing to ask when UIDNEXT did not move. */
+	if (s->exists == 0 || (!pol->fetchall && w->oldid == 0 &&
+	    !w->first_time && s->uidnext != 0 && s->uidnext == w->start))
+		return 0;
+	r = search(s, pol->fetchall ? 0 : w->start, NULL, dei, ei);
+	if (r != 0)
+		return r;
+	s->inv = xcalloc(s->found.n + 1, sizeof(*s->inv));
+	for (k = 0; k < s->found.n; k++) {
+		struct fetch_msg *m;
+
+		/* "n:*" gives the last message even below n. */
+		if (s->found.v[k] < w->start && !pol->fetchall)
+			continue;
+		m = &s->inv[s->ninv++];
+		m->id = s->found.v[k];
+		uidstate_key(m->uid, sizeof(m->uid), w->id, s->found.v[k]);
+	}
+	return s->ninv > 0 ? inventory(s, dei, ei) : 0;
+}
+
+/* The deletions due, then the new messages, by UID, through the engine. */
+static int
+run_engine(struct isess *s, struct walk *w, struct delivery *d,
+    struct uidstate *u, struct fetch_stats *st, struct fetch_msg **all_r,
+    size_t *n_r, struct errinfo *dei, struct errinfo *ei)
+{
+	struct fetch_msg *all;
+	struct fetch_proto fp;
+	size_t n = w->n + s->ninv;
+	int r;
+
+	all = xcalloc(n + 1, sizeof(*all));
+	if (w->n > 0)
+		memcpy(all, w->m, w->n * sizeof(*all));
+	if (s->ninv > 0)
+		memcpy(all + w->n, s->inv, s->ninv * sizeof(*all));
+	*all_r = all;
+	*n_r = n;
+	memset(&fp, 0, sizeof(fp));
+	fp.ops = &imap_ops;
+	fp.pr = s;
+	fp.host = s->m.srv->host;
+	fp.with = conn_is_tls(s->m.c) ? "IMAPS" : "IMAP";
+	fp.pipelined = 1;
+	fp.have_uids = 1;
+	r = n > 0 ? fetch_engine_run(&fp, all, n, d, u, s->pol, st, ei) : 0;
+	if (r < 0 && !s->m.broken) {
+		/* Not the session: the folder stopped (a delivery failed). */
+		*dei = *ei;
+		r = 1;
+	}
+	if (r >= 0 && isess_drain(s, ei) < 0)
+		r = -1;
+	isess_spool_drop(s);	/* UIDs are the folder's: nothing carries over */
+	return r;
+}
+
+/*
+ * After the engine: the entries of messages gone elsewhere marked for the
+ * prune (a SEARCH only when the state holds more than the folder), and
+ * the UID the next run starts from: the first new message not dealt
+ * with, else the server's UIDNEXT.
+ */
+static int
+finish(struct isess *s, struct walk *w, struct uidstate *u, const char *name,
+    const struct fetch_msg *all, size_t n, struct errinfo *ei)
+{
+	struct uidfolder *f;
+	uint32_t next = s->uidnext, last = 0;
+	size_t k;
+
+	w->count = 0;
+	uidstate_each(u, count_entries, w);
+	if (w->count > s->exists) {
+		struct errinfo sei;
+		int x = search(s, 0, NULL, &sei, ei);
+
+		if (x < 0)
+			return -1;
+		w->found = &s->found;
+		if (x == 0)
+			uidstate_each(u, mark_found, w);
+		else
+			uidstate_present_folder(u, w->id);
+	} else {
+		uidstate_present_folder(u, w->id);
+	}
+	for (k = w->n; k < n; k++) {
+		if (all[k].id < w->start)
+			continue;
+		if (!all[k].done && uidstate_find(u, all[k].uid) == NULL) {
+			next = (uint32_t)all[k].id;	/* ascending: the first */
+			break;
+		}
+		last = (uint32_t)all[k].id;
+	}
+	if (next == 0)		/* no UIDNEXT from the server */
+		next = last > 0 ? last + 1 : w->start;
+	f = uidstate_folder(u, name);
+	if (f != NULL && f->uidnext != next && uidstate_folder_set(u, name,
+	    w->id, s->uidvalidity, next, 0, ei) < 0)
+		return -1;
+	return 0;
+}
+
 int
 imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
     struct uidstate *u, struct fetch_stats *st, struct errinfo *dei,
@@ -475,13 +616,11 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 {
 	const struct fetch_policy *pol = s->pol;
 	struct uidfolder *f;
-	struct fetch_proto fp;
 	struct walk w;
 	struct fetch_msg *all = NULL;
 	struct sink *saved = NULL;
-	uint32_t olduv = 0, next;
-	size_t k, n = 0;
-	int r, changed = 0, first_time = 0;
+	size_t n = 0;
+	int r, x;
 
 	s->folder = name;
 	if (isess_wire_name(s, name, &s->wire, dei) < 0)
@@ -494,49 +633,13 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 			uidstate_present_folder(u, f->id);
 		return r;
 	}
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.now = time(NULL);
-	if (f == NULL) {
-		w.id = uidstate_new_folder_id(u);
-		w.start = 1;
-		first_time = 1;
-	} else if (f->uidvalidity != s->uidvalidity) {
-		w.oldid = f->id;
-		olduv = f->uidvalidity;
-		w.id = uidstate_new_folder_id(u);
-		w.start = 1;
-		changed = 1;
-	} else {
-		w.id = f->id;
-		w.start = f->uidnext > 0 ? f->uidnext : 1;
-	}
-	uidstate_each(u, walk_entry, &w);
+	folder_start(s, u, f, &w);
 	st->messages += s->exists;
 	st->inventoried = 1;
-
-	/* What is new: nothing to ask when UIDNEXT did not move. */
-	s->ninv = 0;
-	if (s->exists > 0 && (pol->fetchall || changed || first_time ||
-	    s->uidnext == 0 || s->uidnext != w.start)) {
-		r = search(s, pol->fetchall ? 0 : w.start, NULL, dei, ei);
-		if (r != 0)
-			goto out;
-		s->inv = xcalloc(s->found.n + 1, sizeof(*s->inv));
-		for (k = 0; k < s->found.n; k++) {
-			struct fetch_msg *m;
-
-			/* "n:*" gives the last message even below n. */
-			if (s->found.v[k] < w.start && !pol->fetchall)
-				continue;
-			m = &s->inv[s->ninv++];
-			m->id = s->found.v[k];
-			uidstate_key(m->uid, sizeof(m->uid), w.id, s->found.v[k]);
-		}
-		if (s->ninv > 0 && (r = inventory(s, dei, ei)) != 0)
-			goto out;
-	}
-	if (changed && !pol->check_only && recognise(s, &w, u, olduv, ei) < 0) {
+	if ((r = list_new(s, &w, dei, ei)) != 0)
+		goto out;
+	if (w.oldid != 0 && !pol->check_only &&
+	    recognise(s, &w, u, w.olduv, ei) < 0) {
 		r = -1;
 		goto out;
 	}
@@ -544,92 +647,29 @@ imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
 	 * A new folder line before any entry under its ID: a crash must not
 	 * leave entries that no folder owns (they would be fetched again).
 	 */
-	if (!pol->check_only && (first_time || changed) &&
+	if (!pol->check_only && (w.first_time || w.oldid != 0) &&
 	    uidstate_folder_set(u, name, w.id, s->uidvalidity, w.start, 1,
 	    ei) < 0) {
 		r = -1;
 		goto out;
 	}
-
 	/* %f in the delivery: this folder's own target. */
 	if (!pol->check_only && placeholder_has_folder(s->a->delivery) &&
 	    folder_sink(s, name, d, &saved, dei) < 0) {
 		r = 1;
 		goto out;
 	}
-
-	/* The deletions due, then the new messages, by UID. */
-	n = w.n + s->ninv;
-	all = xcalloc(n + 1, sizeof(*all));
-	if (w.n > 0)
-		memcpy(all, w.m, w.n * sizeof(*all));
-	if (s->ninv > 0)
-		memcpy(all + w.n, s->inv, s->ninv * sizeof(*all));
-	memset(&fp, 0, sizeof(fp));
-	fp.ops = &imap_ops;
-	fp.pr = s;
-	fp.host = s->m.srv->host;
-	fp.with = conn_is_tls(s->m.c) ? "IMAPS" : "IMAP";
-	fp.pipelined = 1;
-	fp.have_uids = 1;
-	r = n > 0 ? fetch_engine_run(&fp, all, n, d, u, pol, st, ei) : 0;
-	if (r < 0 && !s->m.broken) {
-		/* Not the session: the folder stopped (a delivery failed). */
+	r = run_engine(s, &w, d, u, st, &all, &n, dei, ei);
+	if (pol->check_only)
+		uidstate_present_folder(u, w.id);	/* nothing changed */
+	if (r < 0 || pol->check_only)
+		goto out;
+	x = expunge(s, u, st, ei, ei);
+	if (x == 1 && r == 0) {
 		*dei = *ei;
 		r = 1;
 	}
-	if (r >= 0 && isess_drain(s, ei) < 0)
-		r = -1;
-	isess_spool_drop(s);	/* UIDs are the folder's: nothing carries over */
-	if (r < 0)
-		goto out;
-	if (!pol->check_only) {
-		int x = expunge(s, u, st, ei, ei);
-
-		if (x < 0) {
-			r = -1;
-			goto out;
-		}
-		if (x == 1 && r == 0) {
-			*dei = *ei;
-			r = 1;
-		}
-	}
-
-	/* The entries of messages gone elsewhere go with the prune. */
-	w.count = 0;
-	uidstate_each(u, count_entries, &w);
-	if (w.count > s->exists && !pol->check_only) {
-		struct errinfo sei;
-		int x = search(s, 0, NULL, &sei, ei);
-
-		if (x < 0) {
-			r = -1;
-			goto out;
-		}
-		w.found = &s->found;
-		if (x == 0)
-			uidstate_each(u, mark_found, &w);
-		else
-			uidstate_present_folder(u, w.id);
-	} else {
-		uidstate_present_folder(u, w.id);
-	}
-
-	/* Next time, from the first new message not dealt with. */
-	next = s->uidnext;
-	for (k = w.n; k < n; k++)
-		if (all[k].id >= w.start && !all[k].done &&
-		    uidstate_find(u, all[k].uid) == NULL) {
-			if (next == 0 || all[k].id < next)
-				next = (uint32_t)all[k].id;
-			break;
-		}
-	if (next == 0)
-		next = w.start;
-	if (!pol->check_only && (f = uidstate_folder(u, name)) != NULL &&
-	    f->uidnext != next && uidstate_folder_set(u, name, w.id,
-	    s->uidvalidity, next, 0, ei) < 0)
+	if (x < 0 || finish(s, &w, u, name, all, n, ei) < 0)
 		r = -1;
 out:
 	if (saved != NULL) {
