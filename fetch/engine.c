@@ -209,6 +209,15 @@ flush(struct job *j)
 	}
 }
 
+void
+fetch_to_head(void *arg, const char *p, size_t n)
+{
+	struct buf *keep = arg;
+	size_t room = DELIVER_HEAD_MAX - keep->len;
+
+	buf_add(keep, p, n < room ? n : room);
+}
+
 /* The body function: into the delivery until it fails, then nowhere. */
 static void
 to_delivery(void *arg, const char *p, size_t n)

@@ -95,6 +95,12 @@ struct fetch_msg {
 typedef void (*fetch_body_fn)(void *arg, const char *p, size_t n);
 
 /*
+ * A fetch_body_fn keeping a header for mpop's filter: into the struct buf
+ * arg, up to DELIVER_HEAD_MAX bytes (the rest is read and dropped).
+ */
+void fetch_to_head(void *arg, const char *p, size_t n);
+
+/*
  * The protocol's side.  Each returns 0, or -1 when the session broke
  * (ei: nothing more can be sent or read); the answers also return 1 when
  * the server refused that one command (dei: the session goes on), and a

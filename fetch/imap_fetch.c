@@ -141,15 +141,6 @@ op_deleted(void *pr, const struct fetch_msg *m, struct errinfo *dei,
 	return imap_uids_add(&s->expunge, (uint32_t)m->id, ei);
 }
 
-static void
-to_head(void *arg, const char *p, size_t n)
-{
-	struct buf *keep = arg;
-	size_t room = DELIVER_HEAD_MAX - keep->len;
-
-	buf_add(keep, p, n < room ? n : room);
-}
-
 static int
 op_header(void *pr, const struct fetch_msg *m, struct buf *head,
     struct errinfo *dei, struct errinfo *ei)
@@ -159,8 +150,8 @@ op_header(void *pr, const struct fetch_msg *m, struct buf *head,
 	if (isess_send(s, SLOT_HEADER, (uint32_t)m->id, NULL, ei,
 	    "UID FETCH %lu (BODY.PEEK[HEADER])", m->id) < 0)
 		return -1;
-	return read_section(s, m, SLOT_HEADER, "BODY[HEADER]", to_head, head,
-	    dei, ei);
+	return read_section(s, m, SLOT_HEADER, "BODY[HEADER]", fetch_to_head,
+	    head, dei, ei);
 }
 
 const struct fetch_proto_ops imap_ops = {

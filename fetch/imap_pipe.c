@@ -83,18 +83,16 @@ isess_find(const struct isess *s, enum slot_kind kind, uint32_t uid)
 	return 0;
 }
 
-int
-isess_send(struct isess *s, enum slot_kind kind, uint32_t uid,
-    unsigned *tag_r, struct errinfo *ei, const char *fmt, ...)
+/* isess_send() with a va_list. */
+static int
+vsend(struct isess *s, enum slot_kind kind, uint32_t uid, unsigned *tag_r,
+    struct errinfo *ei, const char *fmt, va_list ap)
 {
 	char line[CONN_CMD_MAX];
 	struct slot *sl;
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return err_set(ei, ST_SOFTWARE, "IMAP command too long");
 	if (pp_cmdf(s->m.c, ei, "%s %s", imap_next_tag(&s->m), line) < 0)
@@ -112,6 +110,19 @@ isess_send(struct isess *s, enum slot_kind kind, uint32_t uid,
 	if (tag_r != NULL)
 		*tag_r = s->m.tagno;
 	return 0;
+}
+
+int
+isess_send(struct isess *s, enum slot_kind kind, uint32_t uid,
+    unsigned *tag_r, struct errinfo *ei, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vsend(s, kind, uid, tag_r, ei, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ---- one response ----------------------------------------------------------- */
@@ -325,19 +336,14 @@ int
 isess_command(struct isess *s, const char *what, struct errinfo *dei,
     struct errinfo *ei, const char *fmt, ...)
 {
-	char line[CONN_CMD_MAX];
 	va_list ap;
 	unsigned tag;
-	int n;
+	int rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	rc = vsend(s, SLOT_OTHER, 0, &tag, ei, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return err_set(ei, ST_SOFTWARE, "IMAP command too long");
-	if (isess_send(s, SLOT_OTHER, 0, &tag, ei, "%s", line) < 0)
-		return -1;
-	return isess_wait(s, tag, what, dei, ei);
+	return rc < 0 ? -1 : isess_wait(s, tag, what, dei, ei);
 }
 
 int

@@ -173,15 +173,6 @@ inventory(struct job *j, struct errinfo *ei)
 }
 
 /* A body kept for the filter: up to DELIVER_HEAD_MAX bytes. */
-static void
-to_head(void *arg, const char *p, size_t n)
-{
-	struct buf *keep = arg;
-	size_t room = DELIVER_HEAD_MAX - keep->len;
-
-	buf_add(keep, p, n < room ? n : room);
-}
-
 /* Stream one body (RETR, TOP) to body(arg, ...), or nowhere. */
 static int
 read_body(struct pop3 *p, fetch_body_fn body, void *arg, struct errinfo *ei)
@@ -277,7 +268,7 @@ op_header(void *pr, const struct fetch_msg *m, struct buf *head,
 		pop3_error(p, what, dei);
 		return 1;
 	}
-	return read_body(p, to_head, head, ei);
+	return read_body(p, fetch_to_head, head, ei);
 }
 
 static const struct fetch_proto_ops pop3_ops = {

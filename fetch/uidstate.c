@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "uidstate.h"
+#include "hex.h"
 #include "xalloc.h"
 
 int
@@ -304,18 +305,6 @@ uidstate_entry_line(struct buf *b, const struct uident *e)
 	buf_addch(b, '\n');
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "=ID UIDVALIDITY UIDNEXT NAME": 0 applied, -1 malformed. */
 static int
 parse_folder(struct uidstate *u, const char *l, size_t len)
@@ -346,8 +335,8 @@ parse_folder(struct uidstate *u, const char *l, size_t len)
 		if (c < 0x21 || c == 0x7f || n == UIDSTATE_FOLDER_MAX)
 			return -1;
 		if (c == '%') {
-			if (end - p < 3 || (hi = hexval(p[1])) < 0 ||
-			    (lo = hexval(p[2])) < 0 || hi + lo == 0)
+			if (end - p < 3 || (hi = hex_value(p[1])) < 0 ||
+			    (lo = hex_value(p[2])) < 0 || hi + lo == 0)
 				return -1;
 			c = (unsigned char)(hi * 16 + lo);
 			p += 2;
@@ -392,7 +381,7 @@ parse_entry(struct uidstate *u, const char *l, size_t len)
 		if (end - fpp != 17)
 			return -1;
 		for (p = fpp + 1; p < end; p++) {
-			int h = hexval(*p);
+			int h = hex_value(*p);
 
 			if (h < 0)
 				return -1;
