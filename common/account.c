@@ -76,6 +76,7 @@ account_new(const char *name)
 	a->remove_bcc = 1;
 	a->keep = KEEP_DEFAULT;
 	a->received_header = 1;
+	a->mark_seen = 1;
 	a->allow_from_override = 1;
 	return a;
 }
@@ -97,6 +98,8 @@ account_free(struct account *a)
 	free(a->uidls_file);
 	free(a->mpop_uidls_file);
 	free(a->filter);
+	free(a->folders);
+	free(a->move_to);
 	free(a->fetchmail_idfile);
 	free(a->logfile_time_format);
 	free(a->maildomain);
@@ -155,4 +158,10 @@ proto_name(enum proto p)
 		break;
 	}
 	return "none";
+}
+
+const char *
+account_label(const struct account *a)
+{
+	return a->name != NULL && *a->name != '\0' ? a->name : a->in.host;
 }

@@ -102,6 +102,10 @@ struct account {
 	int received_header;	/* add a Received field (default on) */
 	int pipelining;		/* POP3: SETHDR_AUTO (as CAPA says), ON, OFF */
 	char *filter;		/* mpop's filter command, or NULL */
+	/* IMAP (issue 12). */
+	char *folders;		/* fetch/folders.h; NULL: INBOX */
+	char *move_to;		/* move fetched messages there; NULL: no */
+	int mark_seen;		/* set \Seen on fetched messages (default on) */
 	char *syslog;		/* NULL/"off", or a facility ("mail") */
 	/* More of msmtp's keys for msend (issue 11). */
 	char *logfile_time_format; /* strftime(3) format; NULL: default */
@@ -130,5 +134,7 @@ const char *proto_name(enum proto p);
 const char *server_service(const struct server *s);
 /* The login name: the server's user, else the account's address. */
 const char *server_login_user(const struct server *s, const char *address);
+/* What messages call an account: its name, else its incoming host. */
+const char *account_label(const struct account *a);
 
 #endif

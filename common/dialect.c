@@ -134,6 +134,20 @@ blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* Is the value after a key (from p to end) one of the words a or b? */
+static int
+value_is(const char *p, const char *end, const char *a, const char *b)
+{
+	size_t vl = 0;
+
+	while (p < end && blank(*p))
+		p++;
+	while (p + vl < end && !blank(p[vl]))
+		vl++;
+	return (vl == strlen(a) && strncasecmp(p, a, vl) == 0) ||
+	    (vl == strlen(b) && strncasecmp(p, b, vl) == 0);
+}
+
 enum config_dialect
 dialect_detect(const char *text, size_t len, int side)
 {
@@ -156,7 +170,11 @@ dialect_detect(const char *text, size_t len, int side)
 #define IS(s) (kl == sizeof(s) - 1 && memcmp(p, s, kl) == 0)
 #define STARTS(s) (kl > sizeof(s) - 1 && memcmp(p, s, sizeof(s) - 1) == 0)
 		if (IS("incoming") || IS("outgoing") || IS("address") ||
-		    STARTS("incoming_") || STARTS("outgoing_"))
+		    STARTS("incoming_") || STARTS("outgoing_") ||
+		    IS("folders") || IS("move_to") || IS("mark_seen"))
+			return CONFIG_DIALECT_FACTEUR;
+		/* Neither peer fetches or sends over IMAP or POP3 by name. */
+		if (IS("protocol") && value_is(p + kl, end, "imap", "pop3"))
 			return CONFIG_DIALECT_FACTEUR;
 		if (IS("host") || IS("eval"))
 			host = 1;	/* a peer's server line, or may be */

@@ -1,10 +1,12 @@
 /* esc: text from outside, made safe to show. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
 #include "esc.h"
+#include "utf8.h"
 
 /* Code points that are valid UTF-8 but act on the display. */
 static int
@@ -21,37 +23,14 @@ invisible(unsigned long cp)
 size_t
 esc_safe_len(const unsigned char *s, size_t len)
 {
-	unsigned long cp, min;
-	size_t n, i;
+	uint32_t cp;
+	size_t n;
 
 	if (len == 0)
 		return 0;
 	if (s[0] >= 0x20 && s[0] < 0x7f)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    invisible(cp))
+	if (s[0] < 0x80 || (n = utf8_next(s, len, &cp)) == 0 || invisible(cp))
 		return 0;
 	return n;
 }

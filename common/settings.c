@@ -84,6 +84,9 @@ static const struct key keys[] = {
 	{ "received_header", T_A_BOOL, 0, 0, ACC(received_header) },
 	{ "pipelining", T_A_SETHDR, 0, 0, ACC(pipelining) },
 	{ "filter", T_A_FILE, 0, 0, ACC(filter) },
+	{ "folders", T_A_STR, 0, 0, ACC(folders) },
+	{ "move_to", T_A_STR, 0, 0, ACC(move_to) },
+	{ "mark_seen", T_A_BOOL, 0, 0, ACC(mark_seen) },
 	/* msmtp's, for msend (issue 11). */
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
 	{ "set_to_header", T_A_SETTO, 0, 0, ACC(set_to_header) },

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "url.h"
+#include "hex.h"
 #include "xalloc.h"
 
 static const struct scheme {
@@ -42,17 +43,6 @@ parse_port(const char *s, unsigned *port_r)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0..n) into a new string; NULL on a bad escape or NUL. */
 static char *
 pct_decode(const char *s, size_t n)
@@ -66,8 +56,8 @@ pct_decode(const char *s, size_t n)
 
 			if (i + 2 >= n)
 				goto bad;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = hex_value(s[i + 1]);
+			lo = hex_value(s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				goto bad;
 			out[o++] = (char)(hi << 4 | lo);

@@ -124,7 +124,7 @@ delivery_write(struct delivery *d, const char *p, size_t n,
 }
 
 int
-delivery_commit(struct delivery *d, struct errinfo *ei)
+delivery_stage(struct delivery *d, struct errinfo *ei)
 {
 	if (d->failed)
 		return err_set(ei, ST_SOFTWARE, "commit after a failure");
@@ -136,7 +136,25 @@ delivery_commit(struct delivery *d, struct errinfo *ei)
 		return -1;
 	}
 	d->begun = 0;
-	return d->sink->ops->commit(d->sink, ei);
+	return d->sink->ops->stage(d->sink, ei);
+}
+
+int
+delivery_sync(struct delivery *d, struct errinfo *ei)
+{
+	return sink_sync(d->sink, ei);
+}
+
+int
+delivery_defers(const struct delivery *d)
+{
+	return sink_defers(d->sink);
+}
+
+int
+delivery_commit(struct delivery *d, struct errinfo *ei)
+{
+	return delivery_stage(d, ei) < 0 ? -1 : delivery_sync(d, ei);
 }
 
 void

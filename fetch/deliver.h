@@ -43,7 +43,20 @@ void delivery_received(struct delivery *d, const char *server,
 /* Message bytes (LF line ends). */
 int delivery_write(struct delivery *d, const char *p, size_t n,
     struct errinfo *ei);
-/* The message is whole: make it durable.  0 only once it is. */
+/*
+ * The message is whole: stage it (sink.h: whole, not yet durable; a
+ * crash may lose it, never leave a part of it).  On failure nothing of
+ * it stays; the messages staged before stay staged.
+ */
+int delivery_stage(struct delivery *d, struct errinfo *ei);
+/*
+ * Make every staged message durable: 0 only once they all are; -1 when
+ * none of them is delivered.  Nothing stays staged either way.
+ */
+int delivery_sync(struct delivery *d, struct errinfo *ei);
+/* 1 when a staged message is durable only at sync (sink_defers()). */
+int delivery_defers(const struct delivery *d);
+/* Stage, then sync: 0 only once this message (and the others) is durable. */
 int delivery_commit(struct delivery *d, struct errinfo *ei);
 /* Undo whatever was written of it. */
 void delivery_abort(struct delivery *d);

@@ -8,11 +8,10 @@
 
 #include "deliver.h"
 #include "fetchrun.h"
+#include "imap_fetch.h"
 #include "log.h"
-#include "login.h"
+#include "placeholder.h"
 #include "policy.h"
-#include "pop3_auth.h"
-#include "pop3.h"
 #include "pop3_fetch.h"
 #include "sink.h"
 #include "statedir.h"
@@ -31,25 +30,18 @@ human(unsigned long long n, char *out, size_t outsz)
 		snprintf(out, outsz, "%llu bytes", n);
 }
 
-static const char *
-label(const struct account *a)
+/* The protocol's session, or NULL when this version has none. */
+static const struct fetch_session_ops *
+session_ops(const struct account *a)
 {
-	return a->name != NULL && *a->name != '\0' ? a->name : a->in.host;
-}
-
-/* RFC 2449 EXPIRE: the server may delete before "keep" would. */
-static void
-expire_warning(const struct account *a, const struct pop3 *p,
-    const struct fetch_policy *pol)
-{
-	int days = p->caps.expire_days;
-
-	if (days < 0 || pol->keep == 0 || pol->check_only)
-		return;
-	if (pol->keep == KEEP_FOREVER || pol->keep > days * 86400L)
-		log_warn("%s: the server deletes fetched messages %s (EXPIRE "
-		    "%d), whatever 'keep' says", label(a), days == 0 ?
-		    "at once" : "after that many days", days);
+	switch (a->in.proto) {
+	case PROTO_POP3:
+		return &pop3_session;
+	case PROTO_IMAP:
+		return &imap_session;
+	default:
+		return NULL;
+	}
 }
 
 /* The account's delivery target (temporary files in the state directory). */
@@ -57,18 +49,21 @@ static int
 make_sink(const struct account *a, struct sink **sink_r, struct errinfo *ei)
 {
 	struct sink_opts so;
-	char *sd;
+	char *sd, *spec;
 	int rc;
 
 	if (a->delivery == NULL || *a->delivery == '\0')
 		return err_set(ei, ST_CONFIG, "account '%s' has no delivery: add "
 		    "'delivery mbox,~/mail/inbox' (or maildir,DIR or "
-		    "mda,COMMAND), or give --delivery", label(a));
+		    "mda,COMMAND), or give --delivery", account_label(a));
+	/* %f: INBOX; an IMAP account's folders get their own (imap_folder.c). */
+	spec = placeholder_folder(a->delivery, "INBOX");
 	sd = statedir();
 	so.statedir = sd;
 	so.timeout = a->in.timeout;
-	rc = sink_new(a->delivery, &so, sink_r, ei);
+	rc = sink_new(spec, &so, sink_r, ei);
 	free(sd);
+	free(spec);
 	return rc;
 }
 
@@ -113,12 +108,12 @@ summary(FILE *out, const struct account *a, const struct fetchrun_opts *o,
 		if (rc != 0)
 			return;
 		human(st->fresh_bytes, b1, sizeof(b1));
-		fprintf(out, "%s: %lu new message%s (%s) of %lu\n", label(a),
+		fprintf(out, "%s: %lu new message%s (%s) of %lu\n", account_label(a),
 		    st->fresh, st->fresh == 1 ? "" : "s", b1, st->messages);
 	} else {
 		human(st->fetched_bytes, b2, sizeof(b2));
 		fprintf(out, "%s: %lu message%s fetched (%s), %lu deleted, "
-		    "%lu skipped, %lu on the server before%s\n", label(a),
+		    "%lu skipped, %lu on the server before%s\n", account_label(a),
 		    st->fetched, st->fetched == 1 ? "" : "s", b2, st->deleted,
 		    st->skipped, st->messages, rc == 0 ? "" :
 		    "; then stopped by an error");
@@ -175,13 +170,13 @@ open_state(FILE *out, const struct account *a, const struct fetchrun_opts *o,
 	if (rc == 0 && im.from != NULL) {
 		if (im.skipped > 0)
 			log_warn("%s: %zu UID%s of %s skipped (not valid POP3 "
-			    "UIDs)", label(a), im.skipped, im.skipped == 1 ? "" :
+			    "UIDs)", account_label(a), im.skipped, im.skipped == 1 ? "" :
 			    "s", im.from);
 		log_info("%s: state taken over from %s into %s (%zu UIDs)",
-		    label(a), im.from, path, u->n);
+		    account_label(a), im.from, path, u->n);
 		if (!o->quiet)
 			fprintf(out, "%s: starting from %s (%zu message%s "
-			    "fetched before)\n", label(a), im.from, u->n,
+			    "fetched before)\n", account_label(a), im.from, u->n,
 			    u->n == 1 ? "" : "s");
 	}
 	free(im.from);
@@ -202,17 +197,17 @@ run_account(FILE *out, const struct account *a,
 	struct uidstate u;
 	struct sink *sink = NULL;
 	struct delivery d;
-	struct pop3 p;
-	struct login lg;
+	const struct fetch_session_ops *so = session_ops(a);
+	void *sess = NULL;
 	char *fsd = NULL;
-	int rc = -1, opened = 0;
+	int rc = -1;
 	struct errinfo sei;
 
 	stp->progress = o->progress && !o->quiet && !o->check_only;
 	clock_gettime(CLOCK_MONOTONIC, &stp->t0);
-	if (a->in.proto != PROTO_POP3)
-		return err_set(ei, ST_CONFIG, "account '%s': %s", label(a),
-		    FETCHRUN_NO_IMAP);
+	if (so == NULL)
+		return err_set(ei, ST_CONFIG, "account '%s': mfetch cannot fetch "
+		    "over %s", account_label(a), proto_name(a->in.proto));
 	policy_from_account(&pol, a);
 	pol.check_only = o->check_only;
 	if (!o->check_only && make_sink(a, &sink, ei) < 0)
@@ -222,14 +217,14 @@ run_account(FILE *out, const struct account *a,
 		sink_free(sink);
 		return -1;
 	}
-	u.label = xasprintf("account %s, host %s, user %s", label(a), a->in.host,
+	u.label = xasprintf("account %s, host %s, user %s", account_label(a), a->in.host,
 	    server_login_user(&a->in, a->address));
 	if (u.login_delay > 0 && time(NULL) < u.last_login + u.login_delay) {
 		/* RFC 2449 LOGIN-DELAY: not yet. */
 		if (!o->quiet || o->check_only)
 			fprintf(out, "%s: not fetched: the server allows one login "
 			    "every %ld seconds (LOGIN-DELAY); the next in %ld\n",
-			    label(a), u.login_delay, (long)(u.last_login +
+			    account_label(a), u.login_delay, (long)(u.last_login +
 			    u.login_delay - time(NULL)));
 		uidstate_close(&u);
 		sink_free(sink);
@@ -243,46 +238,17 @@ run_account(FILE *out, const struct account *a,
 		d.filter_opts.statedir = fsd;
 		d.filter_opts.timeout = a->in.timeout;
 	}
-	if (pop3_open(&p, &a->in, ei) == 0) {
-		opened = 1;
-		login_init(&lg, &a->in, a->name, a->address, conn_tls(p.c));
-		if (pop3_login(&p, &lg, ei) == 0) {
-			/* pipelining auto: as the server says (CAPA). */
-			if (a->pipelining == SETHDR_OFF)
-				p.caps.flags &= ~(unsigned)POP3_CAP_PIPELINING;
-			else if (a->pipelining == SETHDR_ON)
-				p.caps.flags |= POP3_CAP_PIPELINING;
-			u.last_login = time(NULL);
-			u.login_delay = p.caps.login_delay;
-			expire_warning(a, &p, &pol);
-			rc = pop3_fetch(&p, &d, &u, &pol, stp, ei);
+	if (so->open(&sess, a, &u, &pol, ei) == 0)
+		rc = so->fetch(sess, &d, &u, &pol, stp, ei);
+	if (sess != NULL && so->close(sess, &u, &sei) < 0) {
+		if (rc == 0) {
+			*ei = sei;
+			rc = -1;
+		} else {
+			log_error("%s", sei.msg);
 		}
-		login_free(&lg);
 	}
-	/*
-	 * QUIT makes the DELEs happen.  Their UIDs are journaled first, so
-	 * that a run that dies before QUIT's answer forgets them (a server
-	 * may give a deleted message's UID to a new one); if that cannot be
-	 * written, no QUIT: the server undoes the deletions.  Once QUIT is
-	 * answered +OK they are final and the UIDs are forgotten.
-	 */
-	if (opened && !p.broken) {
-		int quit = uidstate_deletions_pending(&u, &sei) == 0;
-
-		if (!quit) {
-			err_prefix(&sei, "no QUIT (the server keeps the messages): ");
-			if (rc == 0) {
-				*ei = sei;
-				rc = -1;
-			} else {
-				log_error("%s", sei.msg);
-			}
-		}
-		uidstate_deletions_done(&u, pop3_close(&p, quit));
-	} else {
-		pop3_close(&p, 1);
-	}
-	if (opened && uidstate_save(&u, rc == 0, &sei) < 0) {
+	if (sess != NULL && uidstate_save(&u, rc == 0, &sei) < 0) {
 		if (rc == 0) {
 			*ei = sei;
 			rc = -1;
@@ -311,7 +277,7 @@ fetch_account(FILE *out, const struct account *a,
 	summary(out, a, o, &st, rc);
 	/* One token for the status; the message, escaped, last. */
 	log_info("account=%s host=%s fetched=%lu bytes=%llu deleted=%lu "
-	    "skipped=%lu messages=%lu status=%s%s%s", label(a), a->in.host,
+	    "skipped=%lu messages=%lu status=%s%s%s", account_label(a), a->in.host,
 	    st.fetched, st.fetched_bytes, st.deleted, st.skipped, st.messages,
 	    rc == 0 ? "ok" : status_token(ei->st), rc == 0 ? "" : " error=",
 	    rc == 0 ? "" : ei->msg);
@@ -369,8 +335,13 @@ fetchrun_pretend(FILE *f, const struct account *a)
 	fprintf(f, "pipelining         = %s\n", tri[a->pipelining % 3]);
 	fprintf(f, "filter             = %s\n", a->filter != NULL &&
 	    *a->filter != '\0' ? a->filter : "(not set)");
-	if (a->in.proto != PROTO_POP3)
-		fprintf(f, "note: this account is not fetched: %s\n",
-		    FETCHRUN_NO_IMAP);
+	if (a->in.proto == PROTO_IMAP) {
+		fprintf(f, "folders            = %s\n", a->folders != NULL &&
+		    *a->folders != '\0' ? a->folders : "INBOX");
+		fprintf(f, "move_to            = %s\n", a->move_to != NULL &&
+		    *a->move_to != '\0' ? a->move_to : "(not set)");
+		fprintf(f, "mark_seen          = %s\n", a->mark_seen ? "on" :
+		    "off");
+	}
 	free(path);
 }

@@ -19,16 +19,12 @@ struct fetchrun_opts {
 	int status_only;	/* -s: mpop's "new: N messages in SIZE" */
 };
 
-/* Why an IMAP account is not fetched (for messages and -P). */
-#define FETCHRUN_NO_IMAP "fetching over IMAP is not available in this " \
-	"version yet (POP3 is; --serverinfo and --auth-only work over IMAP)"
-
 /*
  * Fetch the account.  *fresh_r gets the number of messages a fetch would
  * fetch (for --check).  Prints the account's summary line on out, only
  * with what is known (nothing when the run failed before the server's
  * list), and logs "account=NAME ... status=ok", or status=EX_... and
- * error=MESSAGE.  An IMAP account is ST_CONFIG.  Returns 0, or -1 with
+ * error=MESSAGE.  Returns 0, or -1 with
  * ei.
  */
 int fetch_account(FILE *out, const struct account *a,

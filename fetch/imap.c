@@ -54,6 +54,8 @@ imap_caps_parse(const char *text, size_t len, struct imap_caps *caps)
 		{ "MOVE", IMAP_CAP_MOVE },
 		{ "CONDSTORE", IMAP_CAP_CONDSTORE },
 		{ "ID", IMAP_CAP_ID },
+		{ "ESEARCH", IMAP_CAP_ESEARCH },
+		{ "UTF8=ACCEPT", IMAP_CAP_UTF8_ACCEPT },
 	};
 	const char *p = text, *end = text + len;
 	size_t al = 0;

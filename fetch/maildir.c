@@ -1,14 +1,24 @@
 /*
  * maildir: delivering into a Maildir (cur, new, tmp; created when
- * missing): the message is written to tmp/ under a unique name, fsync'ed,
- * renamed into new/, and new/ is fsync'ed, so that a message in new/ is
- * always whole and durable.  An aborted message is removed from tmp/.
+ * missing): a message is written to tmp/ under a unique name (staged:
+ * whole, not yet durable, and invisible to readers).  sync() fsyncs
+ * every staged file, then renames each into new/, then fsyncs new/ once:
+ * a message never appears in new/ before its bytes are durable, and a
+ * batch costs one fsync per message plus one for the directory instead
+ * of two per message.  The writeback of each file is started as soon as
+ * it is staged (sync_file_range(), a hint: only the fsync counts), so
+ * that the fsyncs of a batch find little left to write.  If anything in
+ * sync() fails, every message of the batch is removed again (from tmp/,
+ * or from new/ when the rename was done but new/ could not be fsync'ed):
+ * none of them is delivered.  An aborted message is removed from tmp/.
  *
- * A crash leaves at most a file in tmp/, which no reader looks at.  Our
- * names carry "_mfetch", the PID and this host's name, so the next run
- * (at its first delivery) removes the ones whose process is gone, and any
- * of ours older than 36 hours (the Maildir convention); other programs'
- * files are never touched.
+ * A crash leaves at most files in tmp/, which no reader looks at, or
+ * (between the renames and the fsync of new/) messages in new/ that are
+ * whole but not recorded as delivered, fetched again by the next run.
+ * Our names carry "_mfetch", the PID and this host's name, so the next
+ * run (at its first delivery) removes the tmp/ files whose process is
+ * gone, and any of ours older than 36 hours (the Maildir convention);
+ * other programs' files are never touched.
  */
 #include "autoconf.h"
 
@@ -33,6 +43,11 @@
 #define MAILDIR_TMP_STALE	(36 * 3600)	/* seconds */
 #define MAILDIR_MARK		"_mfetch"
 
+struct staged {
+	char *name;		/* in tmp/ */
+	unsigned long long size;
+};
+
 struct maildir {
 	struct sink s;
 	int fd;
@@ -42,6 +57,8 @@ struct maildir {
 	unsigned long long size;
 	unsigned seq;
 	int ready;		/* the directories exist */
+	struct staged *st;	/* whole in tmp/, not yet synced */
+	size_t nst, ast;
 };
 
 /* This host's name, made safe for a file name ('/' and ':'). */
@@ -207,44 +224,132 @@ md_abort(struct sink *s)
 }
 
 static int
-md_commit(struct sink *s, struct errinfo *ei)
+md_stage(struct sink *s, struct errinfo *ei)
 {
 	struct maildir *d = (struct maildir *)s;
-	char *dst, *newdir;
-	int rc;
+	int err;
 
-	if ((rc = fdout_flush(&d->out)) != 0) {
-		write_error(d, rc, ei);
-		goto fail;
+	if ((err = fdout_flush(&d->out)) != 0) {
+		write_error(d, err, ei);
+		md_abort(s);
+		return -1;
 	}
-	if (fsync(d->fd) < 0 || close(d->fd) < 0) {
-		d->fd = -1;
-		err_set(ei, ST_IOERR, "maildir %s: cannot write %s: %s",
-		    s->target, d->tmp, strerror(errno));
-		goto fail;
-	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Start the writeback now; the fsync in md_sync() is the promise. */
+	(void)sync_file_range(d->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	err = close(d->fd);
 	d->fd = -1;
-	dst = xasprintf("%s/new/%s,S=%llu", s->target, d->name, d->size);
-	newdir = xasprintf("%s/new", s->target);
-	if (rename(d->tmp, dst) < 0) {
-		err_set(ei, ST_IOERR, "maildir %s: cannot move %s into new/: %s",
-		    s->target, d->tmp, strerror(errno));
-		free(dst);
-		free(newdir);
-		goto fail;
+	if (err < 0) {
+		write_error(d, errno, ei);
+		md_abort(s);
+		return -1;
 	}
-	rc = durable_fsync_dir(newdir);
-	if (rc < 0) {
+	if (d->nst == d->ast) {
+		d->ast = d->ast ? d->ast * 2 : 16;
+		d->st = xreallocarray(d->st, d->ast, sizeof(*d->st));
+	}
+	d->st[d->nst].name = d->name;
+	d->st[d->nst].size = d->size;
+	d->nst++;
+	d->name = NULL;
+	free(d->tmp);
+	d->tmp = NULL;
+	return 0;
+}
+
+static char *
+staged_path(struct maildir *d, size_t i, int innew)
+{
+	if (innew)
+		return xasprintf("%s/new/%s,S=%llu", d->s.target, d->st[i].name,
+		    d->st[i].size);
+	return xasprintf("%s/tmp/%s", d->s.target, d->st[i].name);
+}
+
+/* Forget the staged messages, removing [0, renamed) from new/ and the
+ * others from tmp/. */
+static void
+drop_staged(struct maildir *d, size_t renamed)
+{
+	size_t i;
+
+	for (i = 0; i < d->nst; i++) {
+		char *p = staged_path(d, i, i < renamed);
+
+		unlink(p);
+		free(p);
+		free(d->st[i].name);
+	}
+	d->nst = 0;
+}
+
+/* fsync a file of tmp/ by its name: 0, or an errno value. */
+static int
+fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (fsync(fd) < 0)
+		err = errno;
+	if (close(fd) < 0 && err == 0)
+		err = errno;
+	return err;
+}
+
+static int
+md_sync(struct sink *s, struct errinfo *ei)
+{
+	struct maildir *d = (struct maildir *)s;
+	char *src, *dst, *newdir;
+	size_t i;
+	int err;
+
+	if (d->nst == 0)
+		return 0;
+	/* Every file durable before any is seen in new/. */
+	for (i = 0; i < d->nst; i++) {
+		src = staged_path(d, i, 0);
+		err = fsync_path(src);
+		if (err != 0) {
+			err_set(ei, err == ENOSPC || err == EDQUOT ?
+			    ST_TEMPFAIL : ST_IOERR, "maildir %s: cannot write "
+			    "%s: %s", s->target, src, strerror(err));
+			free(src);
+			drop_staged(d, 0);
+			return -1;
+		}
+		free(src);
+	}
+	for (i = 0; i < d->nst; i++) {
+		src = staged_path(d, i, 0);
+		dst = staged_path(d, i, 1);
+		err = rename(src, dst) < 0 ? errno : 0;
+		free(dst);
+		if (err != 0) {
+			err_set(ei, ST_IOERR, "maildir %s: cannot move %s into "
+			    "new/: %s", s->target, src, strerror(err));
+			free(src);
+			drop_staged(d, i);
+			return -1;
+		}
+		free(src);
+	}
+	newdir = xasprintf("%s/new", s->target);
+	if (durable_fsync_dir(newdir) < 0) {
 		err_set(ei, ST_IOERR, "maildir: cannot fsync %s: %s", newdir,
 		    strerror(errno));
-		unlink(dst);	/* not durable: not delivered */
+		free(newdir);
+		drop_staged(d, d->nst);	/* not durable: not delivered */
+		return -1;
 	}
-	free(dst);
 	free(newdir);
-	return rc;
-fail:
-	md_abort(s);
-	return -1;
+	for (i = 0; i < d->nst; i++)
+		free(d->st[i].name);
+	d->nst = 0;
+	return 0;
 }
 
 static void
@@ -254,6 +359,8 @@ md_free(struct sink *s)
 
 	if (d->fd >= 0)
 		md_abort(s);
+	drop_staged(d, 0);
+	free(d->st);
 	free(d->tmp);
 	free(d->name);
 	fdout_free(&d->out);
@@ -262,7 +369,7 @@ md_free(struct sink *s)
 }
 
 static const struct sink_ops maildir_ops = {
-	md_begin, md_write, md_commit, md_abort, NULL, md_free
+	md_begin, md_write, md_stage, md_sync, md_abort, NULL, md_free
 };
 
 struct sink *

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "exitcode.h"
 #include "fetchrun.h"
+#include "folders.h"
 #include "info.h"
 #include "jobs.h"
 #include "log.h"
@@ -36,7 +37,10 @@ enum {
 	O_JOBS,
 	O_RECEIVED,
 	O_PIPELINING,
-	O_FILTER
+	O_FILTER,
+	O_FOLDER,
+	O_MOVE_TO,
+	O_MARK_SEEN
 };
 
 /* Options that are account keys. */
@@ -54,12 +58,15 @@ static const struct {
 	{ O_RECEIVED, "received_header", "--received-header" },
 	{ O_PIPELINING, "pipelining", "--pipelining" },
 	{ O_FILTER, "filter", "--filter" },
+	{ O_MOVE_TO, "move_to", "--move-to" },
+	{ O_MARK_SEEN, "mark_seen", "--mark-seen" },
 };
 
 static struct fetchrun_opts fopts;
 static int njobs = JOBS_DEFAULT;
 static int all_flag;	/* -a: every account */
 static int half_quiet;	/* -Q: no progress line */
+static char *folder_spec; /* --folder, each one */
 
 static void
 usage(FILE *f)
@@ -69,11 +76,9 @@ usage(FILE *f)
 "       mfetch [option...] -a|--all-accounts\n"
 "       mfetch [option...] (--serverinfo | --auth-only) [account...]\n"
 "       mfetch [option...] (--store-password | --forget-password) [account]\n"
-"Fetch mail from POP3 servers into an mbox, a Maildir or an MDA (IMAP\n"
-"servers: --serverinfo and --auth-only for now).\n"
-"Without account names, every account with an incoming server (IMAP ones\n"
-"are skipped); -P, -S and -A without names: the default account, else\n"
-"every account.\n"
+"Fetch mail from POP3 and IMAP servers into an mbox, a Maildir or an MDA.\n"
+"Without account names, every account with an incoming server; -P, -S and\n"
+"-A without names: the default account, else every account.\n"
 "\n"
 "Fetching:\n"
 "  -a, --all-accounts         every account (as without names)\n"
@@ -89,6 +94,10 @@ usage(FILE *f)
 "  --uidls-file=FILE          delivered UIDs (%%U login, %%H host)\n"
 "  --received-header[=(on|off)] add a Received field (default on)\n"
 "  --pipelining=(auto|on|off) POP3 pipelining (auto: if the server has it)\n"
+"  --folder=NAME              IMAP: fetch this folder (repeatable; * and %%\n"
+"                             are LIST patterns; default INBOX)\n"
+"  --move-to=FOLDER           IMAP: move fetched messages to FOLDER\n"
+"  --mark-seen[=(on|off)]     IMAP: mark fetched messages seen (default on)\n"
 "  --filter[=COMMAND]         mpop's filter: each header (TOP) to COMMAND\n"
 "                             (%%F sender, %%S size); exit 0 fetch, 1 delete,\n"
 "                             2 skip; no COMMAND: none\n"
@@ -178,7 +187,8 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 		if (keyopts[i].opt != c)
 			continue;
 		if (setlist_add_side(&o->set, keyopts[i].key, SIDE_IN,
-		    (c == O_KEEP || c == O_RECEIVED) && arg == NULL ? "on" :
+		    (c == O_KEEP || c == O_RECEIVED || c == O_MARK_SEEN) &&
+		    arg == NULL ? "on" :
 		    arg == NULL ? "" : arg,
 		    ei) < 0) {
 			ei->st = ST_USAGE;
@@ -196,6 +206,14 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 			return err_prefix(ei, "--only-new: ");
 		}
 		return 1;
+	case O_FOLDER: {
+		/* Repeatable: one list, each name quoted as needed. */
+		char *j = folders_join(folder_spec, arg);
+
+		free(folder_spec);
+		folder_spec = j;
+		return 1;
+	}
 	case 'a':
 		all_flag = 1;
 		return 1;
@@ -327,35 +345,17 @@ run_accounts(struct cliopts *o, const struct config *cfg,
 }
 
 /*
- * An account this version cannot fetch, met while fetching every
- * account: a line in its log (syslog, log file; on stderr with --debug),
- * not an error.
- */
-static void
-skip_note(const struct account *a)
-{
-	struct errinfo ei;
-
-	(void)cliopts_open_logs(a, &ei);
-	log_info("account=%s host=%s status=skipped error=%s", a->name,
-	    a->in.host, FETCHRUN_NO_IMAP);
-	log_close();
-}
-
-/*
  * Every account with an incoming server, in file order, into *names_r
- * (free() it).  When fetching, the accounts this version cannot fetch
- * (IMAP) are left out with a note, and counted in *skipped_r.  An
- * account that cannot be resolved stays in: its error shows when it runs.
+ * (free() it).  An account that cannot be resolved stays in: its error
+ * shows when it runs.
  */
 static size_t
 every_account(struct cliopts *o, const struct config *cfg,
-    const char ***names_r, size_t *skipped_r)
+    const char ***names_r)
 {
 	const char **names;
 	size_t i, n = 0;
 
-	*skipped_r = 0;
 	names = xcalloc(cfg != NULL ? config_count(cfg) + 1 : 1,
 	    sizeof(*names));
 	for (i = 0; cfg != NULL && i < config_count(cfg); i++) {
@@ -371,9 +371,6 @@ every_account(struct cliopts *o, const struct config *cfg,
 		}
 		if (a->in.host == NULL || *a->in.host == '\0') {
 			/* An account for msend only. */
-		} else if (fetch_mode(o) && a->in.proto != PROTO_POP3) {
-			skip_note(a);
-			(*skipped_r)++;
 		} else {
 			names[n++] = config_name(cfg, i);
 		}
@@ -413,6 +410,9 @@ main(int argc, char **argv)
 		{ "half-quiet", no_argument, NULL, 'Q' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "received-header", optional_argument, NULL, O_RECEIVED },
+		{ "folder", required_argument, NULL, O_FOLDER },
+		{ "move-to", required_argument, NULL, O_MOVE_TO },
+		{ "mark-seen", optional_argument, NULL, O_MARK_SEEN },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct option *longopts;
@@ -420,7 +420,7 @@ main(int argc, char **argv)
 	struct cliopts o;
 	struct errinfo ei;
 	const char **names = NULL;
-	size_t n = 0, skipped = 0;
+	size_t n = 0;
 	int c, i, rc = 0, h;
 
 	sys_init();
@@ -456,6 +456,12 @@ main(int argc, char **argv)
 			rc = status_exit_code(ei.st);
 			goto out;
 		}
+	}
+	if (folder_spec != NULL && setlist_add_side(&o.set, "folders", SIDE_IN,
+	    folder_spec, &ei) < 0) {
+		log_error("--folder: %s", ei.msg);
+		rc = status_exit_code(ST_USAGE);
+		goto out;
 	}
 	if (o.help) {
 		usage(stdout);
@@ -498,8 +504,8 @@ main(int argc, char **argv)
 	} else {
 		/* Every account (plain mfetch, -a; -P, -S, -A without a
 		 * default account). */
-		n = every_account(&o, cfg, &names, &skipped);
-		if (n == 0 && skipped == 0)
+		n = every_account(&o, cfg, &names);
+		if (n == 0)
 			n = 1;	/* names[0] NULL: the default's error */
 	}
 	rc = run_accounts(&o, cfg, names, n);
@@ -514,6 +520,7 @@ out:
 	sasl_done();
 	config_free(cfg);
 	free(longopts);
+	free(folder_spec);
 	cliopts_free(&o);
 	log_close();
 	return rc;

@@ -2,8 +2,8 @@
  * mbox: appending messages to an mbox file, mboxrd-quoted, the way mutt,
  * procmail and Dovecot expect on /var/mail: fcntl lock and dotlock (each
  * with a timeout), no symbolic or hard links followed, a From_ line, a
- * blank line after each message.  The locks are taken at the first
- * message and kept for the ones that follow at once (a pipelined fetch),
+ * blank line after each message.  The locks are taken at the first sync
+ * and kept for the batches that follow at once (a pipelined fetch),
  * until release(), or an error.
  *
  * Crash safety.  A crash (kill -9, OOM, power cut) must never leave part
@@ -12,35 +12,43 @@
  * stale lock, a mail client) appended messages after it, even ones that
  * do not start their From_ line on a line of its own.  So:
  *
- *  1. A message is received whole into a temporary file first (msgfile.h)
- *     with its From_ line and quoting: a crash while it downloads leaves
- *     the mbox untouched.  Its length L and hash H are known at the end.
- *  2. Under the locks, at the mbox's end X: a journal record "append
- *     dev ino X nl L H head" (mboxjournal.h; nl is 1 when the file did
- *     not end with a line end and we add one) is written and fsync'ed
+ *  1. Messages are received whole into a temporary file first (msgfile.h)
+ *     with their From_ lines and quoting, one after the other: a staged
+ *     message is one there.  A crash while one downloads leaves the mbox
+ *     untouched; a message that fails half way is cut back out of the
+ *     file (its mark), the staged ones before it untouched.  At sync the
+ *     file holds the batch, a region of length L and hash H.
+ *  2. Under the locks, at the mbox's end X: one journal record "append
+ *     dev ino X nl L H head" for the whole batch (mboxjournal.h; nl is 1
+ *     when the file did not end with a line end and we add one; head is
+ *     the start of the batch's first message) is written and fsync'ed
  *     before the mbox is touched.  The journal lives in mfetch's state
  *     directory, one per mbox path.
- *  3. The mbox is extended to X + nl + L at once (ftruncate), then our
- *     bytes are written into that region, then fsync.  Because the file
- *     has its final size before the first byte is written, whatever
+ *  3. The mbox is extended to X + nl + L at once (ftruncate), then the
+ *     batch is written into that region, then one fsync.  Because the
+ *     file has its final size before the first byte is written, whatever
  *     another program appends after a crash starts exactly at
  *     X + nl + L: which bytes were ours is known exactly.
- *  4. The record stays: the next message's record replaces it, and the
+ *  4. The record stays: the next batch's record replaces it, and the
  *     journal is emptied (without an fsync) when the session lets go of
- *     the mbox.  A record that survives (a crash between messages, a
- *     power cut) is recognised as finished (below), so the deliver ->
- *     record -> delete order keeps its two fsyncs plus the journal's one.
+ *     the mbox.  A record that survives (a crash between batches, a
+ *     power cut) is recognised as finished (below), so a batch of any
+ *     number of messages costs two fsyncs (group commit; the engine
+ *     records its UIDs with one more).
  *
  * The next run that locks this mbox reads the journal first
- * (mboxj_recover()).  If the file is shorter than X + nl + L or the bytes
- * at X are not the start of ours (our From_ line, or the zeros of a
- * region never written), the run died before step 3: nothing to undo.
- * If the region hashes to H, the message is whole: nothing to undo.
- * Otherwise the region [X, X + nl + L) is cut out: the bytes after it are
- * saved to a side file and the plan journaled first, so that a crash in
- * the middle of the repair is finished by the run after.  An mbox whose
- * device or inode changed (replaced by another file) is not touched.
- * An error while appending (disk full) truncates back to X at once.
+ * (mboxj_recover(), which knows nothing of batches: a region is a
+ * region).  If the file is shorter than X + nl + L or the bytes at X are
+ * not the start of ours (our first From_ line, or the zeros of a region
+ * never written), the run died before step 3: nothing to undo.  If the
+ * region hashes to H, the batch is whole: nothing to undo.  Otherwise
+ * the region [X, X + nl + L) is cut out, the whole batch (none of its
+ * messages was recorded as delivered: the engine records only after
+ * sync): the bytes after it are saved to a side file and the plan
+ * journaled first, so that a crash in the middle of the repair is
+ * finished by the run after.  An mbox whose device or inode changed
+ * (replaced by another file) is not touched.  An error while appending
+ * (disk full) truncates back to X at once: the batch is not delivered.
  */
 #include "autoconf.h"
 
@@ -75,7 +83,9 @@ struct mbox {
 	int jfd;
 	int dotlocked;
 	int recorded;		/* the journal holds a finished append */
-	struct msgfile mf;	/* the message as it arrives */
+	struct msgfile mf;	/* the staged messages, then the one arriving */
+	struct msgfile_mark mark;	/* where the one arriving starts */
+	unsigned long nstaged;
 	struct mboxrd rd;
 };
 
@@ -286,6 +296,8 @@ lock_mbox(struct mbox *m, struct errinfo *ei)
 	return 0;
 }
 
+static void mbox_abort(struct sink *);
+
 static int
 mbox_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 {
@@ -296,8 +308,10 @@ mbox_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 	struct tm tm;
 	size_t i, n;
 
-	if (msgfile_start(&m->mf, ei) < 0)
+	/* The first of a batch starts the file; the next ones follow. */
+	if (m->nstaged == 0 && msgfile_start(&m->mf, ei) < 0)
 		return err_prefix(ei, "mbox %s: ", s->target);
+	msgfile_mark(&m->mf, &m->mark);
 	localtime_r(&msg->received, &tm);
 	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
 	n = (size_t)snprintf(line, sizeof(line), "From %.998s %s\n", from, date);
@@ -308,7 +322,11 @@ mbox_begin(struct sink *s, const struct sink_msg *msg, struct errinfo *ei)
 		if ((unsigned char)line[i] <= ' ')
 			line[i] = '_';
 	mboxrd_init(&m->rd, out, m);
-	return out(m, line, n, ei);
+	if (out(m, line, n, ei) < 0) {
+		mbox_abort(s);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -319,7 +337,7 @@ mbox_write(struct sink *s, const char *p, size_t n, struct errinfo *ei)
 	return mboxrd_write(&m->rd, p, n, ei);
 }
 
-/* Steps 2 to 4 of the comment at the top. */
+/* Steps 2 to 4 of the comment at the top, for the staged batch. */
 static int
 append(struct mbox *m, struct errinfo *ei)
 {
@@ -366,22 +384,51 @@ append(struct mbox *m, struct errinfo *ei)
 	return 0;
 }
 
+/* Cut the message arriving back out of the file: the batch stays. */
+static void
+mbox_abort(struct sink *s)
+{
+	struct mbox *m = (struct mbox *)s;
+	struct errinfo ei;
+
+	if (msgfile_rewind(&m->mf, &m->mark, &ei) < 0) {
+		/* The batch cannot be told from it: none of it goes. */
+		log_error("mbox %s: %s", s->target, ei.msg);
+		m->nstaged = 0;
+	}
+}
+
 static int
-mbox_commit(struct sink *s, struct errinfo *ei)
+mbox_stage(struct sink *s, struct errinfo *ei)
 {
 	struct mbox *m = (struct mbox *)s;
 
 	if (mboxrd_finish(&m->rd, ei) < 0 || out(m, "\n", 1, ei) < 0 ||
-	    msgfile_finish(&m->mf, 0, ei) < 0)
-		return -1;
-	/* Locked until release: the next messages come right after. */
-	if (m->fd < 0 && lock_mbox(m, ei) < 0)
-		return -1;
-	if (append(m, ei) < 0) {
-		unlock_close(m);
+	    msgfile_finish(&m->mf, 0, ei) < 0) {
+		mbox_abort(s);
 		return -1;
 	}
+	m->nstaged++;
 	return 0;
+}
+
+static int
+mbox_sync(struct sink *s, struct errinfo *ei)
+{
+	struct mbox *m = (struct mbox *)s;
+	int rc = 0;
+
+	if (m->nstaged == 0)
+		return 0;
+	/* Locked until release: the next batches come right after. */
+	if (m->fd < 0 && lock_mbox(m, ei) < 0)
+		rc = -1;
+	else if (append(m, ei) < 0) {
+		unlock_close(m);
+		rc = -1;
+	}
+	m->nstaged = 0;
+	return rc;
 }
 
 static void
@@ -405,8 +452,7 @@ mbox_free(struct sink *s)
 }
 
 static const struct sink_ops mbox_ops = {
-	mbox_begin, mbox_write, mbox_commit,
-	NULL,			/* the message was only in its temporary file */
+	mbox_begin, mbox_write, mbox_stage, mbox_sync, mbox_abort,
 	mbox_release, mbox_free
 };
 

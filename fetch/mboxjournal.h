@@ -4,10 +4,11 @@
  * top of mbox.c).  One small file per mbox in mfetch's state directory,
  * holding at most one record, rewritten in place:
  *
- *   append DEV INO START NL LEN HASH HEAD SUM   a message is appended:
+ *   append DEV INO START NL LEN HASH HEAD SUM   messages are appended:
  *       our bytes are [START, START + NL + LEN): NL (0 or 1) line end
  *       first, then LEN bytes whose FNV-1a hash is HASH (16 hex digits)
- *       and whose first bytes are HEAD (hex, up to MSGFILE_HEAD bytes)
+ *       and whose first bytes are HEAD (hex, up to MSGFILE_HEAD bytes):
+ *       one message, or a batch of them (group commit, mbox.c)
  *   repair DEV INO START LEN SUM            a cut is under way: the LEN
  *       bytes saved in the tail file go to START, the mbox ends there
  *

@@ -202,7 +202,7 @@ run_wait(struct mda *m, int *status_r, struct errinfo *ei)
 			return err_prefix(ei, "%s '%s' killed: ", m->size != NULL ?
 			    "filter" : "delivery command", s->target);
 		return err_set(ei, ST_TEMPFAIL, "%s '%s' ran longer than %d "
-		    "seconds: killed; message kept on the server",
+		    "seconds: killed",
 		    m->size != NULL ? "filter" : "delivery command", s->target,
 		    m->timeout);
 	}
@@ -222,21 +222,21 @@ mda_commit(struct sink *s, struct errinfo *ei)
 		return -1;
 	if (WIFSIGNALED(status))
 		return err_set(ei, ST_IOERR, "delivery command '%s' was "
-		    "killed by signal %d: message kept on the server",
+		    "killed by signal %d",
 		    s->target, WTERMSIG(status));
 	ec = WEXITSTATUS(status);
 	if (ec == 0)
 		return 0;
 	if (ec == 75)
 		return err_set(ei, ST_TEMPFAIL, "delivery command '%s' exited "
-		    "75 (try again later): message kept on the server",
+		    "75 (try again later)",
 		    s->target);
 	if (ec == 127)
 		return err_set(ei, ST_CONFIG, "delivery command '%s': command "
 		    "not found", s->target);
 	/* Its failure is local: never "the server refused" (exitcode.h). */
 	return err_set(ei, exitcode_mda(ec), "delivery command '%s' failed "
-	    "(exit status %d): message kept on the server", s->target, ec);
+	    "(exit status %d)", s->target, ec);
 }
 
 static void
@@ -252,7 +252,9 @@ mda_free(struct sink *s)
 }
 
 static const struct sink_ops mda_ops = {
-	mda_begin, mda_write, mda_commit,
+	mda_begin, mda_write,
+	mda_commit,		/* staged = delivered: the program's exit 0 */
+	NULL,			/* nothing to sync: we own no file of it */
 	NULL,			/* the message was only in its temporary file */
 	NULL, mda_free
 };

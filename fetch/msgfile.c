@@ -55,6 +55,31 @@ msgfile_start(struct msgfile *f, struct errinfo *ei)
 	return 0;
 }
 
+void
+msgfile_mark(const struct msgfile *f, struct msgfile_mark *k)
+{
+	k->len = f->len;
+	k->hash = f->hash;
+	k->headlen = f->headlen;
+}
+
+int
+msgfile_rewind(struct msgfile *f, const struct msgfile_mark *k,
+    struct errinfo *ei)
+{
+	/* What was flushed past k stays in the file until written over. */
+	if (f->len - f->out.len > f->size)
+		f->size = f->len - f->out.len;
+	/* What is still buffered goes; the file is written over from k. */
+	fdout_reset(&f->out, f->fd);
+	if (lseek(f->fd, (off_t)k->len, SEEK_SET) < 0)
+		return io_error(f, errno, ei);
+	f->len = k->len;
+	f->hash = k->hash;
+	f->headlen = k->headlen;
+	return 0;
+}
+
 int
 msgfile_write(struct msgfile *f, const char *p, size_t n, struct errinfo *ei)
 {

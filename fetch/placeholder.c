@@ -1,4 +1,4 @@
-/* placeholder: %F, %u, %S and %% in commands, made harmless. */
+/* placeholder: %F, %u, %S, %f and %% in commands, made harmless. */
 #include "autoconf.h"
 
 #include <stdlib.h>
@@ -58,4 +58,39 @@ placeholder_expand(const char *tmpl, const struct placeholders *ph)
 	r = buf_detach(&b, NULL);
 	buf_free(&b);
 	return r;
+}
+
+char *
+placeholder_folder(const char *tmpl, const char *folder)
+{
+	struct buf b;
+	char *r;
+
+	buf_init(&b, PLACEHOLDER_MAX);
+	for (; *tmpl != '\0'; tmpl++) {
+		if (tmpl[0] == '%' && tmpl[1] == 'f') {
+			buf_addstr(&b, folder);
+			tmpl++;
+		} else if (tmpl[0] == '%' && tmpl[1] == '%') {
+			buf_add(&b, "%%", 2);
+			tmpl++;
+		} else {
+			buf_addch(&b, *tmpl);
+		}
+	}
+	r = buf_detach(&b, NULL);
+	buf_free(&b);
+	return r;
+}
+
+int
+placeholder_has_folder(const char *tmpl)
+{
+	for (; tmpl != NULL && *tmpl != '\0'; tmpl++) {
+		if (tmpl[0] == '%' && tmpl[1] == 'f')
+			return 1;
+		if (tmpl[0] == '%' && tmpl[1] == '%')
+			tmpl++;
+	}
+	return 0;
 }

@@ -28,7 +28,7 @@ policy_decide(const struct fetch_policy *p, const time_t *seen,
 int
 policy_delete_now(const struct fetch_policy *p)
 {
-	return !p->check_only && p->keep == 0;
+	return !p->check_only && (p->keep == 0 || p->move_to != NULL);
 }
 
 void
@@ -41,4 +41,7 @@ policy_from_account(struct fetch_policy *p, const struct account *a)
 	p->skipsize = a->skipsize;
 	p->max_messages = a->max_messages;
 	p->received_header = a->received_header;
+	p->move_to = a->move_to != NULL && *a->move_to != '\0' ? a->move_to :
+	    NULL;
+	p->mark_seen = a->mark_seen;
 }

@@ -20,6 +20,8 @@ struct fetch_policy {
 	int check_only;			/* count, fetch and delete nothing */
 	int have_uids;			/* the server gave UIDs */
 	int received_header;		/* add a Received field */
+	const char *move_to;		/* IMAP: move fetched ones there */
+	int mark_seen;			/* IMAP: fetched ones get \Seen */
 };
 
 enum fetch_action {
@@ -36,7 +38,7 @@ enum fetch_action {
 enum fetch_action policy_decide(const struct fetch_policy *p,
     const time_t *seen, unsigned long long size, time_t now);
 
-/* Delete a message right after delivering it? */
+/* Delete (or move) a message right after delivering it? */
 int policy_delete_now(const struct fetch_policy *p);
 
 /* The policy of an account. */

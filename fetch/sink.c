@@ -41,6 +41,24 @@ sink_abort(struct sink *s)
 		s->ops->abort(s);
 }
 
+int
+sink_sync(struct sink *s, struct errinfo *ei)
+{
+	return s->ops->sync != NULL ? s->ops->sync(s, ei) : 0;
+}
+
+int
+sink_defers(const struct sink *s)
+{
+	return s->ops->sync != NULL;
+}
+
+int
+sink_commit(struct sink *s, struct errinfo *ei)
+{
+	return s->ops->stage(s, ei) < 0 ? -1 : sink_sync(s, ei);
+}
+
 void
 sink_free(struct sink *s)
 {

@@ -5,13 +5,21 @@
  *
  * A message is begin()-ed, written in chunks (LF line ends, the message
  * as it is: mboxrd quoting is the mbox sink's business), then either
- * commit()-ed, which returns 0 only once the message is durable (the
- * file and its directory fsync'ed, or the MDA exited 0), or abort()-ed,
- * which leaves no trace of it.  The mbox and the MDA receive a message
- * into a temporary file first and see it only whole, at commit; a
- * Maildir writes it to tmp/ and renames it.  A crash at any instant
- * leaves no part of a message behind, or one that the next run removes
- * (mbox.c, maildir.c explain how).
+ * stage()-d or abort()-ed, which leaves no trace of it.  A staged message
+ * is whole, in the target or ready to go there, but not yet durable: a
+ * crash may lose it, never leave a part of it.  sync() makes every
+ * staged message durable at once (group commit: one round of fsyncs for
+ * many messages) and returns 0 only once they all are (the files and
+ * their directory fsync'ed); when it fails, none of them is delivered.
+ * A sink that cannot defer (the MDA: its exit 0 is its promise) makes
+ * stage() durable itself and has no sync().  sink_commit() is stage()
+ * then sync(): the message and every one staged before it are durable.
+ *
+ * The mbox and the MDA receive a message into a temporary file first
+ * and see it only whole (the mbox: a whole batch, at sync); a Maildir
+ * writes it to tmp/ and renames it into new/ once it is durable.  A
+ * crash at any instant leaves no part of a message behind, or one that
+ * the next run removes (mbox.c, maildir.c explain how).
  */
 #ifndef FACTEUR_SINK_H
 #define FACTEUR_SINK_H
@@ -41,11 +49,23 @@ struct sink_ops {
 	    struct errinfo *ei);
 	int (*write)(struct sink *s, const char *p, size_t n,
 	    struct errinfo *ei);
-	int (*commit)(struct sink *s, struct errinfo *ei);
-	/* NULL when a message is not in the target before its commit. */
+	/*
+	 * The message begun is whole: stage it (see above).  On failure
+	 * that message is gone, the ones staged before it stay staged.
+	 */
+	int (*stage)(struct sink *s, struct errinfo *ei);
+	/*
+	 * Make every staged message durable: 0 once they all are (also
+	 * when none is staged); -1 when they are not, and then none of them
+	 * is delivered.  Nothing stays staged either way.  NULL when
+	 * stage() is durable already.
+	 */
+	int (*sync)(struct sink *s, struct errinfo *ei);
+	/* Undo the message begun, not the staged ones (may be NULL). */
 	void (*abort)(struct sink *s);
 	/* No more messages for now: let go of locks (may be NULL). */
 	void (*release)(struct sink *s);
+	/* Staged messages not synced are dropped. */
 	void (*free)(struct sink *s);
 };
 
@@ -64,6 +84,16 @@ int sink_new(const char *spec, const struct sink_opts *o, struct sink **s_r,
 void sink_free(struct sink *s);
 /* Undo the message begun (see abort in sink_ops). */
 void sink_abort(struct sink *s);
+/* Every staged message durable (see sync in sink_ops). */
+int sink_sync(struct sink *s, struct errinfo *ei);
+/* 1 when stage() defers durability to sync(); 0 when a staged message is
+ * delivered for good already (the MDA). */
+int sink_defers(const struct sink *s);
+/*
+ * Stage the message begun, then sync: 0 once it and the ones staged
+ * before are durable.  When staging fails, the others stay staged.
+ */
+int sink_commit(struct sink *s, struct errinfo *ei);
 
 /* The constructors behind sink_new(). */
 struct sink *sink_mbox_new(const char *path, const struct sink_opts *o);

@@ -24,9 +24,9 @@
 static int
 legacy(struct uidstate *u, const char *path, struct errinfo *ei)
 {
-	struct buf b;
+	struct buf b, jb;
 	char *lock = xasprintf("%s.lock", path), *jpath;
-	int fd, rc = -1, had;
+	int fd, rc = -1, had, hadj;
 
 	fd = durable_open(lock, O_RDONLY, 0);
 	if (fd < 0 && errno != ENOENT) {
@@ -52,12 +52,16 @@ legacy(struct uidstate *u, const char *path, struct errinfo *ei)
 		rc = 0;
 		goto out;
 	}
-	if (uidstate_parse(u, path, b.data, b.len, 0, ei) < 0)
+	/* As uidstate_open() reads them: a journal the file holds is not
+	 * applied twice. */
+	buf_init(&jb, UIDSTATE_FILE_MAX);
+	if ((hadj = uidstate_read_file(jpath, &jb, ei)) < 0 ||
+	    uidstate_load(u, path, b.data, b.len, jpath, hadj ? jb.data : NULL,
+	    jb.len, NULL, ei) < 0) {
+		buf_free(&jb);
 		goto out;
-	buf_reset(&b);
-	if (uidstate_read_file(jpath, &b, ei) < 0 ||
-	    uidstate_parse(u, jpath, b.data, b.len, 1, ei) < 0)
-		goto out;
+	}
+	buf_free(&jb);
 	rc = 1;
 out:
 	buf_free(&b);

@@ -1,21 +1,15 @@
-/* uidstate: delivered UIDs, journaled, locked, replaced atomically. */
+/* uidstate: delivered keys and folders in memory, and their text format. */
 #include "autoconf.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
-#include "durable.h"
 #include "hash.h"
-#include "log.h"
-#include "statedir.h"
 #include "uidstate.h"
+#include "hex.h"
 #include "xalloc.h"
 
 int
@@ -29,104 +23,6 @@ uidstate_valid_uid(const char *s, size_t len)
 		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
 			return 0;
 	return 1;
-}
-
-char *
-uidstate_legacy_path(const char *host, const char *user)
-{
-	char *name, *p, *r;
-
-	name = xasprintf("%s@%s.uids", user, host);
-	for (p = name; *p != '\0'; p++)
-		if (*p == '/')
-			*p = '_';
-	r = statedir_file(name);
-	free(name);
-	return r;
-}
-
-char *
-uidstate_expand(const char *pattern, const char *user, const char *host)
-{
-	struct buf b;
-	const char *p;
-	char *r;
-
-	buf_init(&b, 65536);
-	for (p = pattern; *p != '\0'; p++) {
-		if (p[0] == '%' && p[1] == 'U') {
-			buf_addstr(&b, user != NULL ? user : "");
-			p++;
-		} else if (p[0] == '%' && p[1] == 'H') {
-			buf_addstr(&b, host != NULL ? host : "");
-			p++;
-		} else {
-			buf_addch(&b, *p);
-		}
-	}
-	r = xstrdup(b.data);
-	buf_free(&b);
-	return r;
-}
-
-/* Append s to b, every byte outside [A-Za-z0-9_+-.] (a leading '.' too) %XX. */
-static void
-encode(struct buf *b, const char *s, int first)
-{
-	for (; *s != '\0'; s++, first = 0) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '+' ||
-		    c == '-' || (c == '.' && !first))
-			buf_addch(b, (char)c);
-		else
-			buf_printf(b, "%%%02X", c);
-	}
-}
-
-char *
-uidstate_account_name(const char *account, const char *host,
-    const char *user)
-{
-	struct buf b;
-	char *r;
-
-	buf_init(&b, 16384);
-	if (account != NULL && *account != '\0') {
-		encode(&b, account, 1);
-	} else {
-		encode(&b, user, 1);
-		buf_addch(&b, '@');
-		encode(&b, host, 0);
-	}
-	if (b.len > UIDSTATE_NAME_MAX) {
-		/* Cut between two encoded bytes, then tell names apart. */
-		size_t cut = UIDSTATE_NAME_MAX - 17;
-		uint64_t h = hash_add(HASH_INIT, b.data, b.len);
-
-		while (cut > 0 && (b.data[cut - 1] == '%' ||
-		    (cut > 1 && b.data[cut - 2] == '%')))
-			cut--;
-		buf_truncate(&b, b.len - cut);
-		buf_printf(&b, "~%016llx", (unsigned long long)h);
-	}
-	r = xstrdup(b.data);
-	buf_free(&b);
-	return r;
-}
-
-char *
-uidstate_default_path(const char *account, const char *host,
-    const char *user)
-{
-	char *name = uidstate_account_name(account, host, user), *file, *r;
-
-	file = xasprintf("%s.uids", name);
-	r = statedir_file(file);
-	free(file);
-	free(name);
-	return r;
 }
 
 static size_t
@@ -181,8 +77,56 @@ uidstate_find(struct uidstate *u, const char *uid)
 	return e != NULL && !e->gone ? e : NULL;
 }
 
+/*
+ * The decimal number of s[0..len) (no sign, no leading zero) if it is at
+ * most max: 0 and *v_r, else -1.
+ */
+static int
+number(const char *s, size_t len, unsigned long long max,
+    unsigned long long *v_r)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (max - (unsigned)(s[i] -
+		    '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*v_r = v;
+	return 0;
+}
+
+/* The folder ID of an "ID:UID" key, else 0. */
+static unsigned
+key_folder(const char *key)
+{
+	const char *colon = strchr(key, ':');
+	unsigned long long id, uid;
+
+	if (colon == NULL ||
+	    number(key, (size_t)(colon - key), UIDSTATE_ID_MAX, &id) < 0 ||
+	    id == 0 ||
+	    number(colon + 1, strlen(colon + 1), UINT32_MAX, &uid) < 0)
+		return 0;
+	return (unsigned)id;
+}
+
+void
+uidstate_key(char *out, size_t outsz, unsigned id, uint32_t uid)
+{
+	snprintf(out, outsz, "%u:%lu", id, (unsigned long)uid);
+}
+
+/*
+ * Add (or merge) an entry: the earliest time, the last fingerprint given.
+ * A forgotten entry becomes a new one.
+ */
 static struct uident *
-add(struct uidstate *u, const char *uid, time_t seen)
+add(struct uidstate *u, const char *uid, time_t seen, uint64_t fp)
 {
 	struct uident *e = lookup(u, uid);
 	size_t k;
@@ -191,13 +135,17 @@ add(struct uidstate *u, const char *uid, time_t seen)
 		if (e->gone) {
 			/* A new message with an old UID: a new entry. */
 			char *keep = e->uid;
+			unsigned folder = e->folder;
 
 			memset(e, 0, sizeof(*e));
 			e->uid = keep;
+			e->folder = folder;
 			e->seen = seen;
 		} else if (seen < e->seen) {
 			e->seen = seen;
 		}
+		if (fp != 0)
+			e->fp = fp;
 		return e;
 	}
 	if (u->n == u->alloc) {
@@ -209,6 +157,10 @@ add(struct uidstate *u, const char *uid, time_t seen)
 	memset(e, 0, sizeof(*e));
 	e->uid = xstrdup(uid);
 	e->seen = seen;
+	e->fp = fp;
+	/* Keys recorded before their folder line still reserve the ID. */
+	if ((e->folder = key_folder(uid)) > u->maxid)
+		u->maxid = e->folder;
 	k = hash(uid) & (u->nindex - 1);
 	while (u->index[k] != 0)
 		k = (k + 1) & (u->nindex - 1);
@@ -221,55 +173,239 @@ uidstate_add(struct uidstate *u, const char *uid, time_t seen)
 {
 	if (u->nindex == 0)
 		reindex(u);
-	add(u, uid, seen);
+	add(u, uid, seen, 0)->ondisk = 0;
 }
 
-int
-uidstate_read_file(const char *path, struct buf *b, struct errinfo *ei)
+void
+uidstate_each(struct uidstate *u, void (*fn)(void *, struct uident *),
+    void *arg)
 {
-	int rc, fd = durable_open(path, O_RDONLY, 0);
+	size_t i, n = u->n;
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return err_set(ei, ST_IOERR, "cannot read %s: %s", path,
-		    durable_strerror(errno));
-	}
-	rc = durable_read_fd(fd, path, b, ei);
-	close(fd);
-	return rc < 0 ? -1 : 1;
+	/* By position: fn may add entries, which moves u->v. */
+	for (i = 0; i < n; i++)
+		if (!u->v[i].gone)
+			fn(arg, &u->v[i]);
 }
 
-/* "SECONDS UID" or "- UID": 0 applied, -1 malformed. */
+void
+uidstate_present_folder(struct uidstate *u, unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (id != 0 && u->v[i].folder == id)
+			u->v[i].present = 1;
+}
+
+/* ---------------------------------------------------------- folders */
+
+struct uidfolder *
+uidstate_folder(struct uidstate *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nf; i++)
+		if (strcmp(u->f[i]->name, name) == 0)
+			return u->f[i];
+	return NULL;
+}
+
+struct uidfolder *
+uidstate_folder_by_id(struct uidstate *u, unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < u->nf; i++)
+		if (u->f[i]->id == id)
+			return u->f[i];
+	return NULL;
+}
+
+unsigned
+uidstate_new_folder_id(struct uidstate *u)
+{
+	if (u->maxid >= UIDSTATE_ID_MAX)
+		return 0;
+	return ++u->maxid;
+}
+
+/*
+ * Apply a folder line: it replaces the folder of the same name and
+ * another ID, and updates (or adds) its ID's.  -1 (nothing changed) when
+ * the ID had another UIDVALIDITY: its entries belong to that one.
+ */
+int
+uidstate_apply_folder(struct uidstate *u, const char *name, unsigned id,
+    uint32_t uidvalidity, uint32_t uidnext)
+{
+	struct uidfolder *g = uidstate_folder_by_id(u, id);
+	size_t i;
+
+	if (g != NULL && g->uidvalidity != uidvalidity)
+		return -1;
+	for (i = 0; g == NULL && i < u->ndead; i++)
+		if (u->dead[i] == id)
+			return -1;
+	for (i = 0; i < u->nf; i++) {
+		if (u->f[i]->id != id && strcmp(u->f[i]->name, name) == 0) {
+			if (u->ndead == u->deadalloc) {
+				u->deadalloc = u->deadalloc ? 2 * u->deadalloc :
+				    8;
+				u->dead = xreallocarray(u->dead, u->deadalloc,
+				    sizeof(*u->dead));
+			}
+			u->dead[u->ndead++] = u->f[i]->id;
+			free(u->f[i]->name);
+			free(u->f[i]);
+			u->f[i--] = u->f[--u->nf];
+		}
+	}
+	if (g == NULL) {
+		if (u->nf == u->falloc) {
+			u->falloc = u->falloc ? u->falloc * 2 : 8;
+			u->f = xreallocarray(u->f, u->falloc, sizeof(*u->f));
+		}
+		g = u->f[u->nf++] = xcalloc(1, sizeof(*g));
+		g->id = id;
+		g->uidvalidity = uidvalidity;
+	}
+	if (g->name == NULL || strcmp(g->name, name) != 0) {
+		free(g->name);
+		g->name = xstrdup(name);
+	}
+	g->uidnext = uidnext;
+	if (id > u->maxid)
+		u->maxid = id;
+	return 0;
+}
+
+void
+uidstate_folder_line(struct buf *b, const struct uidfolder *g)
+{
+	const unsigned char *p;
+
+	buf_printf(b, "=%u %lu %lu ", g->id, (unsigned long)g->uidvalidity,
+	    (unsigned long)g->uidnext);
+	for (p = (const unsigned char *)g->name; *p != '\0'; p++) {
+		if (*p < 0x21 || *p == '%' || *p == 0x7f)
+			buf_printf(b, "%%%02X", *p);
+		else
+			buf_addch(b, (char)*p);
+	}
+	buf_addch(b, '\n');
+}
+
+void
+uidstate_entry_line(struct buf *b, const struct uident *e)
+{
+	buf_printf(b, "%lld %s", (long long)e->seen, e->uid);
+	if (e->fp != 0)
+		buf_printf(b, " %016llx", (unsigned long long)e->fp);
+	buf_addch(b, '\n');
+}
+
+/* "=ID UIDVALIDITY UIDNEXT NAME": 0 applied, -1 malformed. */
+static int
+parse_folder(struct uidstate *u, const char *l, size_t len)
+{
+	const char *end = l + len, *tok[4], *p = l + 1;
+	size_t toklen[4], i, n = 0;
+	unsigned long long id, uv, un;
+	char name[UIDSTATE_FOLDER_MAX + 1];
+
+	for (i = 0; i < 4; i++) {
+		const char *sp = i < 3 ? memchr(p, ' ', (size_t)(end - p)) :
+		    end;
+
+		if (sp == NULL || sp == p)
+			return -1;
+		tok[i] = p;
+		toklen[i] = (size_t)(sp - p);
+		p = sp + 1;
+	}
+	if (number(tok[0], toklen[0], UIDSTATE_ID_MAX, &id) < 0 || id == 0 ||
+	    number(tok[1], toklen[1], UINT32_MAX, &uv) < 0 || uv == 0 ||
+	    number(tok[2], toklen[2], UINT32_MAX, &un) < 0)
+		return -1;
+	for (p = tok[3]; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		int hi, lo;
+
+		if (c < 0x21 || c == 0x7f || n == UIDSTATE_FOLDER_MAX)
+			return -1;
+		if (c == '%') {
+			if (end - p < 3 || (hi = hex_value(p[1])) < 0 ||
+			    (lo = hex_value(p[2])) < 0 || hi + lo == 0)
+				return -1;
+			c = (unsigned char)(hi * 16 + lo);
+			p += 2;
+		}
+		name[n++] = (char)c;
+	}
+	name[n] = '\0';
+	return uidstate_apply_folder(u, name, (unsigned)id, (uint32_t)uv,
+	    (uint32_t)un);
+}
+
+/* "SECONDS KEY [FP]" or "- KEY": 0 applied, -1 malformed. */
 static int
 parse_entry(struct uidstate *u, const char *l, size_t len)
 {
-	const char *sp = memchr(l, ' ', len), *p, *id;
+	const char *end = l + len, *sp = memchr(l, ' ', len), *p, *id, *fpp;
 	char uid[UID_MAX + 1];
 	long long seen = 0;
+	unsigned long long fp = 0;
 	size_t idlen;
+	struct uident *e;
 
 	if (sp == NULL || sp == l)
 		return -1;
 	id = sp + 1;
-	idlen = len - (size_t)(id - l);
+	fpp = memchr(id, ' ', (size_t)(end - id));
+	idlen = (size_t)((fpp != NULL ? fpp : end) - id);
 	if (!uidstate_valid_uid(id, idlen))
 		return -1;
 	memcpy(uid, id, idlen);
 	uid[idlen] = '\0';
 	if (sp == l + 1 && l[0] == '-') {
-		struct uident *e = lookup(u, uid);
-
-		if (e != NULL)
+		if (fpp != NULL)
+			return -1;
+		if ((e = lookup(u, uid)) != NULL) {
 			e->gone = 1;
+			e->ondisk = 0;
+		}
 		return 0;
+	}
+	if (fpp != NULL) {
+		if (end - fpp != 17)
+			return -1;
+		for (p = fpp + 1; p < end; p++) {
+			int h = hex_value(*p);
+
+			if (h < 0)
+				return -1;
+			fp = fp << 4 | (unsigned)h;
+		}
 	}
 	for (p = l; p < sp && *p >= '0' && *p <= '9' && seen < (1LL << 40); p++)
 		seen = seen * 10 + (*p - '0');
 	if (p != sp)
 		return -1;
-	add(u, uid, (time_t)seen);
+	add(u, uid, (time_t)seen, (uint64_t)fp)->ondisk = 1;
 	return 0;
+}
+
+/* "#WORD N" at l: 0 and *v_r, else -1. */
+static int
+hash_line(const char *l, size_t len, const char *word,
+    unsigned long long *v_r)
+{
+	size_t wl = strlen(word);
+
+	if (len <= wl + 1 || memcmp(l, word, wl) != 0 || l[wl] != ' ')
+		return -1;
+	return number(l + wl + 1, len - wl - 1, UINT64_MAX, v_r);
 }
 
 int
@@ -278,6 +414,7 @@ uidstate_parse(struct uidstate *u, const char *name, const char *data,
 {
 	const char *l = data, *end = data + len;
 	size_t line = 0;
+	unsigned long long v;
 
 	if (u->nindex == 0)
 		reindex(u);
@@ -286,6 +423,18 @@ uidstate_parse(struct uidstate *u, const char *name, const char *data,
 		size_t ll = nl != NULL ? (size_t)(nl - l) : (size_t)(end - l);
 
 		line++;
+		/*
+		 * Journal lines are written whole, with their line end: one
+		 * without it was cut by a crash, and may look like a valid,
+		 * shorter line.
+		 */
+		if (journal && nl == NULL) {
+			u->skipped++;
+			u->jcut = 1;
+			break;
+		}
+		if (journal)
+			u->jlines++;
 		if (ll > 7 && memcmp(l, "#login ", 7) == 0) {
 			long long tl = 0, dl = 0;
 			char tmp[64];
@@ -296,24 +445,25 @@ uidstate_parse(struct uidstate *u, const char *name, const char *data,
 			tmp[k] = '\0';
 			if (sscanf(tmp, "%lld %lld", &tl, &dl) == 2 && tl > 0 &&
 			    dl >= 0 && dl < 86400 * 30) {
-				u->last_login = (time_t)tl;
-				u->login_delay = (long)dl;
+				u->last_login = u->disk_login = (time_t)tl;
+				u->login_delay = u->disk_delay = (long)dl;
 			}
-		} else if (ll > 0 && l[0] != '#') {
-			/*
-			 * Journal lines are written whole, with their line
-			 * end: one without it was cut by a crash, and may look
-			 * like a valid, shorter UID.
-			 */
-			if (journal && nl == NULL)
-				u->skipped++;
-			else if (parse_entry(u, l, ll) < 0) {
-				if (!journal)
-					return err_set(ei, ST_CONFIG, "%s:%zu: "
-					    "malformed line (expected 'SECONDS "
-					    "UID')", name, line);
-				u->skipped++;
-			}
+		} else if (hash_line(l, ll, "#maxid", &v) == 0) {
+			if (v <= UIDSTATE_ID_MAX && v > u->maxid)
+				u->maxid = (unsigned)v;
+		} else if (!journal && hash_line(l, ll, "#folded", &v) == 0) {
+			u->folded = v;
+		} else if (journal && line == 1 &&
+		    hash_line(l, ll, "#journal", &v) == 0) {
+			u->jgen = v;
+		} else if (ll > 0 && l[0] != '#' &&
+		    (l[0] == '=' ? parse_folder(u, l, ll) :
+		    parse_entry(u, l, ll)) < 0) {
+			if (!journal)
+				return err_set(ei, ST_CONFIG, "%s:%zu: "
+				    "malformed line (expected 'SECONDS UID')",
+				    name, line);
+			u->skipped++;
 		}
 		if (nl == NULL)
 			break;
@@ -322,126 +472,42 @@ uidstate_parse(struct uidstate *u, const char *name, const char *data,
 	return 0;
 }
 
-int
-uidstate_open(struct uidstate *u, const char *path, struct errinfo *ei)
+/* The generation of a journal's text ("#journal N" first), else 0. */
+static unsigned long long
+journal_gen(const char *data, size_t len)
 {
-	return uidstate_open_seeded(u, path, NULL, NULL, ei);
+	const char *nl = memchr(data, '\n', len);
+	unsigned long long v;
+
+	if (nl == NULL || hash_line(data, (size_t)(nl - data), "#journal",
+	    &v) < 0)
+		return 0;
+	return v;
 }
 
 int
-uidstate_open_seeded(struct uidstate *u, const char *path,
-    int (*seed)(struct uidstate *, void *, struct errinfo *), void *arg,
-    struct errinfo *ei)
+uidstate_load(struct uidstate *u, const char *name, const char *file,
+    size_t flen, const char *jname, const char *journal, size_t jlen,
+    int *stale_r, struct errinfo *ei)
 {
-	struct buf b;
-	char *lock;
-	int rc = -1, had_file, had_journal, seeded = 0;
+	unsigned long long gen;
 
-	memset(u, 0, sizeof(*u));
-	u->lockfd = u->jfd = -1;
-	u->path = xstrdup(path);
-	u->journal_path = xasprintf("%s.journal", path);
-	if (durable_mkdirs_for(path, ei) < 0)
+	if (stale_r != NULL)
+		*stale_r = 0;
+	if (uidstate_parse(u, name, file, flen, 0, ei) < 0)
 		return -1;
-	lock = xasprintf("%s.lock", path);
-	u->lockfd = durable_open(lock, O_RDWR | O_CREAT, 0600);
-	if (u->lockfd < 0) {
-		err_set(ei, ST_CANTCREAT, "cannot create the lock file %s: %s",
-		    lock, durable_strerror(errno));
-		free(lock);
-		return -1;
+	if (journal == NULL || jlen == 0)
+		return 0;
+	gen = journal_gen(journal, jlen);
+	if (gen != 0 && gen == u->folded) {
+		/* The file was written from it: a crash came before its
+		 * removal.  Applied again, it could revive pruned keys. */
+		if (stale_r != NULL)
+			*stale_r = 1;
+		return 0;
 	}
-	if (flock(u->lockfd, LOCK_EX | LOCK_NB) < 0) {
-		err_set(ei, ST_TEMPFAIL, "another mfetch is already fetching "
-		    "this account (%s is locked); this run stops here", lock);
-		free(lock);
-		return -1;
-	}
-	free(lock);
-	buf_init(&b, UIDSTATE_FILE_MAX);
-	if ((had_file = uidstate_read_file(path, &b, ei)) < 0 ||
-	    uidstate_parse(u, path, b.data, b.len, 0, ei) < 0)
-		goto out;
-	buf_reset(&b);
-	if ((had_journal = uidstate_read_file(u->journal_path, &b, ei)) < 0 ||
-	    uidstate_parse(u, u->journal_path, b.data, b.len, 1, ei) < 0)
-		goto out;
-	if (u->skipped > 0)
-		log_warn("%s: %zu incomplete line%s (cut by a crash or a full "
-		    "disk) ignored", u->journal_path, u->skipped,
-		    u->skipped == 1 ? "" : "s");
-	/*
-	 * No state yet: take what the seed gives, and make it this
-	 * account's file before anything is fetched (a crash before the
-	 * rename leaves no file: the next run seeds again).
-	 */
-	if (!had_file && !had_journal && seed != NULL &&
-	    (seeded = seed(u, arg, ei)) < 0)
-		goto out;
-	/* Fold a crashed run's journal in before appending to it. */
-	if ((had_journal || seeded) && uidstate_save(u, 0, ei) < 0)
-		goto out;
-	rc = 0;
-out:
-	buf_free(&b);
-	return rc;
-}
-
-void
-uidstate_close(struct uidstate *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->n; i++)
-		free(u->v[i].uid);
-	free(u->v);
-	free(u->index);
-	if (u->jfd >= 0)
-		close(u->jfd);
-	if (u->lockfd >= 0)
-		close(u->lockfd);
-	free(u->path);
-	free(u->journal_path);
-	free(u->label);
-	memset(u, 0, sizeof(*u));
-	u->lockfd = u->jfd = -1;
-}
-
-/* Append text to the journal and make it durable. */
-static int
-journal(struct uidstate *u, const char *text, size_t len, struct errinfo *ei)
-{
-	int err;
-
-	if (u->jfd < 0) {
-		u->jfd = durable_open(u->journal_path, O_WRONLY | O_APPEND |
-		    O_CREAT, 0600);
-		if (u->jfd < 0)
-			return err_set(ei, ST_CANTCREAT, "cannot write %s: %s",
-			    u->journal_path, durable_strerror(errno));
-	}
-	if ((err = durable_write_all(u->jfd, text, len)) == 0 &&
-	    fdatasync(u->jfd) < 0)
-		err = errno;
-	if (err != 0)
-		return err_set(ei, err == ENOSPC || err == EDQUOT ?
-		    ST_TEMPFAIL : ST_IOERR, "cannot record in %s: %s",
-		    u->journal_path, strerror(err));
-	return 0;
-}
-
-int
-uidstate_record(struct uidstate *u, const char *uid, time_t seen,
-    struct errinfo *ei)
-{
-	char line[UID_MAX + 32];
-	int n;
-
-	n = snprintf(line, sizeof(line), "%lld %s\n", (long long)seen, uid);
-	if (journal(u, line, (size_t)n, ei) < 0)
-		return -1;
-	add(u, uid, seen)->present = 1;
-	return 0;
+	u->jold = gen == 0;
+	return uidstate_parse(u, jname, journal, jlen, 1, ei);
 }
 
 void
@@ -451,23 +517,6 @@ uidstate_deleted(struct uidstate *u, const char *uid)
 
 	if (e != NULL)
 		e->deleted = 1;
-}
-
-int
-uidstate_deletions_pending(struct uidstate *u, struct errinfo *ei)
-{
-	struct buf b;
-	size_t i;
-	int rc = 0;
-
-	buf_init(&b, UIDSTATE_FILE_MAX);
-	for (i = 0; i < u->n; i++)
-		if (u->v[i].deleted && !u->v[i].gone)
-			buf_printf(&b, "- %s\n", u->v[i].uid);
-	if (b.len > 0)
-		rc = journal(u, b.data, b.len, ei);
-	buf_free(&b);
-	return rc;
 }
 
 void
@@ -482,53 +531,20 @@ uidstate_deletions_done(struct uidstate *u, int final)
 	}
 }
 
-int
-uidstate_save(struct uidstate *u, int prune, struct errinfo *ei)
+void
+uidstate_free(struct uidstate *u)
 {
-	char *tmp = xasprintf("%s.tmp", u->path);
-	FILE *f;
 	size_t i;
-	int fd, rc = -1;
 
-	fd = durable_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		err_set(ei, ST_CANTCREAT, "cannot write %s: %s", tmp,
-		    durable_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto out;
-	}
-	fprintf(f, "# mfetch: messages already delivered (first seen, UID)%s%s\n",
-	    u->label != NULL ? ": " : "", u->label != NULL ? u->label : "");
-	if (u->last_login > 0)
-		fprintf(f, "#login %lld %ld\n", (long long)u->last_login,
-		    u->login_delay);
 	for (i = 0; i < u->n; i++)
-		if (!u->v[i].gone && (!prune || u->v[i].present))
-			fprintf(f, "%lld %s\n", (long long)u->v[i].seen,
-			    u->v[i].uid);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
-		err_set(ei, errno == ENOSPC ? ST_TEMPFAIL : ST_IOERR, "cannot "
-		    "write %s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		goto out;
+		free(u->v[i].uid);
+	free(u->v);
+	free(u->index);
+	for (i = 0; i < u->nf; i++) {
+		free(u->f[i]->name);
+		free(u->f[i]);
 	}
-	if (fclose(f) != 0 || rename(tmp, u->path) < 0 ||
-	    durable_fsync_parent(u->path) < 0) {
-		err_set(ei, ST_IOERR, "cannot replace %s: %s", u->path,
-		    strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	/* Everything the journal said is in the file now. */
-	if (u->jfd >= 0) {
-		close(u->jfd);
-		u->jfd = -1;
-	}
-	unlink(u->journal_path);
-	rc = 0;
-out:
-	free(tmp);
-	return rc;
+	free(u->f);
+	free(u->dead);
 }
+

@@ -7,6 +7,7 @@
 
 #include "fmrc.h"
 #include "fmrclex.h"
+#include "hex.h"
 
 static int
 is_blank(int c)
@@ -29,18 +30,6 @@ lex_err(struct lex *x, int line, const char *msg)
 	return err_set(x->ei, ST_CONFIG, "%s:%d: %s", x->name, line, msg);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One escape after a backslash in a quoted string: the byte, or -1. */
 static int
 escape(struct lex *x)
@@ -57,8 +46,8 @@ escape(struct lex *x)
 	case 'r':
 		return '\r';
 	case 'x':
-		while (n < 2 && x->p < x->end && hexval(*x->p) >= 0) {
-			v = v * 16 + hexval(*x->p++);
+		while (n < 2 && x->p < x->end && hex_value(*x->p) >= 0) {
+			v = v * 16 + hex_value(*x->p++);
 			n++;
 		}
 		return n > 0 ? v : 'x';

@@ -233,7 +233,11 @@ def check_case(case):
                 re.compile(rx)
             except re.error as e:
                 raise CaseError("%s: bad regex '%s': %s" % (p, rx, e))
-    ends = [d for _, d, _ in case.script if d in ("CLOSE", "EOF", "IGNORE")]
+    # CLOSE then NEXT: a drop, then the client's next run.
+    ends = [d for k, (_, d, _) in enumerate(case.script)
+            if d in ("CLOSE", "EOF", "IGNORE") and not (
+                d == "CLOSE" and k + 1 < len(case.script)
+                and case.script[k + 1][1] == "NEXT")]
     if ends and case.script[-1][1] not in ("CLOSE", "EOF", "IGNORE"):
         raise CaseError("%s: CLOSE, EOF and IGNORE must end the script" % p)
 
@@ -595,7 +599,8 @@ class Server(threading.Thread):
             self.tr.note("no connection (none needed: the script is empty)")
             return
         pending = b""
-        for lineno, d, arg in script:
+        closed = False
+        for k, (lineno, d, arg) in enumerate(script):
             self.where = "script line %d (%s)" % (lineno, d)
             if d in ("S", "RAW"):
                 if d == "S":
@@ -642,13 +647,19 @@ class Server(threading.Thread):
                     raise Failure("stopped while sleeping")
             elif d == "CLOSE":
                 self.tr.note("server closes the connection")
+                if k + 1 < len(script) and script[k + 1][1] == "NEXT":
+                    p.close()
+                    closed = True
+                    continue
                 return
             elif d == "EOF":
                 self.expect_eof()
                 return
             elif d == "NEXT":
-                self.expect_eof()
-                p.close()
+                if not closed:
+                    self.expect_eof()
+                    p.close()
+                closed = False
                 self.peer = None
                 p = self.connect()
                 if p is None:

@@ -52,6 +52,20 @@ test_detect(void **state)
 	    CONFIG_DIALECT_FACTEUR);
 	assert_int_equal(detect("host h\noutgoing_user u\n", SIDE_OUT),
 	    CONFIG_DIALECT_FACTEUR);
+	/* IMAP is facteur's: neither peer has it (issue 12). */
+	assert_int_equal(detect("host h\nprotocol imap\n", SIDE_IN),
+	    CONFIG_DIALECT_FACTEUR);
+	assert_int_equal(detect("host h\nprotocol  IMAP \n", SIDE_OUT),
+	    CONFIG_DIALECT_FACTEUR);
+	assert_int_equal(detect("host h\nfolders INBOX\n", SIDE_IN),
+	    CONFIG_DIALECT_FACTEUR);
+	assert_int_equal(detect("host h\nmark_seen off\n", SIDE_IN),
+	    CONFIG_DIALECT_FACTEUR);
+	/* msmtp's own protocol values stay msmtp's. */
+	assert_int_equal(detect("host h\nprotocol lmtp\n", SIDE_OUT),
+	    CONFIG_DIALECT_MSMTP);
+	assert_int_equal(detect("host h\nprotocol imapx\n", SIDE_IN),
+	    CONFIG_DIALECT_MPOP);
 	/* Neither: facteur's.  Comments and look-alikes do not count. */
 	assert_int_equal(detect("account a\nuser u\n", SIDE_OUT),
 	    CONFIG_DIALECT_FACTEUR);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "crlf.h"
 #include "dotbody.h"
 #include "mboxrd.h"
 
@@ -268,6 +269,47 @@ test_mboxrd_roundtrip(void **state)
 	}
 }
 
+/* crlf: CR LF to LF, a lone CR kept, the same at every split. */
+static void
+test_crlf_cases(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} c[] = {
+		{ "", "" },
+		{ "a\r\nb\r\n", "a\nb\n" },
+		{ "\r\n\r\n", "\n\n" },
+		{ "a\rb", "a\rb" },
+		{ "a\r\r\nb", "a\r\nb" },
+		{ "\r", "\r" },
+		{ "x\r\r", "x\r\r" },
+		{ "a\nb\n", "a\nb\n" },
+		{ ".\r\n..\r\n", ".\n..\n" },
+		{ "\r\r\n\r", "\r\n\r" },
+	};
+	size_t i, cut;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		size_t n = strlen(c[i].in);
+
+		for (cut = 0; cut <= n; cut++) {
+			struct crlf k;
+			char o[64];
+			size_t w;
+
+			crlf_init(&k);
+			w = crlf_decode(&k, c[i].in, cut, o);
+			assert_true(w <= CRLF_OUT_MAX(cut));
+			w += crlf_decode(&k, c[i].in + cut, n - cut, o + w);
+			w += crlf_finish(&k, o + w);
+			o[w] = '\0';
+			if (strcmp(o, c[i].want) != 0)
+				fail_msg("case %zu cut %zu: got '%s'", i, cut, o);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -276,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_dotbody_large),
 		cmocka_unit_test(test_mboxrd_cases),
 		cmocka_unit_test(test_mboxrd_roundtrip),
+		cmocka_unit_test(test_crlf_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,10 +101,39 @@ test_every_byte(void **state)
 	}
 }
 
+/* %f: only %f, the rest left for placeholder_expand(). */
+static void
+test_folder(void **state)
+{
+	static const struct {
+		const char *tmpl, *want;
+		int has;
+	} c[] = {
+		{ "maildir,/m/%f", "maildir,/m/Lists+2Fx", 1 },
+		{ "mda,cmd -f %F %f %%f 100%%", "mda,cmd -f %F Lists+2Fx %%f "
+		    "100%%", 1 },
+		{ "mbox,/m/inbox", "mbox,/m/inbox", 0 },
+		{ "mbox,/m/%%f", "mbox,/m/%%f", 0 },
+		{ "mbox,/m/%", "mbox,/m/%", 0 },
+		{ "%f%f", "Lists+2FxLists+2Fx", 1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *got = placeholder_folder(c[i].tmpl, "Lists+2Fx");
+
+		assert_string_equal(got, c[i].want);
+		assert_int_equal(placeholder_has_folder(c[i].tmpl), c[i].has);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_folder),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_every_byte),

@@ -6,7 +6,11 @@
  * as an mbox; the MDA's exit status 75 and others are reported, a slow
  * one killed.  The state a killed run leaves (an mbox journal record over
  * a half-written region, another program's message after it; tmp/ files
- * of a dead mfetch) is repaired by the next delivery.
+ * of a dead mfetch) is repaired by the next delivery.  Group commit:
+ * staged messages reach the target only at sync, all of them, in order,
+ * with one journal record for the mbox; a message aborted inside a batch
+ * (even one larger than the write buffer) leaves the others whole; a
+ * Maildir sync that fails delivers none of the batch.
  */
 #include "autoconf.h"
 
@@ -223,6 +227,264 @@ test_mda(void **state)
 	assert_int_equal(sink_new("mbox", &opts, &s, &ei), -1);
 	assert_int_equal(sink_new("pipe,x", &opts, &s, &ei), -1);
 	assert_int_equal(ei.st, ST_CONFIG);
+}
+
+/* Start a message in d and write all of text, in chunks of step. */
+static void
+feed(struct delivery *d, const char *text, size_t step)
+{
+	struct errinfo ei;
+	size_t n = strlen(text), pos;
+
+	delivery_start(d);
+	for (pos = 0; pos < n; pos += step)
+		assert_int_equal(delivery_write(d, text + pos, n - pos < step ?
+		    n - pos : step, &ei), 0);
+}
+
+static void
+stage(struct delivery *d, const char *text)
+{
+	struct errinfo ei;
+
+	feed(d, text, 13);
+	assert_int_equal(delivery_stage(d, &ei), 0);
+}
+
+/* A message of about 600 KB: more than the sinks' write buffer. */
+static char *
+big_msg(const char *subject)
+{
+	struct buf b;
+	char *text;
+	int i;
+
+	buf_init(&b, 1 << 20);
+	buf_printf(&b, "From: <big@example.org>\nSubject: %s\n\n", subject);
+	for (i = 0; i < 20000; i++)
+		buf_printf(&b, "line %d of a message that goes\n", i);
+	text = buf_detach(&b, NULL);
+	buf_free(&b);
+	return text;
+}
+
+static const char msg_a[] = "Return-Path: <a@example.org>\nSubject: A\n\n"
+    "body A\nFrom inside A\n";
+static const char msg_b[] = "From: <b@example.org>\nSubject: B\n\nbody B\n";
+static const char msg_d[] = "From: <d@example.org>\nSubject: D\n\nbody D";
+
+/* The mbox text a message gives: From_ line (a 24-byte date), the text
+ * quoted, a line end added if missing, a blank line. */
+static size_t
+mbox_len(const char *from, const char *text)
+{
+	size_t n = strlen(text), q = 0;
+	const char *p;
+
+	for (p = text; (p = strstr(p, "\nFrom ")) != NULL; p++)
+		q++;
+	return 5 + strlen(from) + 1 + 24 + 1 + n + q +
+	    (text[n - 1] != '\n') + 1;
+}
+
+static void
+check_record(const char *path, unsigned long long start, size_t len,
+    const char *text)
+{
+	char *jpath = xasprintf("%s/mbox-%016llx.journal", opts.statedir,
+	    (unsigned long long)hash_add(HASH_INIT, path, strlen(path)));
+	char *j;
+	size_t jlen;
+	struct mboxj_rec r;
+
+	j = slurp(jpath, &jlen);
+	assert_int_equal(mboxj_parse(j, jlen, &r), 0);
+	assert_int_equal(r.kind, MBOXJ_APPEND);
+	assert_int_equal(r.start, start);
+	assert_int_equal(r.nl, 0);
+	assert_int_equal(r.len, len - start);
+	assert_true(r.hash == hash_add(HASH_INIT, text + start, len - start));
+	assert_memory_equal(r.head, text + start, r.headlen);
+	free(j);
+	free(jpath);
+}
+
+/*
+ * A batch: nothing in the mbox before the sync, then every staged message
+ * in order, whole; the aborted ones (one before anything was staged, one
+ * inside the batch, both larger than the write buffer) nowhere; one
+ * journal record covering the whole batch.
+ */
+static void
+test_mbox_batch(void **state)
+{
+	char *path = xasprintf("%s/batch.mbox", dir), *spec, *text, *big;
+	struct delivery d;
+	struct sink *s;
+	struct errinfo ei;
+	size_t len, want, len1;
+	const char *a, *b, *dd;
+
+	(void)state;
+	big = big_msg("C");
+	spec = xasprintf("mbox,%s", path);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	delivery_init(&d, s);
+	assert_int_equal(delivery_sync(&d, &ei), 0);	/* nothing staged */
+	feed(&d, big, 4096);
+	delivery_abort(&d);
+	stage(&d, msg_a);
+	stage(&d, msg_b);
+	feed(&d, big, 4096);
+	delivery_abort(&d);
+	stage(&d, msg_d);
+	assert_int_equal(access(path, F_OK), -1);	/* not before sync */
+	assert_int_equal(delivery_sync(&d, &ei), 0);
+	text = slurp(path, &len);
+	want = mbox_len("a@example.org", msg_a) + mbox_len("b@example.org",
+	    msg_b) + mbox_len("d@example.org", msg_d);
+	assert_int_equal(len, want);
+	a = strstr(text, "Subject: A\n\nbody A\n>From inside A\n\nFrom b@");
+	b = strstr(text, "Subject: B\n\nbody B\n\nFrom d@");
+	dd = strstr(text, "Subject: D\n\nbody D\n\n");
+	assert_true(strncmp(text, "From a@example.org ", 19) == 0);
+	assert_true(a != NULL && b != NULL && dd != NULL && a < b && b < dd);
+	assert_null(strstr(text, "Subject: C"));
+	assert_null(memchr(text, '\0', len));
+	check_record(path, 0, len, text);
+	free(text);
+	len1 = len;
+	/* A second batch goes after it, with its own record. */
+	stage(&d, msg_b);
+	assert_int_equal(delivery_sync(&d, &ei), 0);
+	assert_int_equal(delivery_sync(&d, &ei), 0);	/* none left */
+	text = slurp(path, &len);
+	assert_int_equal(len, len1 + mbox_len("b@example.org", msg_b));
+	check_record(path, len1, len, text);
+	free(text);
+	/* Staged, never synced: dropped with the sink. */
+	stage(&d, msg_a);
+	delivery_release(&d);
+	delivery_free(&d);
+	sink_free(s);
+	text = slurp(path, &len);
+	assert_int_equal(len, len1 + mbox_len("b@example.org", msg_b));
+	free(text);
+	free(spec);
+	free(path);
+	free(big);
+}
+
+/* How many files of d hold these words. */
+static int
+find_text(const char *d, const char *words)
+{
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)) != NULL) {
+		char *p, *t;
+
+		if (e->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", d, e->d_name);
+		t = slurp(p, NULL);
+		n += strstr(t, words) != NULL;
+		free(t);
+		free(p);
+	}
+	closedir(dp);
+	return n;
+}
+
+/*
+ * A Maildir batch: in tmp/ until the sync, then all in new/; an aborted
+ * message nowhere; a failed sync (new/ gone) delivers none of the batch
+ * and leaves nothing in tmp/; staged ones go with the sink.
+ */
+static void
+test_maildir_batch(void **state)
+{
+	char *md = xasprintf("%s/Mail/batch", dir), *spec, *newd, *tmpd, *big,
+	    *away;
+	struct delivery d;
+	struct sink *s;
+	struct errinfo ei;
+
+	(void)state;
+	big = big_msg("C");
+	spec = xasprintf("maildir,%s", md);
+	newd = xasprintf("%s/new", md);
+	tmpd = xasprintf("%s/tmp", md);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	delivery_init(&d, s);
+	stage(&d, msg_a);
+	stage(&d, msg_b);
+	feed(&d, big, 4096);
+	delivery_abort(&d);
+	stage(&d, msg_d);
+	assert_int_equal(count_files(newd), 0);
+	assert_int_equal(count_files(tmpd), 3);
+	assert_int_equal(delivery_sync(&d, &ei), 0);
+	assert_int_equal(count_files(newd), 3);
+	assert_int_equal(count_files(tmpd), 0);
+	assert_int_equal(find_text(newd, "Subject: A\n\nbody A\nFrom inside"),
+	    1);
+	assert_int_equal(find_text(newd, "Subject: B\n\nbody B\n"), 1);
+	assert_int_equal(find_text(newd, "Subject: D\n\nbody D"), 1);
+	assert_int_equal(find_text(newd, "Subject: C"), 0);
+	assert_int_equal(delivery_sync(&d, &ei), 0);	/* none left */
+	/* new/ cannot be written to: the whole batch fails, tmp/ empty. */
+	stage(&d, msg_a);
+	stage(&d, msg_b);
+	away = xasprintf("%s.away", newd);
+	assert_int_equal(rename(newd, away), 0);
+	assert_int_equal(delivery_sync(&d, &ei), -1);
+	assert_int_equal(ei.st, ST_IOERR);
+	assert_non_null(strstr(ei.msg, "into new/"));
+	assert_int_equal(count_files(tmpd), 0);
+	assert_int_equal(count_files(newd), -1);
+	assert_int_equal(rename(away, newd), 0);
+	assert_int_equal(count_files(newd), 3);
+	/* Staged, never synced: removed with the sink. */
+	stage(&d, msg_a);
+	assert_int_equal(count_files(tmpd), 1);
+	delivery_free(&d);
+	sink_free(s);
+	assert_int_equal(count_files(tmpd), 0);
+	assert_int_equal(count_files(newd), 3);
+	free(spec);
+	free(newd);
+	free(tmpd);
+	free(away);
+	free(md);
+	free(big);
+}
+
+/* The MDA cannot defer: a staged message is delivered already. */
+static void
+test_mda_stage(void **state)
+{
+	char *out = xasprintf("%s/mda-stage.out", dir), *cmd, *text;
+	struct delivery d;
+	struct sink *s;
+	struct errinfo ei;
+
+	(void)state;
+	cmd = xasprintf("mda,cat >> %s", out);
+	assert_int_equal(sink_new(cmd, &opts, &s, &ei), 0);
+	delivery_init(&d, s);
+	stage(&d, msg_a);
+	text = slurp(out, NULL);
+	assert_non_null(strstr(text, "Subject: A\n"));
+	free(text);
+	assert_int_equal(delivery_sync(&d, &ei), 0);
+	delivery_free(&d);
+	sink_free(s);
+	free(cmd);
+	free(out);
 }
 
 /* Append raw bytes to a file, as another program would. */
@@ -582,6 +844,9 @@ main(void)
 		cmocka_unit_test(test_mbox),
 		cmocka_unit_test(test_maildir),
 		cmocka_unit_test(test_mda),
+		cmocka_unit_test(test_mbox_batch),
+		cmocka_unit_test(test_maildir_batch),
+		cmocka_unit_test(test_mda_stage),
 		cmocka_unit_test(test_mbox_crash_repair),
 		cmocka_unit_test(test_mbox_crash_nothing_to_undo),
 		cmocka_unit_test(test_mbox_journal_torn),
