@@ -256,6 +256,7 @@ sess_free(struct isess *s)
 	imap_uids_free(&s->found);
 	isess_spool_drop(s);
 	free(s->slots);
+	free(s->spooled);
 	free(s->out);
 	free(s);
 }
