@@ -511,16 +511,20 @@ rewrite(struct uidstate *u, int prune, struct errinfo *ei)
 	unsigned long long folded = u->jgen != 0 ? u->jgen : u->folded;
 	struct atomicfile af;
 	struct buf b;
+	char *head;
 	size_t i;
 	int rc = -1;
 
 	if (atomicfile_begin(&af, u->path, ei) < 0)
 		goto out;
-	/* Written in blocks of REWRITE_BLOCK: one write per line is slow. */
-	buf_init(&b, 2 * REWRITE_BLOCK + 4 * UIDSTATE_FOLDER_MAX);
-	buf_printf(&b, "# mfetch: messages already delivered (first seen, "
+	/* The label's length is the user's: written alone, never cut. */
+	head = xasprintf("# mfetch: messages already delivered (first seen, "
 	    "UID, fingerprint)%s%s\n", u->label != NULL ? ": " : "",
 	    u->label != NULL ? u->label : "");
+	(void)atomicfile_write(&af, head, strlen(head));
+	free(head);
+	/* Written in blocks of REWRITE_BLOCK: one write per line is slow. */
+	buf_init(&b, 2 * REWRITE_BLOCK + 4 * UIDSTATE_FOLDER_MAX);
 	if (folded > 0)
 		buf_printf(&b, "#folded %llu\n", folded);
 	if (u->maxid > 0)
