@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "buf.h"
 #include "durable.h"
 #include "hash.h"
@@ -21,6 +22,9 @@
 #include "statedir.h"
 #include "uidstate.h"
 #include "xalloc.h"
+
+/* How much of the state file rewrite() gathers before one write. */
+#define REWRITE_BLOCK	(64 * 1024)
 
 char *
 uidstate_legacy_path(const char *host, const char *user)
@@ -482,6 +486,19 @@ login_changed(const struct uidstate *u)
 }
 
 /*
+ * Write out what b holds once it has at bytes or more (an error is kept
+ * in af for atomicfile_commit()).
+ */
+static void
+spill(struct atomicfile *af, struct buf *b, size_t at)
+{
+	if (b->len >= at) {
+		(void)atomicfile_write(af, b->data, b->len);
+		buf_reset(b);
+	}
+}
+
+/*
  * Write the whole state to a temporary file, fsync, rename it over the
  * file, fsync the directory, and only then remove the journal: until
  * the rename is durable, file + journal are the state; after it, the
@@ -490,60 +507,46 @@ login_changed(const struct uidstate *u)
 static int
 rewrite(struct uidstate *u, int prune, struct errinfo *ei)
 {
-	char *tmp = xasprintf("%s.tmp", u->path);
 	int *keep = keepers(u, prune);
 	unsigned long long folded = u->jgen != 0 ? u->jgen : u->folded;
+	struct atomicfile af;
 	struct buf b;
-	FILE *f;
+	char *head;
 	size_t i;
-	int fd, rc = -1;
+	int rc = -1;
 
-	fd = durable_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		err_set(ei, ST_CANTCREAT, "cannot write %s: %s", tmp,
-		    durable_strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (atomicfile_begin(&af, u->path, ei) < 0)
 		goto out;
-	}
-	fprintf(f, "# mfetch: messages already delivered (first seen, UID, "
-	    "fingerprint)%s%s\n", u->label != NULL ? ": " : "",
+	/* The label's length is the user's: written alone, never cut. */
+	head = xasprintf("# mfetch: messages already delivered (first seen, "
+	    "UID, fingerprint)%s%s\n", u->label != NULL ? ": " : "",
 	    u->label != NULL ? u->label : "");
+	(void)atomicfile_write(&af, head, strlen(head));
+	free(head);
+	/* Written in blocks of REWRITE_BLOCK: one write per line is slow. */
+	buf_init(&b, 2 * REWRITE_BLOCK + 4 * UIDSTATE_FOLDER_MAX);
 	if (folded > 0)
-		fprintf(f, "#folded %llu\n", folded);
+		buf_printf(&b, "#folded %llu\n", folded);
 	if (u->maxid > 0)
-		fprintf(f, "#maxid %u\n", u->maxid);
+		buf_printf(&b, "#maxid %u\n", u->maxid);
 	if (u->last_login > 0)
-		fprintf(f, "#login %lld %ld\n", (long long)u->last_login,
+		buf_printf(&b, "#login %lld %ld\n", (long long)u->last_login,
 		    u->login_delay);
-	buf_init(&b, 4 * UIDSTATE_FOLDER_MAX);
 	for (i = 0; i < u->nf; i++) {
-		buf_reset(&b);
 		uidstate_folder_line(&b, u->f[i]);
-		fputs(b.data, f);
+		spill(&af, &b, REWRITE_BLOCK);
 	}
 	for (i = 0; i < u->n; i++) {
 		if (keep[i] <= 0)
 			continue;
-		buf_reset(&b);
 		uidstate_entry_line(&b, &u->v[i]);
-		fputs(b.data, f);
+		spill(&af, &b, REWRITE_BLOCK);
 	}
+	spill(&af, &b, 0);
 	buf_free(&b);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
-		err_set(ei, errno == ENOSPC ? ST_TEMPFAIL : ST_IOERR, "cannot "
-		    "write %s: %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
+	/* A failed write is reported here, the file left as it was. */
+	if (atomicfile_commit(&af, 1, ei) < 0)
 		goto out;
-	}
-	if (fclose(f) != 0 || rename(tmp, u->path) < 0 ||
-	    durable_fsync_parent(u->path) < 0) {
-		err_set(ei, ST_IOERR, "cannot replace %s: %s", u->path,
-		    strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
 	u->nrewrite++;
 	u->have_file = 1;
 	u->folded = folded;
@@ -553,7 +556,6 @@ rewrite(struct uidstate *u, int prune, struct errinfo *ei)
 	rc = remove_journal(u, ei);
 out:
 	free(keep);
-	free(tmp);
 	return rc;
 }
 
