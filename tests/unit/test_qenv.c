@@ -212,6 +212,7 @@ edit(const char *key, const char *line)
 {
 	struct buf b;
 	const char *p = good, *nl;
+	char *text;
 
 	buf_init(&b, 1 << 20);
 	while ((nl = strchr(p, '\n')) != NULL) {
@@ -222,7 +223,9 @@ edit(const char *key, const char *line)
 			buf_add(&b, p, (size_t)(nl + 1 - p));
 		p = nl + 1;
 	}
-	return buf_detach(&b, NULL);
+	text = buf_detach(&b, NULL);
+	buf_free(&b);		/* buf_detach() inits it again */
+	return text;
 }
 
 static const struct bad {
