@@ -32,6 +32,10 @@ smtpd_in_data(const struct smtpd_parse *p)
 	return p->state != SMTPD_S_CMD;
 }
 
+static int bad(struct smtpd_event *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An SMTPD_ERROR event; returns -1. */
 static int
 bad(struct smtpd_event *ev, int code, const char *fmt, ...)
 {
