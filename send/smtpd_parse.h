@@ -97,8 +97,8 @@ void smtpd_init(struct smtpd_parse *p);
 /*
  * Read from in[0..n): returns the bytes used and fills ev.  kind is
  * SMTPD_NONE only when all n bytes were used without an event; any other
- * kind may leave input unused (call again with the rest).  Every call
- * uses a byte or yields an event.  Never fails: a bad line is an
+ * kind may leave input unused (call again with the rest).  With n > 0,
+ * every call uses a byte or yields an event.  Never fails: a bad line is an
  * SMTPD_ERROR event, and the parser is ready for the next line.
  */
 size_t smtpd_feed(struct smtpd_parse *p, const char *in, size_t n,
