@@ -78,6 +78,7 @@ account_new(const char *name)
 	a->received_header = 1;
 	a->mark_seen = 1;
 	a->allow_from_override = 1;
+	a->queue_lifetime = 5 * 24 * 3600;
 	return a;
 }
 
@@ -104,6 +105,8 @@ account_free(struct account *a)
 	free(a->logfile_time_format);
 	free(a->maildomain);
 	free(a->from_full_name);
+	free(a->queue_dir);
+	free(a->bounce_to);
 	server_free(&a->in);
 	server_free(&a->out);
 	free(a);

@@ -114,6 +114,11 @@ struct account {
 	int allow_from_override; /* -f changes the sender (default on) */
 	int auto_from;		/* sender $USER@maildomain (msmtp, obsolete) */
 	char *maildomain;	/* for auto_from; NULL: the user name alone */
+	/* msend's queue (issue 13). */
+	int queue;		/* queue mail on a temporary failure */
+	char *queue_dir;	/* NULL: the default (send/queue.h) */
+	long queue_lifetime;	/* seconds; KEEP_FOREVER: never expires */
+	char *bounce_to;	/* a delivery for bounces; NULL: ~/dead.letter */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

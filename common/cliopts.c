@@ -452,6 +452,16 @@ cliopts_pretend(FILE *f, const struct account *a, int side)
 		fprintf(f, "auto_from          = %s\n", a->auto_from ? "on" :
 		    "off");
 		fprintf(f, "maildomain         = %s\n", str(a->maildomain));
+		fprintf(f, "queue              = %s\n", a->queue ? "on" : "off");
+		fprintf(f, "queue_dir          = %s\n", a->queue_dir != NULL ?
+		    a->queue_dir : "(the default)");
+		if (a->queue_lifetime == KEEP_FOREVER)
+			fprintf(f, "queue_lifetime     = forever\n");
+		else
+			fprintf(f, "queue_lifetime     = %lds\n",
+			    a->queue_lifetime);
+		fprintf(f, "bounce_to          = %s\n", a->bounce_to != NULL ?
+		    a->bounce_to : "mbox,~/dead.letter");
 	}
 	fprintf(f, "logfile            = %s\n", str(a->logfile));
 	if (a->logfile_time_format != NULL)

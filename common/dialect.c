@@ -88,6 +88,11 @@ static const struct peerkey peerkeys[] = {
 	{ "syslog", M, K_SYSLOG, "syslog", NULL },
 	{ "aliases", M, K_ACC, "aliases", NULL },
 	{ "auto_from", M, K_ACC, "auto_from", NULL },
+	/* facteur's queue, welcome in an msmtp file too (issue 13). */
+	{ "queue", M, K_ACC, "queue", NULL },
+	{ "queue_dir", M, K_ACC, "queue_dir", NULL },
+	{ "queue_lifetime", M, K_ACC, "queue_lifetime", NULL },
+	{ "bounce_to", M, K_ACC, "bounce_to", NULL },
 	{ "maildomain", M, K_ACC, "maildomain", NULL },
 	/* mpop */
 	{ "pipelining", P, K_ACC, "pipelining", NULL },

@@ -96,6 +96,11 @@ static const struct key keys[] = {
 	{ "allow_from_override", T_A_BOOL, 0, 0, ACC(allow_from_override) },
 	{ "auto_from", T_A_BOOL, 0, 0, ACC(auto_from) },
 	{ "maildomain", T_A_STR, 0, 0, ACC(maildomain) },
+	/* msend's queue (issue 13). */
+	{ "queue", T_A_BOOL, 0, 0, ACC(queue) },
+	{ "queue_dir", T_A_FILE, 0, 0, ACC(queue_dir) },
+	{ "queue_lifetime", T_A_KEEP, 0, 0, ACC(queue_lifetime) },
+	{ "bounce_to", T_A_DELIVERY, 0, 0, ACC(bounce_to) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

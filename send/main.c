@@ -99,6 +99,10 @@ run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 			return 0;
 		case SEND_NEWALIASES:
 			return 0;	/* the aliases file needs no database */
+		case SEND_SMTP:
+		case SEND_FLUSH:
+		case SEND_QUEUE_REMOVE:
+			return err_set(ei, ST_USAGE, "not built yet");
 		case SEND_MAIL:
 			break;
 		}

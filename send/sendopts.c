@@ -28,7 +28,14 @@ enum {
 	O_AUTO_FROM,
 	O_MAILDOMAIN,
 	O_RMQS,
-	O_PROTOCOL
+	O_PROTOCOL,
+	O_QUEUE,
+	O_QUEUE_DIR,
+	O_QUEUE_LIFETIME,
+	O_BOUNCE_TO,
+	O_FLUSH,
+	O_QUEUE_REMOVE,
+	O_QUEUE_FLUSH_NOW
 };
 
 const struct option sendopts_long[] = {
@@ -57,6 +64,13 @@ const struct option sendopts_long[] = {
 	{ "maildomain", required_argument, NULL, O_MAILDOMAIN },
 	{ "rmqs", required_argument, NULL, O_RMQS },
 	{ "protocol", required_argument, NULL, O_PROTOCOL },
+	{ "queue", optional_argument, NULL, O_QUEUE },
+	{ "queue-dir", required_argument, NULL, O_QUEUE_DIR },
+	{ "queue-lifetime", required_argument, NULL, O_QUEUE_LIFETIME },
+	{ "bounce-to", required_argument, NULL, O_BOUNCE_TO },
+	{ "flush", no_argument, NULL, O_FLUSH },
+	{ "queue-remove", required_argument, NULL, O_QUEUE_REMOVE },
+	{ "queue-flush-now", required_argument, NULL, O_QUEUE_FLUSH_NOW },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -86,6 +100,10 @@ static const struct {
 	    "--allow-from-override" },
 	{ O_AUTO_FROM, "auto_from", "--auto-from" },
 	{ O_MAILDOMAIN, "maildomain", "--maildomain" },
+	{ O_QUEUE, "queue", "--queue" },
+	{ O_QUEUE_DIR, "queue_dir", "--queue-dir" },
+	{ O_QUEUE_LIFETIME, "queue_lifetime", "--queue-lifetime" },
+	{ O_BOUNCE_TO, "bounce_to", "--bounce-to" },
 };
 
 void
@@ -102,6 +120,7 @@ sendopts_free(struct sendopts *so)
 	free(so->from);
 	free(so->fullname);
 	free(so->envid);
+	free(so->qid);
 	for (i = 0; i < so->nrcpts; i++)
 		free(so->rcpts[i]);
 	free(so->rcpts);
@@ -144,14 +163,23 @@ set_from(struct sendopts *so, const char *arg, struct errinfo *ei)
 	return 0;
 }
 
+/* A queue id as the queue makes them: [A-Za-z0-9._-], no leading '.'. */
+static int
+qid_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && s[0] != '.' &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") == n;
+}
+
 static int
 mode_b(struct sendopts *so, const char *arg, struct errinfo *ei)
 {
 	if (strcmp(arg, "s") == 0)
-		return err_set(ei, ST_USAGE, "-bs (SMTP on standard input) is "
-		    "not supported yet: give the recipients as arguments or "
-		    "use -t");
-	if (strcmp(arg, "m") == 0)
+		so->mode = SEND_SMTP;
+	else if (strcmp(arg, "m") == 0)
 		so->mode = SEND_MAIL;
 	else if (strcmp(arg, "p") == 0)
 		so->mode = SEND_LIST_QUEUE;
@@ -159,7 +187,8 @@ mode_b(struct sendopts *so, const char *arg, struct errinfo *ei)
 		so->mode = SEND_NEWALIASES;
 	else
 		return err_set(ei, ST_USAGE, "-b%s: msend can only send mail "
-		    "(-bm), list its queue (-bp) or rebuild aliases (-bi)", arg);
+		    "(-bm), speak SMTP on standard input (-bs), list its queue "
+		    "(-bp) or rebuild aliases (-bi)", arg);
 	return 0;
 }
 
@@ -223,8 +252,21 @@ sendopts_handle(struct sendopts *so, struct cliopts *co, int opt,
 	case 'I':
 		so->mode = SEND_NEWALIASES;
 		return 1;
-	case 'q':
-		return err_set(ei, ST_USAGE, "-q: msend keeps no queue to run");
+	case 'q':	/* -q, and sendmail's -q30m (an interval: cron's) */
+	case O_FLUSH:
+		so->mode = SEND_FLUSH;
+		return 1;
+	case O_QUEUE_REMOVE:
+	case O_QUEUE_FLUSH_NOW:
+		if (!qid_ok(arg))
+			return err_set(ei, ST_USAGE, "%s: '%.100s' is not a queue "
+			    "id (as mailq shows them)", opt == O_QUEUE_REMOVE ?
+			    "--queue-remove" : "--queue-flush-now", arg);
+		free(so->qid);
+		so->qid = xstrdup(arg);
+		so->mode = opt == O_QUEUE_REMOVE ? SEND_QUEUE_REMOVE :
+		    SEND_FLUSH;
+		return 1;
 	case 'v':
 		return cliopts_handle(co, 'd', NULL, ei);
 	case 'i':	/* a lone "." never ends the message anyway */
@@ -290,8 +332,19 @@ sendopts_help(FILE *f)
 "                             (msmtp's, obsolete: use from %U@DOMAIN)\n"
 "  -v                         same as --debug\n"
 "  --protocol=(smtp|lmtp)     LMTP (RFC 2033; default port 2003)\n"
-"  -bm (default), -bp (list the queue: empty), -bi (aliases: nothing to do)\n"
-"  -bs, --rmqs, --configure   not supported (an error, exit 64)\n"
+"  -bm (default), -bi (aliases: nothing to do)\n"
+"  -bs                        speak SMTP on standard input and output\n"
+"Queue (see msend(1), QUEUE):\n"
+"  --queue[=(on|off)]         queue the message on a temporary failure\n"
+"  --queue-dir=DIR            the queue's directory\n"
+"  --queue-lifetime=DURATION  give up (and bounce) after this (default 5d)\n"
+"  --bounce-to=(mbox,FILE|maildir,DIR|mda,COMMAND) where bounces go\n"
+"                             (default mbox,~/dead.letter)\n"
+"  -q, --flush                send the queued messages that are due\n"
+"  --queue-flush-now=ID       send this queued message now\n"
+"  -bp, mailq                 list the queue\n"
+"  --queue-remove=ID          remove a message from the queue\n"
+"  --rmqs, --configure        not supported (an error, exit 64)\n"
 
 "  -i, -oi, -oXxx, -B, -L, -h, -m, -G, -U, -n, -O, -Am: accepted, ignored\n",
 	    f);

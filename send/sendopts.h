@@ -27,7 +27,10 @@
 enum send_mode {
 	SEND_MAIL = 0,		/* -bm: send the message on stdin */
 	SEND_LIST_QUEUE,	/* -bp, mailq */
-	SEND_NEWALIASES		/* -bi, -I, newaliases */
+	SEND_NEWALIASES,	/* -bi, -I, newaliases */
+	SEND_SMTP,		/* -bs: SMTP on stdin and stdout */
+	SEND_FLUSH,		/* -q, --flush, --queue-flush-now=ID */
+	SEND_QUEUE_REMOVE	/* --queue-remove=ID */
 };
 
 struct sendopts {
@@ -37,6 +40,7 @@ struct sendopts {
 	char *from;		/* -f, -r, --from; "" is the null sender */
 	char *fullname;		/* -F */
 	char *envid;		/* -V: DSN envelope id */
+	char *qid;		/* --queue-remove, --queue-flush-now: the id */
 	char **rcpts;		/* recipients given as arguments */
 	size_t nrcpts;
 };
