@@ -35,6 +35,7 @@ struct job {
 	struct addr_list rcpts;
 	struct buf hdr;			/* the header to send */
 	struct submit_result res;
+	struct mailjob_out *out;
 	struct timespec t0;
 	unsigned long turns;
 };
@@ -376,6 +377,10 @@ send_it(struct job *j, struct errinfo *ei)
 	}
 	if (s.c != NULL)
 		j->turns = s.c->turns;
+	if (s.r.code != 0) {
+		j->out->code = s.r.code;
+		smtp_reply_quote(&s.r, j->out->reply, sizeof(j->out->reply));
+	}
 	smtp_close(&s);
 	return rc;
 }
@@ -418,12 +423,15 @@ log_line(struct job *j, int rc, const struct errinfo *ei)
 
 int
 mailjob_run(const struct sendopts *so, struct cliopts *co, int in,
-    struct errinfo *ei)
+    struct mailjob_out *out, struct errinfo *ei)
 {
+	struct mailjob_out dummy;
 	struct job j;
 	int rc = -1;
 
 	memset(&j, 0, sizeof(j));
+	j.out = out != NULL ? out : &dummy;
+	memset(j.out, 0, sizeof(*j.out));
 	j.so = so;
 	j.co = co;
 	clock_gettime(CLOCK_MONOTONIC, &j.t0);

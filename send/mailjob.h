@@ -11,15 +11,26 @@
 #define FACTEUR_MAILJOB_H
 
 #include "cliopts.h"
+#include "qenv.h"
 #include "sendopts.h"
+#include "smtp_reply.h"
 #include "status.h"
+
+/* What became of the message, for -bs's replies. */
+struct mailjob_out {
+	int queued;			/* queued (not sent): qid says where */
+	char qid[QENV_ID_MAX + 1];
+	int code;			/* the server's last reply; 0: none */
+	char reply[SMTP_LINE_MAX];	/* its text, quoted (smtp_reply.h) */
+};
 
 /*
  * Send the message on fd in.  Returns 0 only once the server accepted
- * it for every recipient; else -1 with ei (see submit.h for the
- * statuses; ST_NOUSER: sent, but some recipients were refused).
+ * it for every recipient, or (queue on) it is safely queued; else -1
+ * with ei (see submit.h for the statuses; ST_NOUSER: sent, but some
+ * recipients were refused).  out (may be NULL) says what happened.
  */
 int mailjob_run(const struct sendopts *so, struct cliopts *co, int in,
-    struct errinfo *ei);
+    struct mailjob_out *out, struct errinfo *ei);
 
 #endif

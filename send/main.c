@@ -106,7 +106,7 @@ run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 		case SEND_MAIL:
 			break;
 		}
-		return mailjob_run(so, o, 0, ei);
+		return mailjob_run(so, o, 0, NULL, ei);
 	}
 	if (cliopts_load_config(o, 1, &cfg, ei) < 0)
 		return -1;
