@@ -11,14 +11,15 @@
 #include "addr.h"
 #include "aliases.h"
 #include "config.h"
+#include "enqueue.h"
+#include "flush.h"
 #include "fromaddr.h"
 #include "log.h"
-#include "login.h"
 #include "mailjob.h"
 #include "msghdr.h"
+#include "outgoing.h"
 #include "session.h"
 #include "smtp.h"
-#include "smtp_auth.h"
 #include "spool.h"
 #include "submit.h"
 #include "xalloc.h"
@@ -36,6 +37,8 @@ struct job {
 	struct buf hdr;			/* the header to send */
 	struct submit_result res;
 	struct mailjob_out *out;
+	int *rcode;			/* by recipient: its non-2xx RCPT reply */
+	int at_login;			/* the login is what failed */
 	struct timespec t0;
 	unsigned long turns;
 };
@@ -350,12 +353,21 @@ finish_header(struct job *j, struct errinfo *ei)
 	return rc;
 }
 
+/* submit.h's on_rcpt: remember each refused recipient's reply code. */
+static void
+job_rcpt(void *arg, size_t i, int code, const char *reply)
+{
+	struct job *j = arg;
+
+	(void)reply;
+	j->rcode[i] = code;
+}
+
 static int
 send_it(struct job *j, struct errinfo *ei)
 {
 	struct envelope env;
 	struct smtp s;
-	struct login lg;
 	int rc = -1;
 
 	memset(&env, 0, sizeof(env));
@@ -364,17 +376,11 @@ send_it(struct job *j, struct errinfo *ei)
 	env.dsn_notify = j->a->dsn_notify;
 	env.dsn_return = j->a->dsn_return;
 	env.envid = j->so->envid;
-	if (smtp_open(&s, &j->a->out, ei) == 0) {
-		/* A pattern (or %F) is no login name. */
-		login_init(&lg, &j->a->out, j->a->name, j->a->address != NULL &&
-		    (fromaddr_is_pattern(j->a->address) ||
-		    strstr(j->a->address, "%F") != NULL) ? NULL :
-		    j->a->address, conn_tls(s.c));
-		if (smtp_login(&s, &lg, ei) == 0)
-			rc = submit_message(&s, &env, &j->hdr, &j->sp, &j->res,
-			    ei);
-		login_free(&lg);
-	}
+	env.on_rcpt = job_rcpt;
+	env.arg = j;
+	j->rcode = xcalloc(j->rcpts.n + 1, sizeof(*j->rcode));
+	if (outgoing_open(&s, j->a, &j->at_login, ei) == 0)
+		rc = submit_message(&s, &env, &j->hdr, &j->sp, &j->res, ei);
 	if (s.c != NULL)
 		j->turns = s.c->turns;
 	if (s.r.code != 0) {
@@ -383,6 +389,85 @@ send_it(struct job *j, struct errinfo *ei)
 	}
 	smtp_close(&s);
 	return rc;
+}
+
+/*
+ * With queue on, what could not go now goes into the queue: after a
+ * temporary failure of the whole message, every recipient not refused
+ * for good; after a partial success, the recipients refused with 4xx.
+ * Returns rc as it stands for the caller: 0 when nothing was refused for
+ * good (the rest is queued), else the error, which then says what was
+ * queued.
+ */
+static int
+queue_rest(struct job *j, int rc, struct errinfo *ei)
+{
+	struct addr_list q;
+	struct enqueue_msg m;
+	struct errinfo qei;
+	char why[256];
+	size_t i, perm = 0;
+	int whole;
+
+	if (rc == 0 || !j->a->queue || j->rcode == NULL)
+		return rc;
+	if (ei->st == ST_NOUSER)
+		whole = 0;
+	else if (enqueue_temporary(ei->st, j->at_login))
+		whole = 1;
+	else
+		return rc;
+	addr_list_init(&q);
+	for (i = 0; i < j->rcpts.n; i++) {
+		if (j->rcode[i] >= 500)
+			perm++;
+		else if (j->rcode[i] >= 400 || (whole && j->rcode[i] == 0))
+			addr_list_add(&q, j->rcpts.v[i]);
+	}
+	if (q.n == 0) {
+		addr_list_free(&q);
+		return rc;
+	}
+	if (!enqueue_possible(j->a, why, sizeof(why))) {
+		log_warn("not queued: %s", why);
+		addr_list_free(&q);
+		return rc;
+	}
+	memset(&m, 0, sizeof(m));
+	m.from = j->from;
+	m.rcpts = &q;
+	m.dsn_notify = j->a->dsn_notify;
+	m.dsn_return = j->a->dsn_return;
+	m.envid = j->so->envid;
+	m.error = ei->msg;
+	m.tried = 1;
+	if (enqueue(j->a, &m, &j->hdr, &j->sp, j->out->qid, &qei) < 0) {
+		log_error("the message could not be queued either: %s",
+		    qei.msg);
+		addr_list_free(&q);
+		return rc;
+	}
+	j->out->queued = 1;
+	log_warn("queued as %s for %zu recipient%s (%s); msend -q sends it",
+	    j->out->qid, q.n, q.n == 1 ? "" : "s", ei->msg);
+	addr_list_free(&q);
+	if (perm == 0) {
+		err_clear(ei);
+		return 0;
+	}
+	return err_prefix(ei, "queued as %s for the recipients that may "
+	    "still take it; ", j->out->qid);
+}
+
+/*
+ * The network works (a message just went): when the queue holds
+ * anything, flush it in the background, without keeping the caller.
+ */
+static void
+flush_behind(struct job *j)
+{
+	if (j->a->queue && enqueue_pending(j->a))
+		flush_spawn(j->co, j->cfg);
 }
 
 /* One line per message, for the log file and syslog. */
@@ -408,7 +493,7 @@ log_line(struct job *j, int rc, const struct errinfo *ei)
 		}
 	log_info("account=%s host=%s port=%u tls=%s from=%s recipients=%s "
 	    "mailsize=%llu smtpstatus=%.3s smtpmsg='%s' elapsed=%.3fs "
-	    "turns=%lu exitcode=%d%s%s%s", *j->a->name ? j->a->name : "-",
+	    "turns=%lu exitcode=%d%s%s%s%s%s", *j->a->name ? j->a->name : "-",
 	    j->a->out.host != NULL ? j->a->out.host : "-",
 	    server_port(&j->a->out), !j->a->out.tls ? "off" :
 	    j->a->out.starttls ? "starttls" : "on",
@@ -417,7 +502,8 @@ log_line(struct job *j, int rc, const struct errinfo *ei)
 	    *j->res.final ? j->res.final : "-",
 	    strlen(j->res.final) > 4 ? j->res.final + 4 : "", el, j->turns,
 	    rc < 0 ? status_exit_code(ei->st) : 0, rc < 0 ? " error='" : "",
-	    rc < 0 ? ei->msg : "", rc < 0 ? "'" : "");
+	    rc < 0 ? ei->msg : "", rc < 0 ? "'" : "", j->out->queued ?
+	    " queued=" : "", j->out->queued ? j->out->qid : "");
 	buf_free(&r);
 }
 
@@ -453,6 +539,10 @@ mailjob_run(const struct sendopts *so, struct cliopts *co, int in,
 	    finish_header(&j, ei) < 0 || spool_read_body(&j.sp, ei) < 0)
 		goto done;
 	rc = send_it(&j, ei);
+	if (rc == 0)
+		flush_behind(&j);
+	else
+		rc = queue_rest(&j, rc, ei);
 done:
 	if (j.res.refused.len > 0) {
 		size_t i, len;
@@ -467,6 +557,7 @@ done:
 	log_line(&j, rc, ei);
 out:
 	submit_result_free(&j.res);
+	free(j.rcode);
 	buf_free(&j.hdr);
 	addr_list_free(&j.rcpts);
 	free(j.from);

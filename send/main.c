@@ -9,10 +9,12 @@
 #include "authonly.h"
 #include "cliopts.h"
 #include "config.h"
+#include "flush.h"
 #include "fromaddr.h"
 #include "info.h"
 #include "log.h"
 #include "mailjob.h"
+#include "mailq.h"
 #include "pwstore.h"
 #include "sasl.h"
 #include "sendopts.h"
@@ -83,6 +85,39 @@ check_outgoing(const struct account *a, struct errinfo *ei)
 	return err_set(ei, ST_USAGE, "no outgoing server: give --host=HOST");
 }
 
+/* -bp (mailq), -q (--flush, --queue-flush-now=ID), --queue-remove=ID. */
+static int
+queue_mode(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
+{
+	struct config *cfg = NULL;
+	struct flush_opts fo;
+	struct flush_stats st;
+	int rc;
+
+	if (cliopts_load_config(o, 0, &cfg, ei) < 0)
+		return -1;
+	switch (so->mode) {
+	case SEND_LIST_QUEUE:
+		rc = mailq_list(stdout, o, cfg, 0, ei);
+		break;
+	case SEND_QUEUE_REMOVE:
+		rc = mailq_remove(stdout, o, cfg, so->qid, ei);
+		break;
+	default:
+		memset(&fo, 0, sizeof(fo));
+		fo.id = so->qid;
+		fo.account = o->naccounts > 0 ? o->accounts[o->naccounts - 1] :
+		    NULL;
+		rc = flush_run(o, cfg, &fo, &st, ei);
+		log_debug("flush: %lu sent, %lu deferred, %lu bounced, %lu "
+		    "busy, %lu unreadable", st.sent, st.deferred, st.bounced,
+		    st.busy, st.broken);
+		break;
+	}
+	config_free(cfg);
+	return rc;
+}
+
 static int
 run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 {
@@ -95,13 +130,12 @@ run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 	    !o->store_password && !o->forget_password) {
 		switch (so->mode) {
 		case SEND_LIST_QUEUE:
-			printf("msend keeps no queue: mail queue is empty\n");
-			return 0;
+		case SEND_FLUSH:
+		case SEND_QUEUE_REMOVE:
+			return queue_mode(o, so, ei);
 		case SEND_NEWALIASES:
 			return 0;	/* the aliases file needs no database */
 		case SEND_SMTP:
-		case SEND_FLUSH:
-		case SEND_QUEUE_REMOVE:
 			return err_set(ei, ST_USAGE, "not built yet");
 		case SEND_MAIL:
 			break;

@@ -51,7 +51,12 @@ struct tx {
 	char data_reply[SMTP_LINE_MAX];
 	size_t *acc;		/* indexes of the accepted recipients (LMTP) */
 	size_t nacc;
+	int split;		/* submit_start(): stop once all is written */
 };
+
+static int bdat_replies(struct tx *t, struct errinfo *ei);
+static int final_reply(struct tx *t, struct errinfo *ei);
+static int mail_refused(struct tx *t, struct errinfo *ei);
 
 /* Read replies until n of them have been read (in command order). */
 static int
@@ -78,6 +83,9 @@ read_upto(struct tx *t, size_t n, struct errinfo *ei)
 				buf_printf(&t->r->refused, "recipient <%s> "
 				    "refused: server said: '%s'\n",
 				    t->env->rcpts->v[t->nread - 1], q);
+				if (t->env->on_rcpt != NULL)
+					t->env->on_rcpt(t->env->arg, t->nread - 1,
+					    t->s->r.code, q);
 			}
 		} else {
 			t->data_code = t->s->r.code;
@@ -282,6 +290,8 @@ lmtp_replies(struct tx *t, struct errinfo *ei)
 			return lost_final(ei);
 		}
 		smtp_reply_quote(&s->r, q, sizeof(q));
+		if (t->env->on_rcpt != NULL)
+			t->env->on_rcpt(t->env->arg, t->acc[k], s->r.code, q);
 		if (SMTP_POSITIVE(&s->r)) {
 			ok++;
 			snprintf(t->r->final, sizeof(t->r->final), "%s", q);
@@ -340,18 +350,16 @@ transact(struct tx *t, const char *hw, size_t hwlen, int eightbit, int bdat,
 	}
 	if (bdat) {
 		/* The message goes now; every reply is read after. */
-		if (send_bdat(t, hw, hwlen, sp, ei) < 0 ||
-		    pp_cmdf(s->c, ei, "QUIT") < 0)
+		if (send_bdat(t, hw, hwlen, sp, ei) < 0)
 			return -1;
-		t->r->quit_sent = 1;
-		if (read_upto(t, n + 1, ei) < 0 || smtp_read(s, ei) < 0)
-			return lost_final(ei);
-		if (!(t->mail_code >= 200 && t->mail_code < 300))
-			goto mail_refused;
-		if (t->r->accepted == 0)
-			return err_set(ei, t->r->tempfail_rcpt ? ST_TEMPFAIL :
-			    ST_UNAVAILABLE, "no recipient was accepted");
-		goto final;
+		if (!env->more) {
+			if (pp_cmdf(s->c, ei, "QUIT") < 0)
+				return -1;
+			t->r->quit_sent = 1;
+		}
+		if (t->split)
+			return 0;
+		return bdat_replies(t, ei);
 	}
 	if (pipe || t->r->accepted > 0) {
 		if (pp_cmdf(s->c, ei, "DATA") < 0 || read_upto(t, n + 2, ei) < 0)
@@ -377,7 +385,7 @@ transact(struct tx *t, const char *hw, size_t hwlen, int eightbit, int bdat,
 		    s->srv->host, server_port(s->srv), t->data_reply);
 	if (send_data(t, hw, hwlen, sp, ei) < 0)
 		return -1;
-	if (pipe) {
+	if (pipe && !env->more) {
 		/* QUIT as the last command of the group (RFC 2920 3.1). */
 		if (pp_cmdf(s->c, ei, "QUIT") < 0)
 			return -1;
@@ -387,7 +395,32 @@ transact(struct tx *t, const char *hw, size_t hwlen, int eightbit, int bdat,
 		return lmtp_replies(t, ei);
 	if (smtp_read(s, ei) < 0)
 		return lost_final(ei);
-final:
+	return final_reply(t, ei);
+mail_refused:
+	return mail_refused(t, ei);
+}
+
+/* After BDAT LAST: the replies to MAIL, each RCPT, BDAT. */
+static int
+bdat_replies(struct tx *t, struct errinfo *ei)
+{
+	if (read_upto(t, t->env->rcpts->n + 1, ei) < 0 ||
+	    smtp_read(t->s, ei) < 0)
+		return lost_final(ei);
+	if (!(t->mail_code >= 200 && t->mail_code < 300))
+		return mail_refused(t, ei);
+	if (t->r->accepted == 0)
+		return err_set(ei, t->r->tempfail_rcpt ? ST_TEMPFAIL :
+		    ST_UNAVAILABLE, "no recipient was accepted");
+	return final_reply(t, ei);
+}
+
+/* The reply to the message itself (the final dot, or BDAT LAST). */
+static int
+final_reply(struct tx *t, struct errinfo *ei)
+{
+	struct smtp *s = t->s;
+
 	smtp_reply_quote(&s->r, t->r->final, sizeof(t->r->final));
 	if (!SMTP_POSITIVE(&s->r))
 		return smtp_reply_error(s, "sending the message", ei);
@@ -396,11 +429,70 @@ final:
 		    "recipient%s, but not to the others", t->r->accepted,
 		    t->r->accepted == 1 ? "" : "s");
 	return 0;
-mail_refused:
+}
+
+static int
+mail_refused(struct tx *t, struct errinfo *ei)
+{
 	return err_set(ei, t->mail_code >= 400 && t->mail_code < 500 ?
 	    ST_TEMPFAIL : t->mail_code >= 500 ? ST_UNAVAILABLE : ST_PROTOCOL,
 	    "%s port %u: sender <%s> refused: server said: '%s'",
-	    s->srv->host, server_port(s->srv), env->from, t->mail_reply);
+	    t->s->srv->host, server_port(t->s->srv), t->env->from,
+	    t->mail_reply);
+}
+
+/* One message on its way: what its replies are read against. */
+struct submit_tx {
+	struct tx t;
+	char *hw;		/* the header in wire form */
+	size_t hwlen;
+	int bdat;
+	int eightbit;
+};
+
+static struct submit_tx *
+tx_new(struct smtp *s, const struct envelope *env, const struct buf *hdr,
+    struct spool *sp, struct submit_result *r)
+{
+	struct submit_tx *x = xcalloc(1, sizeof(*x));
+	struct wire w;
+
+	x->t.s = s;
+	x->t.env = env;
+	x->t.r = r;
+	if (s->srv->lmtp)
+		x->t.acc = xreallocarray(NULL, env->rcpts->n,
+		    sizeof(*x->t.acc));
+	x->hw = xmalloc(WIRE_OUT_MAX(hdr->len));
+	wire_init(&w);
+	x->hwlen = wire_encode(&w, hdr->data, hdr->len, x->hw);
+	x->hwlen += wire_finish(&w, x->hw + x->hwlen);
+	r->size = w.size + 2 + sp->body.size;
+	x->eightbit = w.eightbit || sp->body.eightbit;
+	/* LMTP's BDAT replies per recipient too: DATA only, for now. */
+	x->bdat = s->esmtp && !s->srv->lmtp &&
+	    (s->caps.flags & SMTP_CAP_CHUNKING) &&
+	    (s->caps.flags & SMTP_CAP_PIPELINING) && r->size <= SUBMIT_BDAT_MAX;
+	if (x->bdat) {
+		/* BDAT sends the message as it is: no dot-stuffing. */
+		wire_init(&w);
+		w.nostuff = 1;
+		x->hwlen = wire_encode(&w, hdr->data, hdr->len, x->hw);
+		x->hwlen += wire_finish(&w, x->hw + x->hwlen);
+	}
+	return x;
+}
+
+static void
+tx_free(struct submit_tx *x)
+{
+	if (x == NULL)
+		return;
+	if (x->t.r->quit_sent)
+		x->t.s->broken = 1;	/* QUIT is sent: nothing more to say */
+	free(x->hw);
+	free(x->t.acc);
+	free(x);
 }
 
 int
@@ -408,41 +500,56 @@ submit_message(struct smtp *s, const struct envelope *env,
     const struct buf *hdr, struct spool *sp, struct submit_result *r,
     struct errinfo *ei)
 {
-	struct tx t;
-	struct wire w;
-	char *hw;
-	size_t hwlen;
-	int rc, bdat;
+	struct submit_tx *x;
+	int rc;
 
-	memset(&t, 0, sizeof(t));
-	t.s = s;
-	t.env = env;
-	t.r = r;
 	if (env->rcpts->n == 0)
 		return err_set(ei, ST_USAGE, "no recipients");
-	if (s->srv->lmtp)
-		t.acc = xreallocarray(NULL, env->rcpts->n, sizeof(*t.acc));
-	hw = xmalloc(WIRE_OUT_MAX(hdr->len));
-	wire_init(&w);
-	hwlen = wire_encode(&w, hdr->data, hdr->len, hw);
-	hwlen += wire_finish(&w, hw + hwlen);
-	r->size = w.size + 2 + sp->body.size;
-	/* LMTP's BDAT replies per recipient too: DATA only, for now. */
-	bdat = s->esmtp && !s->srv->lmtp &&
+	x = tx_new(s, env, hdr, sp, r);
+	rc = transact(&x->t, x->hw, x->hwlen, x->eightbit, x->bdat, sp, ei);
+	tx_free(x);
+	return rc;
+}
+
+int
+submit_pipelines(const struct smtp *s, const struct envelope *env,
+    const struct buf *hdr, const struct spool *sp)
+{
+	return s->esmtp && !s->srv->lmtp &&
 	    (s->caps.flags & SMTP_CAP_CHUNKING) &&
-	    (s->caps.flags & SMTP_CAP_PIPELINING) && r->size <= SUBMIT_BDAT_MAX;
-	if (bdat) {
-		/* BDAT sends the message as it is: no dot-stuffing. */
-		wire_init(&w);
-		w.nostuff = 1;
-		hwlen = wire_encode(&w, hdr->data, hdr->len, hw);
-		hwlen += wire_finish(&w, hw + hwlen);
+	    (s->caps.flags & SMTP_CAP_PIPELINING) &&
+	    env->rcpts->n > 0 && env->rcpts->n < SUBMIT_RCPT_BATCH &&
+	    /* the header grows by its CRs at most: a safe bound */
+	    2 * hdr->len + 2 + sp->body.size <= SUBMIT_BDAT_MAX;
+}
+
+int
+submit_start(struct smtp *s, const struct envelope *env,
+    const struct buf *hdr, struct spool *sp, struct submit_result *r,
+    struct submit_tx **tx, struct errinfo *ei)
+{
+	struct submit_tx *x;
+
+	*tx = NULL;
+	if (!submit_pipelines(s, env, hdr, sp))
+		return err_set(ei, ST_SOFTWARE, "submit_start: this message "
+		    "cannot be pipelined");
+	x = tx_new(s, env, hdr, sp, r);
+	x->t.split = 1;
+	if (transact(&x->t, x->hw, x->hwlen, x->eightbit, x->bdat, sp,
+	    ei) < 0) {
+		tx_free(x);
+		return -1;
 	}
-	rc = transact(&t, hw, hwlen, w.eightbit || sp->body.eightbit, bdat, sp,
-	    ei);
-	free(hw);
-	free(t.acc);
-	if (r->quit_sent)
-		s->broken = 1;	/* QUIT is sent: nothing more to say */
+	*tx = x;
+	return 0;
+}
+
+int
+submit_finish(struct submit_tx *x, struct errinfo *ei)
+{
+	int rc = bdat_replies(&x->t, ei);
+
+	tx_free(x);
 	return rc;
 }

@@ -33,6 +33,17 @@ struct envelope {
 	const char *dsn_notify;		/* NULL, "never", "success,delay"... */
 	const char *dsn_return;		/* NULL, "full", "headers" */
 	const char *envid;		/* NULL or the ENVID */
+	int more;			/* more messages follow on this
+					   connection: no QUIT after this one */
+	/*
+	 * Called (when not NULL) with each recipient's answer, by its index
+	 * in rcpts: the reply to its RCPT when that was not 2xx, else (LMTP)
+	 * the reply to the message; reply is quoted (smtp_reply.h).  A
+	 * recipient never named here was accepted at RCPT; whether it got
+	 * the message is the transaction's outcome.
+	 */
+	void (*on_rcpt)(void *arg, size_t i, int code, const char *reply);
+	void *arg;
 };
 
 struct submit_result {
@@ -63,6 +74,25 @@ void submit_result_free(struct submit_result *r);
 int submit_message(struct smtp *s, const struct envelope *env,
     const struct buf *hdr, struct spool *sp, struct submit_result *r,
     struct errinfo *ei);
+
+/*
+ * The same, in two halves, so that several messages can be in flight on
+ * one connection (msend -q): submit_start() queues every command and the
+ * message itself without reading anything, and submit_finish() reads
+ * their replies.  Only when submit_pipelines() says so: ESMTP with
+ * PIPELINING and CHUNKING, not LMTP, at most SUBMIT_RCPT_BATCH
+ * recipients, a message of at most SUBMIT_BDAT_MAX bytes.  env, hdr, sp
+ * and r must stay until submit_finish(), which frees *tx.  Messages'
+ * halves are called in the same order.  submit_start() returning -1
+ * leaves nothing in flight (and *tx NULL).
+ */
+struct submit_tx;
+int submit_pipelines(const struct smtp *s, const struct envelope *env,
+    const struct buf *hdr, const struct spool *sp);
+int submit_start(struct smtp *s, const struct envelope *env,
+    const struct buf *hdr, struct spool *sp, struct submit_result *r,
+    struct submit_tx **tx, struct errinfo *ei);
+int submit_finish(struct submit_tx *tx, struct errinfo *ei);
 
 /* RFC 3461 xtext of s into out ("+" "=" and non-printables as +HH). */
 void submit_xtext(const char *s, struct buf *out);
