@@ -16,6 +16,7 @@
 #include "pwstore.h"
 #include "sasl.h"
 #include "sendopts.h"
+#include "smtpd.h"
 #include "status.h"
 #include "sys.h"
 #include "version.h"
@@ -100,6 +101,7 @@ run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 		case SEND_NEWALIASES:
 			return 0;	/* the aliases file needs no database */
 		case SEND_SMTP:
+			return smtpd_run_stdio(so, o, ei);
 		case SEND_FLUSH:
 		case SEND_QUEUE_REMOVE:
 			return err_set(ei, ST_USAGE, "not built yet");
