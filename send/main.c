@@ -27,6 +27,7 @@ usage(FILE *f)
 	fprintf(f,
 "Usage: msend [option...] [--] recipient...  < message\n"
 "       msend [option...] -t [recipient...]  < message\n"
+"       msend [option...] -bs                (SMTP on stdin and stdout)\n"
 "       msend [option...] (--serverinfo | --auth-only)\n"
 "       msend [option...] (--store-password | --forget-password) [account]\n"
 "Submit mail through an SMTP server (sendmail compatible).\n"
