@@ -6,8 +6,8 @@
 
 #include "smtpd_reply.h"
 
-/* Room for "CODE-" and CR LF. */
-#define TEXT_MAX	(SMTPD_REPLY_LINE_MAX - 4 - 1 - 2)
+/* A line's room after "CODE-" and before CR LF. */
+#define TEXT_MAX	(SMTPD_REPLY_LINE_MAX - 4 - 2)
 
 /*
  * Does s start with an enhanced status code "C.S.D" (RFC 3463: class
