@@ -17,11 +17,10 @@
 static size_t
 enh_len(const char *s)
 {
-	size_t i = 0, part, n;
+	size_t i = 1, part, n;
 
 	if (s[0] != '2' && s[0] != '4' && s[0] != '5')
 		return 0;
-	i = 1;
 	for (part = 0; part < 2; part++) {
 		if (s[i] != '.')
 			return 0;
