@@ -23,6 +23,12 @@ sys_init(void)
 
 	setrlimit(RLIMIT_CORE, &rl);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * An ignored SIGCHLD is inherited through exec (swaks --pipe runs
+	 * msend -bs so): children would then be reaped by the kernel, and
+	 * waitpid() could not tell how a password command or an MDA ended.
+	 */
+	signal(SIGCHLD, SIG_DFL);
 	/* Make sure 0, 1 and 2 are taken. */
 	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
 		;

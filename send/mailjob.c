@@ -468,6 +468,18 @@ flush_behind(struct job *j)
 {
 	if (j->a->queue && enqueue_pending(j->a))
 		flush_spawn(j->co, j->cfg);
+
+/* Keep a refused recipient's line for the caller, if it fits whole. */
+static void
+refused_add(struct mailjob_out *out, const char *l, size_t len)
+{
+	size_t have = strlen(out->refused);
+
+	if (have + len + 2 > sizeof(out->refused))
+		return;
+	memcpy(out->refused + have, l, len);
+	out->refused[have + len] = '\n';
+	out->refused[have + len + 1] = '\0';
 }
 
 /* One line per message, for the log file and syslog. */
@@ -550,8 +562,10 @@ done:
 		for (i = 0; buf_line(&j.res.refused, i, &len) != NULL; i++) {
 			const char *l = buf_line(&j.res.refused, i, &len);
 
-			if (len > 0)
-				log_error("%.*s", (int)len, l);
+			if (len == 0)
+				continue;
+			log_error("%.*s", (int)len, l);
+			refused_add(j.out, l, len);
 		}
 	}
 	log_line(&j, rc, ei);

@@ -16,12 +16,20 @@
 #include "smtp_reply.h"
 #include "status.h"
 
+#define MAILJOB_REFUSED_MAX	4096
+
 /* What became of the message, for -bs's replies. */
 struct mailjob_out {
 	int queued;			/* queued (not sent): qid says where */
 	char qid[QENV_ID_MAX + 1];
 	int code;			/* the server's last reply; 0: none */
 	char reply[SMTP_LINE_MAX];	/* its text, quoted (smtp_reply.h) */
+	/*
+	 * ST_NOUSER: the refused recipients, one line each as logged
+	 * ("recipient <a@b> refused: server said: '...'"), whole lines
+	 * only: those that do not fit are left out.
+	 */
+	char refused[MAILJOB_REFUSED_MAX];
 };
 
 /*

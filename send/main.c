@@ -18,6 +18,7 @@
 #include "pwstore.h"
 #include "sasl.h"
 #include "sendopts.h"
+#include "smtpd.h"
 #include "status.h"
 #include "sys.h"
 #include "version.h"
@@ -28,6 +29,7 @@ usage(FILE *f)
 	fprintf(f,
 "Usage: msend [option...] [--] recipient...  < message\n"
 "       msend [option...] -t [recipient...]  < message\n"
+"       msend [option...] -bs                (SMTP on stdin and stdout)\n"
 "       msend [option...] (--serverinfo | --auth-only)\n"
 "       msend [option...] (--store-password | --forget-password) [account]\n"
 "Submit mail through an SMTP server (sendmail compatible).\n"
@@ -136,7 +138,7 @@ run(struct cliopts *o, const struct sendopts *so, struct errinfo *ei)
 		case SEND_NEWALIASES:
 			return 0;	/* the aliases file needs no database */
 		case SEND_SMTP:
-			return err_set(ei, ST_USAGE, "not built yet");
+			return smtpd_run_stdio(so, o, ei);
 		case SEND_MAIL:
 			break;
 		}
