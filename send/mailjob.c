@@ -468,6 +468,7 @@ flush_behind(struct job *j)
 {
 	if (j->a->queue && enqueue_pending(j->a))
 		flush_spawn(j->co, j->cfg);
+}
 
 /* Keep a refused recipient's line for the caller, if it fits whole. */
 static void
