@@ -280,12 +280,12 @@ notification(const struct bounce *b, const char *host, struct buf *out)
 	    "%s.\n\n", host);
 	buf_addstr(out, "Your message could not be delivered to one or more "
 	    "of its\nrecipients, and msend has given up on them.\n\n");
-	line(out, "", "", "", b->reason, "");
+	line(out, "  ", "Reason: ", "", b->reason, "");
 	buf_addch(out, '\n');
-	line(out, "", "", "The message was queued on ", arrival, "");
+	line(out, "  ", "", "The message was queued on ", arrival, "");
 	if (nonempty(b->id))
-		line(out, "", "", "with the queue id ", b->id, ",");
-	line(out, "", "", "and given up on ", now, ".");
+		line(out, "  ", "", "with the queue id ", b->id, ",");
+	line(out, "  ", "", "and given up on ", now, ".");
 	buf_addstr(out, "\nThe recipients it did not reach:\n\n");
 	for (i = 0; i < b->nrcpt; i++) {
 		const struct bounce_rcpt *r = &b->rcpt[i];

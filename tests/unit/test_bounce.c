@@ -115,6 +115,20 @@ lines_safe(const char *p, size_t len)
 	}
 }
 
+/* How many lines before end start with s. */
+static int
+lines_starting(const struct buf *b, size_t end, const char *s)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < end; i++)
+		if ((i == 0 || b->data[i - 1] == '\n') &&
+		    strncmp(b->data + i, s, strlen(s)) == 0)
+			n++;
+	return n;
+}
+
 /* Every backslash starts a whole "\\xHH" (no escape cut by a fold). */
 static void
 escapes_whole(const char *p, size_t len)
@@ -337,11 +351,15 @@ test_hostile(void **state)
 	b.remote = "smtp.example.org\nX-Remote: forged";
 	b.host = "host\n<evil>";
 	b.envid = "E\r\nX-Envid: forged";
+	/* Folded on a line of its own (fuzz_bounce found it at column 0). */
+	b.id = "--=_facteur_--------------------------------------------------"
+	    "-------------------------------------------------------------";
 	whole(&b, &out);
 	p3 = find(&out, 0, "Content-Type: message/rfc822");
 	assert_true(p3 > 0);
 	lines_safe(out.data, (size_t)p3);
 	/* No value starts a line of its own. */
+	assert_int_equal(lines_starting(&out, (size_t)p3, "--"), 3);
 	assert_int_equal(find(&out, 0, "\nX-Injected"), -1);
 	assert_int_equal(find(&out, 0, "\nBcc:"), -1);
 	assert_int_equal(find(&out, 0, "\nSubject: forged"), -1);
