@@ -38,12 +38,14 @@
  * B is "=_facteur_" and BOUNCE_RANDOM_LEN random letters and digits
  * (about 190 bits): no line of the original can be it.  Every value that
  * came from a server, a message or the envelope (addresses, replies, the
- * reason, the host names) is made safe first: printable ASCII kept, tab,
- * CR and LF become spaces, every other byte "\xHH"; cut at
- * BOUNCE_VALUE_MAX bytes ("..." added); then folded at white space
- * before 78 columns, and broken at BOUNCE_FOLD_HARD bytes where there is
- * none, so that no line of the first two parts reaches RFC 5322's 998.
- * No value can add a header field or a line of its own.
+ * reason, the host names, the ids) is made safe first: printable ASCII
+ * kept, each run of spaces, tabs, CRs and LFs one space, every other
+ * byte "\xHH"; cut at BOUNCE_VALUE_MAX bytes ("..." added); then folded
+ * at a space before 78 columns, and broken at BOUNCE_FOLD_HARD bytes
+ * (never inside an escape) where there is none, so that no line of the
+ * first two parts reaches RFC 5322's 998.  A value always follows fixed
+ * text or an indent on its line: it can add no header field, no line
+ * of its own and no line starting with "--".
  */
 #ifndef FACTEUR_BOUNCE_H
 #define FACTEUR_BOUNCE_H
