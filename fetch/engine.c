@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "engine.h"
-#include "exitcode.h"
 #include "log.h"
+#include "mdaexit.h"
 #include "xalloc.h"
 
 struct job {
@@ -377,7 +377,7 @@ filter_one(struct job *j, unsigned long i, struct errinfo *ei)
 	buf_free(&head);
 	if (r < 0 || r > 2) {
 		if (r > 2)
-			err_set(&fei, exitcode_mda(r), "filter '%s' failed (exit "
+			err_set(&fei, mdaexit_status(r), "filter '%s' failed (exit "
 			    "status %d)", j->d->filter, r);
 		err_prefix(&fei, "message %lu not fetched (kept on the server): ",
 		    m->id);

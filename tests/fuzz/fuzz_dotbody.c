@@ -1,6 +1,6 @@
 /*
  * Fuzz fetch/dotbody (the POP3 multi-line body decoder) and what follows
- * it on the way to an mbox, fetch/mboxrd: the body is decoded whole and
+ * it on the way to an mbox, common/mboxrd: the body is decoded whole and
  * in chunks (fuzz.h), each call given an output buffer of exactly
  * DOTBODY_OUT_MAX(n) bytes (AddressSanitizer catches a byte more), and
  * both runs must agree.  The decoded text then goes through the mboxrd

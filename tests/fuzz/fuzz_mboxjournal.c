@@ -1,5 +1,5 @@
 /*
- * Fuzz fetch/mboxjournal's parser: the content of an mbox journal as a
+ * Fuzz common/mboxjournal's parser: the content of an mbox journal as a
  * crash may leave it.  A record is taken only when it is whole; a record
  * taken gives the same record when formatted and parsed again (what
  * mboxj_write() stores is what mboxj_recover() reads).

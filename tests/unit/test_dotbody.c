@@ -1,6 +1,6 @@
 /*
  * Unit tests for fetch/dotbody (POP3 body: dot-unstuffing, CR LF to LF,
- * end at the lone "." line) and fetch/mboxrd (">From " quoting): each
+ * end at the lone "." line) and common/mboxrd (">From " quoting): each
  * input fed whole, byte by byte, and split at every offset, with the
  * same result; and the mboxrd round trip (quote, then unquote as a
  * reader does) over many generated bodies.

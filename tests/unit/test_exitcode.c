@@ -1,5 +1,5 @@
 /*
- * Unit tests for fetch/exitcode: how accounts' exit codes combine into
+ * Unit tests for fetch/exitcode and common/mdaexit: how accounts' exit codes combine into
  * the run's, and what an MDA's exit code becomes (never a server's
  * refusal).
  */
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "exitcode.h"
+#include "mdaexit.h"
 
 /* A run's codes in account order, and the status they make. */
 static int
@@ -69,19 +70,19 @@ test_mda(void **state)
 	int ec;
 
 	(void)state;
-	assert_int_equal(exitcode_mda(1), ST_IOERR);
-	assert_int_equal(exitcode_mda(2), ST_IOERR);
-	assert_int_equal(exitcode_mda(EX_TEMPFAIL), ST_TEMPFAIL);
-	assert_int_equal(exitcode_mda(127), ST_CONFIG);
-	assert_int_equal(exitcode_mda(126), ST_CONFIG);
-	assert_int_equal(exitcode_mda(EX_USAGE), ST_CONFIG);
-	assert_int_equal(exitcode_mda(EX_CONFIG), ST_CONFIG);
-	assert_int_equal(exitcode_mda(EX_NOUSER), ST_NOUSER);
-	assert_int_equal(exitcode_mda(EX_CANTCREAT), ST_CANTCREAT);
-	assert_int_equal(exitcode_mda(EX_IOERR), ST_IOERR);
+	assert_int_equal(mdaexit_status(1), ST_IOERR);
+	assert_int_equal(mdaexit_status(2), ST_IOERR);
+	assert_int_equal(mdaexit_status(EX_TEMPFAIL), ST_TEMPFAIL);
+	assert_int_equal(mdaexit_status(127), ST_CONFIG);
+	assert_int_equal(mdaexit_status(126), ST_CONFIG);
+	assert_int_equal(mdaexit_status(EX_USAGE), ST_CONFIG);
+	assert_int_equal(mdaexit_status(EX_CONFIG), ST_CONFIG);
+	assert_int_equal(mdaexit_status(EX_NOUSER), ST_NOUSER);
+	assert_int_equal(mdaexit_status(EX_CANTCREAT), ST_CANTCREAT);
+	assert_int_equal(mdaexit_status(EX_IOERR), ST_IOERR);
 	/* Whatever the program says, never a server's words. */
 	for (ec = 1; ec < 256; ec++) {
-		enum status st = exitcode_mda(ec);
+		enum status st = mdaexit_status(ec);
 
 		assert_int_not_equal(st, ST_UNAVAILABLE);
 		assert_int_not_equal(st, ST_NOHOST);

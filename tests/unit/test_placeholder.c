@@ -1,5 +1,5 @@
 /*
- * Unit tests for fetch/placeholder: what a sender can turn into once it
+ * Unit tests for common/placeholder: what a sender can turn into once it
  * is in a delivery command.  Whatever the address, the expansion holds
  * only [A-Za-z0-9.@_+-] and never starts with '-', so no quoting the user
  * wrote around %F can be closed by it.

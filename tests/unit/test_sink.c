@@ -1,5 +1,5 @@
 /*
- * Unit tests for fetch/deliver and the sinks (fetch/mbox, maildir, mda):
+ * Unit tests for common/deliver and the sinks (common/mbox, maildir, mda):
  * a message delivered in small chunks comes out exactly (mbox: From_
  * line from Return-Path, mboxrd quoting, a blank line after it); an
  * aborted message leaves no trace; a symbolic link or a FIFO is refused

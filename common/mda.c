@@ -9,7 +9,7 @@
  * truncated message, whatever happens to mfetch (killed while the
  * program runs, the program still reads the whole file to its end).
  * Exit 0 means delivered; 75 (EX_TEMPFAIL) means "try again later";
- * anything else is a local delivery error (exitcode_mda()).  A program
+ * anything else is a local delivery error (mdaexit_status()).  A program
  * that runs longer than the account's timeout, or that is still running
  * when mfetch is asked to stop, is killed (SIGTERM, then SIGKILL a second
  * later), and the message stays on the server.
@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "exitcode.h"
+#include "mdaexit.h"
 #include "msgfile.h"
 #include "placeholder.h"
 #include "sink.h"
@@ -234,8 +234,8 @@ mda_commit(struct sink *s, struct errinfo *ei)
 	if (ec == 127)
 		return err_set(ei, ST_CONFIG, "delivery command '%s': command "
 		    "not found", s->target);
-	/* Its failure is local: never "the server refused" (exitcode.h). */
-	return err_set(ei, exitcode_mda(ec), "delivery command '%s' failed "
+	/* Its failure is local: never "the server refused" (mdaexit.h). */
+	return err_set(ei, mdaexit_status(ec), "delivery command '%s' failed "
 	    "(exit status %d)", s->target, ec);
 }
 
