@@ -20,6 +20,9 @@
 #include "log.h"
 #include "outgoing.h"
 #include "queue.h"
+#include "session.h"
+#include "sink.h"
+#include "statedir.h"
 #include "smtp.h"
 #include "submit.h"
 #include "xalloc.h"
@@ -220,12 +223,14 @@ rcpt_list(const struct qenv *e, enum qenv_state want, struct buf *b)
  * bounced by a later flush).
  */
 static int
-bounce_failed(struct run *r, struct fmsg *fm, const char *why)
+bounce_failed(struct run *r, struct fmsg *fm, const char *why, int expired)
 {
 	struct qenv *e = &fm->m.env;
 	struct bounce b;
 	struct bounce_rcpt *br;
+	struct sink_opts so;
 	struct errinfo ei;
+	char *target, *sd;
 	size_t i, n = 0;
 	int rc;
 
@@ -235,6 +240,7 @@ bounce_failed(struct run *r, struct fmsg *fm, const char *why)
 			continue;
 		br[n].addr = e->rcpt[i].addr;
 		br[n].reply = e->rcpt[i].reply;
+		br[n].final = !expired || fm->code[i] >= 500;
 		n++;
 	}
 	if (n == 0) {
@@ -242,27 +248,36 @@ bounce_failed(struct run *r, struct fmsg *fm, const char *why)
 		return 0;
 	}
 	memset(&b, 0, sizeof(b));
-	b.qid = e->id;
-	b.sender = e->sender;
+	b.id = e->id;
 	b.envid = e->envid;
-	b.remote_host = r->a->out.host;
+	b.sender = e->sender;
+	b.host = session_helo_domain(&r->a->out);
+	b.remote = r->a->out.host;
 	b.arrival = e->created;
 	b.now = r->now;
 	b.reason = why;
-	b.rcpts = br;
-	b.nrcpts = n;
-	rc = bounce_deliver(&b, r->a->bounce_to, &fm->sp.hdr, &fm->sp, &ei);
+	b.rcpt = br;
+	b.nrcpt = n;
+	b.eightbit = fm->sp.body.eightbit;
+	for (i = 0; i < fm->sp.hdr.len && !b.eightbit; i++)
+		b.eightbit = (unsigned char)fm->sp.hdr.data[i] > 127;
+	memset(&so, 0, sizeof(so));
+	sd = statedir();
+	so.statedir = sd;
+	so.timeout = 300;
+	target = bounce_target(r->a->bounce_to);
+	err_clear(&ei);
+	rc = bounce_deliver(&b, r->a->bounce_to, &so, &fm->sp.hdr, &fm->sp,
+	    &ei);
+	bounce_log(&b, target, rc, &ei);
+	free(target);
+	free(sd);
 	free(br);
-	if (rc < 0) {
-		log_error("message %s: cannot write its bounce: %s; kept in "
-		    "the queue", e->id, ei.msg);
-		return -1;
-	}
+	if (rc < 0)
+		return -1;	/* they stay FAILED: a later flush tries again */
 	for (i = 0; i < e->nrcpt; i++)
 		if (e->rcpt[i].state == QENV_FAILED)
 			e->rcpt[i].state = QENV_DONE;
-	if (rc == BOUNCE_NULL_SENDER)
-		log_info("message %s: no bounce for the null sender", e->id);
 	r->st->bounced++;
 	return 0;
 }
@@ -296,6 +311,7 @@ finish(struct run *r, struct fmsg *fm, int rc, const struct errinfo *ei,
 	    ei->st == ST_DATA);
 	long long lifetime = r->a->queue_lifetime;
 	size_t k, todo = 0, sent = 0, failed = 0;
+	int expired = 0;
 	struct buf lb;
 	struct errinfo qei;
 	char why[QENV_TEXT_MAX + 128];
@@ -361,6 +377,7 @@ finish(struct run *r, struct fmsg *fm, int rc, const struct errinfo *ei,
 			for (k = 0; k < e->nrcpt; k++)
 				if (e->rcpt[k].state == QENV_TODO)
 					e->rcpt[k].state = QENV_FAILED;
+			expired = 1;
 			snprintf(why, sizeof(why), "it could not be delivered "
 			    "within %lld hours; the last try said: %.*s",
 			    (long long)((lifetime > 0 ? lifetime :
@@ -375,7 +392,7 @@ finish(struct run *r, struct fmsg *fm, int rc, const struct errinfo *ei,
 		err_set(&r->idei, ei->st != ST_OK ? ei->st : ST_TEMPFAIL,
 		    "message %s not sent: %s", e->id, err);
 	}
-	bounce_failed(r, fm, why);
+	bounce_failed(r, fm, why, expired);
 	if (compact(e)) {
 		if (queue_remove(r->q, &fm->m, &qei) < 0)
 			log_error("%s", qei.msg);

@@ -1,7 +1,8 @@
 /*
  * statedir: where mfetch keeps what it knows between runs and what it is
  * in the middle of: $XDG_STATE_HOME/facteur, else ~/.local/state/facteur
- * (UID state files, mbox journals, messages being received).
+ * (UID state files, mbox journals, messages being received); msend's
+ * bounces use the same mbox journals, and its queue lives beneath.
  */
 #ifndef FACTEUR_STATEDIR_H
 #define FACTEUR_STATEDIR_H
