@@ -315,7 +315,8 @@ finish(struct run *r, struct fmsg *fm, int rc, const struct errinfo *ei,
 	struct buf lb;
 	struct errinfo qei;
 	char why[QENV_TEXT_MAX + 128];
-	const char *err = rc < 0 ? ei->msg : "";
+	/* The message's own error; a partial success: the refusals'. */
+	const char *err = rc < 0 && !ok ? ei->msg : "";
 
 	for (k = 0; k < fm->rcpts.n; k++) {
 		size_t i = fm->idx[k];
@@ -539,12 +540,13 @@ due_in(struct queue *q, size_t dir, const struct flush_opts *o,
 	for (i = 0; i < nids; i++) {
 		struct qenv e;
 		struct errinfo pei;
+		off_t size;
 		int due;
 
 		if (o->id != NULL && strcmp(o->id, ids[i]) != 0)
 			continue;
 		qenv_init(&e);
-		if (queue_peek(q, ids[i], &e, NULL, &pei) < 0) {
+		if (queue_peek(q, ids[i], &e, &size, &pei) < 0) {
 			log_error("queue %s: %s", q->dir, pei.msg);
 			continue;
 		}

@@ -82,6 +82,10 @@ show(FILE *f, const struct qenv *e, long long size, long long now)
 			fputs(" (refused, bounce pending: ", f);
 			put_esc(f, e->rcpt[i].reply);
 			fputc(')', f);
+		} else if (*e->rcpt[i].reply) {
+			fputs(" (deferred: ", f);
+			put_esc(f, e->rcpt[i].reply);
+			fputc(')', f);
 		}
 		fputc('\n', f);
 	}
