@@ -43,6 +43,8 @@
 #define LOCALSTATEDIR "/var"
 #endif
 #define QUEUE_SYSTEM_DIR LOCALSTATEDIR "/spool/facteur/queue"
+/* The longest header block queued: mailjob's, the spool's and msend's. */
+#define QUEUE_HEADER_MAX (SPOOL_HEADER_MAX + 64 * 1024)
 #define QUEUE_ORPHAN_AGE (3600)	/* seconds before a lone ID.msg or a
 				   temporary file counts as a crash's */
 
