@@ -253,32 +253,6 @@ quoted(struct fv *p, char close)
 	return rc;
 }
 
-/* Length of an encoded word at s, or 0 (addr.c's encoded_word()). */
-static size_t
-encoded_word(const char *s)
-{
-	const char *q1, *end, *c;
-
-	if (s[0] != '=' || s[1] != '?')
-		return 0;
-	q1 = strchr(s + 2, '?');
-	if (q1 == NULL || q1 == s + 2 || q1[1] == '\0' || q1[2] != '?')
-		return 0;
-	end = strstr(q1 + 3, "?=");
-	if (end == NULL)
-		return 0;
-	for (c = s + 2; c < end; c++)
-		if (*c == ' ' || *c == '\t' || *c == '<' || *c == '>')
-			return 0;
-	return (size_t)(end + 2 - s);
-}
-
-static int
-is_special(char c)
-{
-	return strchr("()<>[]:;@\\,.\"", c) != NULL || c == ' ' || c == '\t';
-}
-
 static int
 is_atext(char c)
 {
@@ -299,7 +273,7 @@ comment_as_phrase(const char *c)
 	int enc = 0;
 
 	while (*w != '\0') {
-		size_t n = encoded_word(w), k;
+		size_t n = addr_encoded_word(w), k;
 
 		if (n > 0) {
 			enc = 1;
@@ -395,14 +369,8 @@ item_end(struct fv *p, size_t end)
 	char *copy;
 	int rc = 0;
 
-	if (p->has_angle && n > 0 && a[0] == '@') {
-		const char *colon = memchr(a, ':', n);
-
-		if (colon != NULL) {
-			n -= (size_t)(colon + 1 - a);
-			a = colon + 1;
-		}
-	}
+	if (p->has_angle)
+		addr_strip_route(&a, &n);
 	if (n > ADDR_MAX)
 		return -1;
 	if (n > 0) {
@@ -460,19 +428,19 @@ step(struct fv *p)
 			return -1;
 		p->i++;
 		item_reset(p, p->i);
-	} else if (is_special(c)) {
+	} else if (addr_is_special(c)) {
 		phrase_token(p, s + p->i, 1, p->i, p->i + 1);
 		if (take(p, p->i, p->i + 1) < 0)
 			return -1;
 		p->i++;
-	} else if ((n = encoded_word(s + p->i)) > 0) {
+	} else if ((n = addr_encoded_word(s + p->i)) > 0) {
 		phrase_token(p, s + p->i, n, p->i, p->i + n);
 		if (!p->in_angle && !p->has_angle)
 			p->encoded = 1;
 		p->i += n;
 	} else {
 		from = p->i;
-		while (s[p->i] != '\0' && !is_special(s[p->i]))
+		while (s[p->i] != '\0' && !addr_is_special(s[p->i]))
 			p->i++;
 		phrase_token(p, s + from, p->i - from, from, p->i);
 		if (take(p, from, p->i) < 0)
