@@ -232,22 +232,20 @@ quoted(struct fv *p, char close)
 
 	buf_init(&t, p->name.max);
 	for (; p->s[p->i] != '\0'; p->i++) {
-		if (p->s[p->i] == '\\' && p->s[p->i + 1] != '\0' &&
-		    close == '"') {
-			p->i++;
-		} else if (p->s[p->i] == '\\' && p->s[p->i + 1] != '\0') {
-			buf_addch(&t, p->s[p->i++]);
-		} else if (p->s[p->i] == close) {
-			p->i++;
-			if (close == '"')
-				phrase_token(p, t.data, t.len, from, p->i);
-			else
-				phrase_token(p, p->s + from, p->i - from, from,
-				    p->i);
-			rc = take(p, from, p->i);
+		if (p->s[p->i] == '\\' && p->s[p->i + 1] != '\0')
+			p->i++;		/* a quoted-pair: the byte after it */
+		else if (p->s[p->i] == close)
 			break;
-		}
 		buf_addch(&t, p->s[p->i]);
+	}
+	if (p->s[p->i] != '\0') {
+		p->i++;
+		/* A domain literal's text is what was written. */
+		if (close == '"')
+			phrase_token(p, t.data, t.len, from, p->i);
+		else
+			phrase_token(p, p->s + from, p->i - from, from, p->i);
+		rc = take(p, from, p->i);
 	}
 	buf_free(&t);
 	return rc;
