@@ -68,6 +68,17 @@ take(struct ap *p, size_t from, size_t to)
 	return 0;
 }
 
+void
+addr_strip_route(const char **a, size_t *n)
+{
+	const char *colon;
+
+	if (*n > 0 && (*a)[0] == '@' && (colon = memchr(*a, ':', *n)) != NULL) {
+		*n -= (size_t)(colon + 1 - *a);
+		*a = colon + 1;
+	}
+}
+
 /* End of one item: keep its address, if it has one. */
 static int
 item_end(struct ap *p)
@@ -76,15 +87,8 @@ item_end(struct ap *p)
 	size_t n = p->has_angle ? p->angle.len : p->plain.len;
 	char *copy;
 
-	/* A source route: "<@relay1,@relay2:user@example.org>". */
-	if (p->has_angle && n > 0 && a[0] == '@') {
-		const char *colon = memchr(a, ':', n);
-
-		if (colon != NULL) {
-			n -= (size_t)(colon + 1 - a);
-			a = colon + 1;
-		}
-	}
+	if (p->has_angle)
+		addr_strip_route(&a, &n);
 	if (n > ADDR_MAX)
 		return bad(p, "address too long");
 	if (n > 0) {
@@ -138,9 +142,8 @@ quoted(struct ap *p, char close)
 	return bad(p, close == '"' ? "unbalanced '\"'" : "unbalanced '['");
 }
 
-/* Length of an encoded word "=?charset?X?text?=" at s, or 0. */
-static size_t
-encoded_word(const char *s)
+size_t
+addr_encoded_word(const char *s)
 {
 	const char *q1, *end, *c;
 
@@ -158,8 +161,8 @@ encoded_word(const char *s)
 	return (size_t)(end + 2 - s);
 }
 
-static int
-is_special(char c)
+int
+addr_is_special(char c)
 {
 	return strchr("()<>[]:;@\\,.\"", c) != NULL || c == ' ' || c == '\t';
 }
@@ -218,17 +221,17 @@ addr_parse_list(const char *s, struct addr_list *l, struct errinfo *ei)
 			if (c == ';')
 				p.in_group = 0;
 			p.i++;
-		} else if (is_special(c)) {
+		} else if (addr_is_special(c)) {
 			if (take(&p, p.i, p.i + 1) < 0)
 				goto out;
 			p.i++;
-		} else if ((n = encoded_word(s + p.i)) > 0) {
+		} else if ((n = addr_encoded_word(s + p.i)) > 0) {
 			/* Only ever part of a display name: skip it whole. */
 			p.i += n;
 		} else {
 			size_t from = p.i;
 
-			while (s[p.i] != '\0' && !is_special(s[p.i]))
+			while (s[p.i] != '\0' && !addr_is_special(s[p.i]))
 				p.i++;
 			if (take(&p, from, p.i) < 0)
 				goto out;

@@ -50,6 +50,23 @@ int addr_envelope_ok(const char *a);
  */
 int addr_mailbox_ok(const char *a);
 
+/*
+ * The length of an RFC 2047 encoded word "=?charset?X?text?=" at s, as
+ * the parser skips it (nothing inside it ends it, but white space and
+ * angle brackets make it none), or 0.  Found at any token start.
+ */
+size_t addr_encoded_word(const char *s);
+
+/* Does c end an atom: an RFC 5322 special, a space or a tab? */
+int addr_is_special(char c);
+
+/*
+ * Drop the source route of an angle address's bytes a[0..*n)
+ * ("@relay1,@relay2:user@example.org" -> "user@example.org"): *a and
+ * *n moved past its colon; nothing without one.
+ */
+void addr_strip_route(const char **a, size_t *n);
+
 /* Does a contain a byte above 127 (SMTPUTF8 needed)? */
 int addr_is_8bit(const char *a);
 

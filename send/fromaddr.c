@@ -93,6 +93,15 @@ host_name(char *out, size_t outsz)
 	out[outsz - 1] = '\0';
 }
 
+const char *
+fromaddr_host(void)
+{
+	static char name[256];
+
+	host_name(name, sizeof(name));
+	return name;
+}
+
 static void
 canonical_name(const char *host, char *out, size_t outsz)
 {

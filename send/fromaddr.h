@@ -51,6 +51,10 @@ void fromaddr_expand_account(struct account *a);
 /* The user name for %U and auto_from (static storage; never NULL). */
 const char *fromaddr_user(void);
 
+/* This machine's name, as %H has it: $HOSTNAME, else gethostname()
+ * (static storage; never NULL). */
+const char *fromaddr_host(void);
+
 /* Does s contain ?, * or [ (a wildcard pattern)? */
 int fromaddr_is_pattern(const char *s);
 

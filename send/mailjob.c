@@ -14,10 +14,12 @@
 #include "enqueue.h"
 #include "flush.h"
 #include "fromaddr.h"
+#include "hdr.h"
 #include "log.h"
 #include "mailjob.h"
 #include "msghdr.h"
 #include "outgoing.h"
+#include "qualify.h"
 #include "session.h"
 #include "smtp.h"
 #include "spool.h"
@@ -193,6 +195,22 @@ choose_account(struct job *j, struct errinfo *ei)
 }
 
 /*
+ * Where local names and local senders go (send/qualify.h): to the
+ * account's own address when it is a plain one (not a pattern, not %F);
+ * nowhere over LMTP, whose servers expect local names.
+ */
+static void
+qualify_setup(const struct job *j, struct qualify *q)
+{
+	const char *ad = j->a->address;
+
+	if (j->a->out.lmtp || ad == NULL || fromaddr_is_pattern(ad) ||
+	    strstr(ad, "%F") != NULL)
+		ad = NULL;
+	qualify_init(q, ad, fromaddr_host());
+}
+
+/*
  * msmtp's order: -f (or --read-envelope-from) when allow_from_override
  * is on or the account has no sender; else the account's own (from, with
  * its substitutions, or auto_from).  An account whose from is a pattern
@@ -203,6 +221,8 @@ envelope_from(struct job *j, struct errinfo *ei)
 {
 	char *sender = msghdr_sender_address(j->sp.hdr.data, j->sp.hdr.len);
 	char *given = NULL, *own = account_from(j->a, sender);
+	struct qualify q;
+	const char *to;
 	int rc = 0;
 
 	free(sender);
@@ -242,6 +262,12 @@ envelope_from(struct job *j, struct errinfo *ei)
 	free(own);
 	if (rc < 0)
 		return -1;
+	qualify_setup(j, &q);
+	if ((to = qualify_sender(&q, j->from)) != NULL) {
+		log_debug("local envelope sender %s sent as %s", j->from, to);
+		free(j->from);
+		j->from = xstrdup(to);
+	}
 	if (!addr_envelope_ok(j->from) || (*j->from != '\0' &&
 	    !addr_mailbox_ok(j->from)))
 		return err_set(ei, ST_DATA, "invalid envelope sender '%.200s'",
@@ -296,6 +322,24 @@ expand_aliases(struct job *j, struct errinfo *ei)
 	return rc;
 }
 
+/* The unqualified recipients left after the aliases: the account's. */
+static void
+qualify_recipients(struct job *j)
+{
+	struct qualify q;
+	const char *to;
+	size_t i;
+
+	qualify_setup(j, &q);
+	for (i = 0; i < j->rcpts.n; i++) {
+		if ((to = qualify_recipient(&q, j->rcpts.v[i])) == NULL)
+			continue;
+		log_debug("local recipient %s sent to %s", j->rcpts.v[i], to);
+		free(j->rcpts.v[i]);
+		j->rcpts.v[i] = xstrdup(to);
+	}
+}
+
 static int
 recipients(struct job *j, struct errinfo *ei)
 {
@@ -310,6 +354,7 @@ recipients(struct job *j, struct errinfo *ei)
 	if (j->a->aliases != NULL && *j->a->aliases != '\0' &&
 	    expand_aliases(j, ei) < 0)
 		return -1;
+	qualify_recipients(j);
 	dedupe(&j->rcpts);
 	if (j->rcpts.n == 0)
 		return err_set(ei, ST_USAGE, j->so->read_recipients ? "no "
@@ -322,10 +367,40 @@ recipients(struct job *j, struct errinfo *ei)
 	return 0;
 }
 
+/*
+ * The header with its local From mailboxes made the account's address
+ * (send/qualify.h) into out: 1, or 0 when it is to be sent as it is
+ * (nothing local; set_from_header off or on: never touched, or replaced).
+ */
+static int
+qualify_from(const struct job *j, struct buf *out)
+{
+	struct qualify q;
+	char *was, *now;
+	int n;
+
+	if (j->a->set_from != SETHDR_AUTO)
+		return 0;
+	qualify_setup(j, &q);
+	n = qualify_header(&q, j->sp.hdr.data, j->sp.hdr.len, out);
+	if (n < 0)
+		log_debug("local From left as it is: too long once rewritten");
+	if (n <= 0)
+		return 0;
+	was = hdr_get(j->sp.hdr.data, j->sp.hdr.len, "From");
+	now = hdr_get(out->data, out->len, "From");
+	log_debug("local From: %s rewritten as %s", was != NULL ? was : "",
+	    now != NULL ? now : "");
+	free(was);
+	free(now);
+	return 1;
+}
+
 static int
 finish_header(struct job *j, struct errinfo *ei)
 {
 	struct msghdr_opts o;
+	struct buf qh;
 	const char *at = strrchr(j->from, '@');
 	char *own = NULL;
 	int rc;
@@ -348,7 +423,13 @@ finish_header(struct job *j, struct errinfo *ei)
 	o.to = &j->rcpts;
 	o.msgid_domain = at != NULL ? at + 1 : session_helo_domain(&j->a->out);
 	o.now = time(NULL);
-	rc = msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr, ei);
+	buf_init(&qh, SPOOL_HEADER_MAX + 64 * 1024);
+	if (qualify_from(j, &qh))
+		rc = msghdr_finish(qh.data, qh.len, &o, &j->hdr, ei);
+	else
+		rc = msghdr_finish(j->sp.hdr.data, j->sp.hdr.len, &o, &j->hdr,
+		    ei);
+	buf_free(&qh);
 	free(own);
 	return rc;
 }
