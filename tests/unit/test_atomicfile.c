@@ -16,46 +16,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "atomicfile.h"
 #include "xalloc.h"
 
-static char dir[] = "/tmp/test_atomicfile.XXXXXX";
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A fresh path in dir for one test (earlier files removed). */
+/* A fresh path in tmpdir for one test (earlier files removed). */
 static char *
 fresh(const char *name)
 {
-	char *p = xasprintf("%s/%s", dir, name), *t = xasprintf("%s.tmp", p);
+	char *p = xasprintf("%s/%s", tmpdir, name), *t = xasprintf("%s.tmp", p);
 
 	unlink(p);
 	unlink(t);
@@ -195,7 +172,7 @@ test_begin_fails(void **state)
 {
 	struct atomicfile af;
 	struct errinfo ei;
-	char *p = xasprintf("%s/no/such/dir/file", dir), *q, *t;
+	char *p = xasprintf("%s/no/such/tmpdir/file", tmpdir), *q, *t;
 
 	(void)state;
 	err_clear(&ei);
@@ -368,5 +345,5 @@ main(void)
 		cmocka_unit_test(test_crash),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -29,42 +29,20 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "queue.h"
 #include "xalloc.h"
 
 #define BIG_MAX	(64 * 1024 * 1024)
 
-static char dir[] = "/tmp/test_queue.XXXXXX";
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A fresh queue directory dir/name, created and opened. */
+/* A fresh queue directory tmpdir/name, created and opened. */
 static void
 open_new(struct queue *q, const char *name)
 {
 	struct errinfo ei;
-	char *p = xasprintf("%s/%s", dir, name);
+	char *p = xasprintf("%s/%s", tmpdir, name);
 
 	err_clear(&ei);
 	assert_int_equal(queue_open(q, p, 1, &ei), 0);
@@ -72,7 +50,7 @@ open_new(struct queue *q, const char *name)
 	free(p);
 }
 
-/* dir/name/file, allocated. */
+/* tmpdir/name/file, allocated. */
 static char *
 qfile(const struct queue *q, const char *id, const char *ext)
 {
@@ -102,7 +80,7 @@ static void
 spool_text(struct spool *sp, const char *text, size_t len)
 {
 	struct errinfo ei;
-	char *p = xasprintf("%s/input", dir);
+	char *p = xasprintf("%s/input", tmpdir);
 	int fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0600);
 
 	assert_true(fd >= 0);
@@ -329,7 +307,7 @@ test_open(void **state)
 
 	(void)state;
 	/* Missing, without create: an empty queue. */
-	p = xasprintf("%s/missing/a/b", dir);
+	p = xasprintf("%s/missing/a/b", tmpdir);
 	err_clear(&ei);
 	assert_int_equal(queue_open(&q, p, 0, &ei), 0);
 	assert_int_equal(q.dfd, -1);
@@ -354,7 +332,7 @@ test_open(void **state)
 	assert_int_equal(queue_open(&q, p, 1, &ei), 0);
 	queue_close(&q);
 	/* A symbolic link in its place is refused. */
-	l = xasprintf("%s/linked", dir);
+	l = xasprintf("%s/linked", tmpdir);
 	assert_int_equal(symlink(p, l), 0);
 	assert_int_equal(queue_open(&q, l, 0, &ei), -1);
 	assert_int_equal(ei.st, ST_CANTCREAT);
@@ -370,7 +348,7 @@ test_open(void **state)
 	assert_int_equal(chmod(p, 0700), 0);
 	/* And a file. */
 	free(l);
-	l = xasprintf("%s/afile", dir);
+	l = xasprintf("%s/afile", tmpdir);
 	assert_int_equal(close(open(l, O_WRONLY | O_CREAT, 0600)), 0);
 	assert_int_equal(queue_open(&q, l, 0, &ei), -1);
 	assert_int_equal(ei.st, ST_CANTCREAT);
@@ -766,7 +744,7 @@ test_lock_after_remove(void **state)
 	queue_close(&q);
 }
 
-/* An empty file dir/name with its times set to t. */
+/* An empty file tmpdir/name with its times set to t. */
 static void
 touch(const struct queue *q, const char *name, time_t t)
 {
@@ -994,5 +972,5 @@ main(void)
 		cmocka_unit_test(test_kill),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

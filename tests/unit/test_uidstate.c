@@ -20,34 +20,12 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "buf.h"
 #include "uidstate.h"
 #include "xalloc.h"
 
-static char dir[] = "/tmp/test_uidstate.XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static void
 fresh(struct uidstate *u)
@@ -191,7 +169,7 @@ put(const char *path, const char *mode, const char *text)
 static void
 test_deletions(void **state)
 {
-	char *path = xasprintf("%s/st/u.uids", dir), *jpath, *s;
+	char *path = xasprintf("%s/st/u.uids", tmpdir), *jpath, *s;
 	struct uidstate u;
 	struct errinfo ei;
 
@@ -463,7 +441,7 @@ assert_same_file(const struct stat *a, const struct stat *b)
 static void
 test_journal_saves(void **state)
 {
-	char *path = xasprintf("%s/js/u.uids", dir), *jpath, *s, key[32];
+	char *path = xasprintf("%s/js/u.uids", tmpdir), *jpath, *s, key[32];
 	struct uidstate u;
 	struct errinfo ei;
 	struct stat f0, j0, f1, j1;
@@ -599,7 +577,7 @@ test_journal_saves(void **state)
 static void
 test_journal_max(void **state)
 {
-	char *path = xasprintf("%s/jm/u.uids", dir), key[32];
+	char *path = xasprintf("%s/jm/u.uids", tmpdir), key[32];
 	struct uidstate u;
 	struct errinfo ei;
 	FILE *f;
@@ -688,7 +666,7 @@ test_each(void **state)
 static void
 test_dead_folder(void **state)
 {
-	char *path = xasprintf("%s/df/u.uids", dir), *s;
+	char *path = xasprintf("%s/df/u.uids", tmpdir), *s;
 	struct uidstate u;
 	struct errinfo ei;
 	struct walk w;
@@ -787,7 +765,7 @@ test_dead_folder(void **state)
 static void
 test_pop3_colon(void **state)
 {
-	char *path = xasprintf("%s/pc/u.uids", dir), *s;
+	char *path = xasprintf("%s/pc/u.uids", tmpdir), *s;
 	struct uidstate u;
 	struct errinfo ei;
 
@@ -823,7 +801,7 @@ seed_two(struct uidstate *u, void *arg, struct errinfo *ei)
 static void
 test_open_fold(void **state)
 {
-	char *path = xasprintf("%s/of/u.uids", dir), *jpath, *s, *saved;
+	char *path = xasprintf("%s/of/u.uids", tmpdir), *jpath, *s, *saved;
 	char key[16];
 	struct uidstate u;
 	struct errinfo ei;
@@ -908,7 +886,7 @@ test_open_fold(void **state)
 static void
 test_journal_broken(void **state)
 {
-	char *path = xasprintf("%s/jb/u.uids", dir), *jpath, *s;
+	char *path = xasprintf("%s/jb/u.uids", tmpdir), *jpath, *s;
 	struct uidstate u;
 	struct errinfo ei;
 
@@ -1032,5 +1010,5 @@ main(void)
 		cmocka_unit_test(test_journal_broken),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
