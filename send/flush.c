@@ -111,11 +111,7 @@ flush_queue_dirs(const struct cliopts *co, const struct config *cfg,
 void
 flush_dirs_free(char **dirs, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(dirs[i]);
-	free(dirs);
+	queue_ids_free(dirs, n);	/* the same: strings and their array */
 }
 
 static void
