@@ -600,7 +600,8 @@ flush_run(const struct cliopts *co, const struct config *cfg,
 		rc = err_set(ei, ST_USAGE, "no message %s in the queue", o->id);
 		goto out;
 	}
-	qsort(d, nd, sizeof(*d), by_account);
+	if (nd > 0)
+		qsort(d, nd, sizeof(*d), by_account);
 	for (i = 0; i < nd; i = k) {
 		struct run r;
 		struct account *a = NULL;

@@ -189,7 +189,7 @@ put_chunk(void *arg, const char *p, size_t n, struct errinfo *ei)
  */
 static int
 put_file(struct queue *q, const char *id, const char *ext, const char *head,
-    size_t hlen, struct spool *sp, struct errinfo *ei)
+    size_t hlen, struct spool *sp, int *lockfd, struct errinfo *ei)
 {
 	struct atomicfile af;
 	char *path = qpath(q, id, ext);
@@ -197,6 +197,20 @@ put_file(struct queue *q, const char *id, const char *ext, const char *head,
 
 	if (atomicfile_begin(&af, path, ei) < 0)
 		goto out;
+	if (lockfd != NULL) {
+		/*
+		 * Locked from its first byte until its ID.env is in place
+		 * (the lock outlives the temporary file's descriptor through
+		 * a dup): queue_clean() never takes a message being queued
+		 * for a crash's orphan.
+		 */
+		if (flock(af.fd, LOCK_EX) < 0 || (*lockfd = dup(af.fd)) < 0) {
+			err_set(ei, ST_IOERR, "cannot lock %s: %s", path,
+			    strerror(errno));
+			atomicfile_abort(&af);
+			goto out;
+		}
+	}
 	atomicfile_write(&af, head, hlen);
 	if (sp != NULL) {
 		atomicfile_write(&af, "\n", 1);
@@ -243,7 +257,7 @@ queue_put(struct queue *q, struct qenv *e, const struct buf *hdr,
     struct spool *sp, struct errinfo *ei)
 {
 	struct buf eb;
-	int try, r, rc = -1;
+	int try, r, rc = -1, lockfd = -1;
 
 	if (q->dfd < 0)
 		return err_set(ei, ST_SOFTWARE, "cannot queue in %s: not "
@@ -252,6 +266,9 @@ queue_put(struct queue *q, struct qenv *e, const struct buf *hdr,
 		return -1;
 	buf_init(&eb, QENV_FILE_MAX);
 	for (try = 0; try < QUEUE_PUT_TRIES; try++) {
+		if (lockfd >= 0)
+			close(lockfd);
+		lockfd = -1;
 		queue_new_id(e->id, sizeof(e->id), (long long)time(NULL),
 		    id_random());
 		if (qexists(q, e->id, "msg") || qexists(q, e->id, "env"))
@@ -260,12 +277,14 @@ queue_put(struct queue *q, struct qenv *e, const struct buf *hdr,
 		if (qenv_write(e, &eb, ei) < 0)
 			goto out;
 		/* The message first: an ID.env always has its ID.msg. */
-		r = put_file(q, e->id, "msg", hdr->data, hdr->len, sp, ei);
+		r = put_file(q, e->id, "msg", hdr->data, hdr->len, sp,
+		    &lockfd, ei);
 		if (r == 1)
 			continue;
 		if (r < 0)
 			goto out;
-		r = put_file(q, e->id, "env", eb.data, eb.len, NULL, ei);
+		r = put_file(q, e->id, "env", eb.data, eb.len, NULL, NULL,
+		    ei);
 		if (r != 0) {
 			qunlink(q, e->id, "msg");
 			if (r == 1)
@@ -284,6 +303,8 @@ queue_put(struct queue *q, struct qenv *e, const struct buf *hdr,
 	err_set(ei, ST_CANTCREAT, "cannot queue in %s: no free name after %d "
 	    "tries", q->dir, QUEUE_PUT_TRIES);
 out:
+	if (lockfd >= 0)
+		close(lockfd);
 	if (rc < 0)
 		e->id[0] = '\0';
 	buf_free(&eb);
@@ -597,9 +618,10 @@ queue_clean(struct queue *q, long long now)
 		    old_file(q, name, now, &st)) {
 			if (unlinkat(q->dfd, name, 0) == 0)
 				n++;
-		} else if ((len = id_with(name, ".msg")) > 0 &&
-		    old_file(q, name, now, &st))
+		} else if ((len = id_with(name, ".msg")) > 0) {
+			/* Unlocked without ID.env: a crash's, whatever its age. */
 			n += clean_msg(q, name, len);
+		}
 	}
 	closedir(d);
 	if (n > 0)

@@ -8,8 +8,10 @@
  * A message is queued when its ID.env exists: ID.msg is written first
  * (temporary file, fsync, link to its new name), then ID.env (the same),
  * then the directory is fsync'ed once; only then does the caller hear
- * "queued".  A crash before leaves no ID.env, at worst an orphan ID.msg
- * (or temporary files), which queue_clean() removes once old.
+ * "queued".  ID.msg is locked (below) from its first byte until ID.env
+ * is in place.  A crash before leaves no ID.env, at worst an orphan
+ * ID.msg, unlocked, which queue_clean() removes at once, or temporary
+ * files, which it removes once old.
  *
  * Whoever sends or changes a message holds its lock: flock(2) on the
  * open ID.msg (never replaced, so every process locks the same inode).
@@ -45,8 +47,8 @@
 #define QUEUE_SYSTEM_DIR LOCALSTATEDIR "/spool/facteur/queue"
 /* The longest header block queued: mailjob's, the spool's and msend's. */
 #define QUEUE_HEADER_MAX (SPOOL_HEADER_MAX + 64 * 1024)
-#define QUEUE_ORPHAN_AGE (3600)	/* seconds before a lone ID.msg or a
-				   temporary file counts as a crash's */
+#define QUEUE_ORPHAN_AGE (3600)	/* seconds before a temporary file
+				   counts as a crash's */
 
 struct queue {
 	char *dir;		/* the directory's path */
@@ -123,8 +125,10 @@ int queue_sync(struct queue *q, struct errinfo *ei);
 int queue_spool(struct qmsg *m, struct spool *sp, struct errinfo *ei);
 
 /*
- * Remove what crashes left: ID.msg without ID.env and temporary files,
- * older than QUEUE_ORPHAN_AGE at now.  Returns how many were removed.
+ * Remove what crashes left: ID.msg without ID.env that nobody locks
+ * (a crash between a removal's two unlinks, or during a put), and
+ * temporary files older than QUEUE_ORPHAN_AGE at now.  Returns how
+ * many were removed.
  */
 int queue_clean(struct queue *q, long long now);
 

@@ -818,9 +818,10 @@ test_clean(void **state)
 	/* An envelope without its message is not an orphan message. */
 	touch(&q, "20241203T080000-7-aaaaaa.env", old);
 
-	assert_int_equal(queue_clean(&q, now), 3);
+	/* Orphan messages go whatever their age (a put holds its lock). */
+	assert_int_equal(queue_clean(&q, now), 4);
 	assert_int_equal(qexists(&q, "20241203T080000-1-aaaaaa", ".msg"), 0);
-	assert_int_equal(qexists(&q, "20241203T080000-2-aaaaaa", ".msg"), 1);
+	assert_int_equal(qexists(&q, "20241203T080000-2-aaaaaa", ".msg"), 0);
 	assert_int_equal(qexists(&q, "20241203T080000-3-aaaaaa", ".msg.tmp"),
 	    0);
 	assert_int_equal(qexists(&q, "20241203T080000-4-aaaaaa", ".env.tmp"),
@@ -863,6 +864,7 @@ static char *
 big_text(size_t *len_r)
 {
 	struct buf b;
+	char *p;
 	size_t i;
 
 	buf_init(&b, BIG_MAX);
@@ -871,7 +873,9 @@ big_text(size_t *len_r)
 		assert_int_equal(buf_printf(&b, "%sline %zu caf\xc3\xa9%s",
 		    i % 7 == 0 ? "." : "", i, i % 11 == 0 ? "\r" : "\n"), 0);
 	}
-	return buf_detach(&b, len_r);
+	p = buf_detach(&b, len_r);
+	buf_free(&b);
+	return p;
 }
 
 static double
