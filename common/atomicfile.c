@@ -68,8 +68,8 @@ fail(struct atomicfile *af, enum status st, const char *what,
 	return -1;
 }
 
-int
-atomicfile_commit(struct atomicfile *af, int replace, struct errinfo *ei)
+static int
+commit(struct atomicfile *af, int replace, int syncdir, struct errinfo *ei)
 {
 	int err = af->err, fd = af->fd;
 
@@ -92,9 +92,22 @@ atomicfile_commit(struct atomicfile *af, int replace, struct errinfo *ei)
 			    ST_IOERR, "create", af->path, errno, ei);
 		unlink(af->tmp);
 	}
-	if (durable_fsync_parent(af->path) < 0)
+	if (syncdir && durable_fsync_parent(af->path) < 0)
 		return fail(af, ST_IOERR, replace ? "replace" : "create",
 		    af->path, errno, ei);
 	release(af);
 	return 0;
+}
+
+int
+atomicfile_commit(struct atomicfile *af, int replace, struct errinfo *ei)
+{
+	return commit(af, replace, 1, ei);
+}
+
+int
+atomicfile_commit_nodirsync(struct atomicfile *af, int replace,
+    struct errinfo *ei)
+{
+	return commit(af, replace, 0, ei);
 }

@@ -63,6 +63,15 @@ int atomicfile_write(struct atomicfile *af, const void *p, size_t n);
 int atomicfile_commit(struct atomicfile *af, int replace,
     struct errinfo *ei);
 
+/*
+ * The same without the directory's fsync, for a writer that makes
+ * several names and fsyncs their directory once at the end (the queue:
+ * the message, then its envelope): the content is durable on return, the
+ * new name only after that fsync.  The errors are atomicfile_commit()'s.
+ */
+int atomicfile_commit_nodirsync(struct atomicfile *af, int replace,
+    struct errinfo *ei);
+
 /* Give up: close and remove the temporary file; the target is untouched. */
 void atomicfile_abort(struct atomicfile *af);
 
