@@ -27,7 +27,7 @@ spool_init(struct spool *sp, int in)
 void
 spool_free(struct spool *sp)
 {
-	if (sp->fd >= 0)
+	if (sp->fd >= 0 && !sp->fd_borrowed)
 		close(sp->fd);
 	sp->fd = -1;
 	buf_free(&sp->hdr);
@@ -229,27 +229,35 @@ spool_replay(struct spool *sp,
     void *arg, struct errinfo *ei)
 {
 	char *b = xmalloc(SPOOL_CHUNK);
-	off_t off = 0;
+	unsigned long long off = 0;
 	int rc = -1;
 
 	for (;;) {
-		ssize_t n = pread(sp->fd, b, SPOOL_CHUNK, off);
+		size_t want = SPOOL_CHUNK;
+		ssize_t n;
+
+		/* One byte past the end, to see a file that grew. */
+		if (sp->wire_len + 1 - off < want)
+			want = (size_t)(sp->wire_len + 1 - off);
+		n = pread(sp->fd, b, want, sp->body_off + (off_t)off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err_set(ei, ST_IOERR, "cannot read the temporary file: "
-			    "%s", strerror(errno));
+			err_set(ei, ST_IOERR, "cannot read the spooled "
+			    "message: %s", strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
-		off += n;
+		off += (unsigned long long)n;
+		if (off > sp->wire_len)
+			break;		/* longer than it was */
 		if (outfn(arg, b, (size_t)n, ei) < 0)
 			goto out;
 	}
-	if ((unsigned long long)off != sp->wire_len) {
-		err_set(ei, ST_IOERR, "the temporary file changed size");
+	if (off != sp->wire_len) {
+		err_set(ei, ST_IOERR, "the spooled message changed size");
 		goto out;
 	}
 	rc = 0;

@@ -15,6 +15,7 @@
 #define FACTEUR_SPOOL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "status.h"
@@ -26,9 +27,12 @@
 struct spool {
 	int in;			/* where the message comes from */
 	int fd;			/* the body in wire form; -1 before */
+	int fd_borrowed;	/* fd is someone else's: not closed here */
+	off_t body_off;		/* where in fd the body starts (0, or
+				   after the header in a queued message) */
 	struct buf hdr;		/* header fields, LF line ends */
 	struct wire body;	/* body size, 8-bit, lines */
-	unsigned long long wire_len;	/* bytes in the file */
+	unsigned long long wire_len;	/* bytes of body in the file */
 	/* Reading state. */
 	char *ibuf;
 	size_t ipos, ilen;
@@ -37,6 +41,7 @@ struct spool {
 
 /* Start reading the message from fd in (not closed). */
 void spool_init(struct spool *sp, int in);
+/* Free what sp holds; sp->fd is closed unless sp->fd_borrowed. */
 void spool_free(struct spool *sp);
 
 /*
@@ -53,7 +58,9 @@ int spool_read_header(struct spool *sp, struct errinfo *ei);
 int spool_read_body(struct spool *sp, struct errinfo *ei);
 
 /*
- * Read the spooled body back from the start: calls out for each chunk.
+ * Read the spooled body back from the start (sp->body_off in sp->fd,
+ * sp->wire_len bytes: a file that holds more or less is an error): calls
+ * out for each chunk.
  * Returns 0, or -1 from out or a read error (ST_IOERR).
  */
 int spool_replay(struct spool *sp,
