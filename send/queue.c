@@ -17,6 +17,7 @@
 #include "durable.h"
 #include "queue.h"
 #include "statedir.h"
+#include "queue_int.h"
 #include "sys.h"
 #include "xalloc.h"
 
@@ -85,9 +86,8 @@ qpath(const struct queue *q, const char *id, const char *ext)
 	return xasprintf("%s/%s.%s", q->dir, id, ext);
 }
 
-/* Does ID.ext exist (as anything)? */
-static int
-qexists(const struct queue *q, const char *id, const char *ext)
+int
+queue_name_exists(const struct queue *q, const char *id, const char *ext)
 {
 	char name[QENV_ID_MAX + 8];
 	struct stat st;
@@ -222,7 +222,7 @@ put_file(struct queue *q, const char *id, const char *ext, const char *head,
 	if (atomicfile_commit_nodirsync(&af, 0, ei) < 0) {
 		/* A name someone took in between: another id. */
 		if (ei == NULL || ei->st == ST_CANTCREAT)
-			rc = qexists(q, id, ext) ? 1 : -1;
+			rc = queue_name_exists(q, id, ext) ? 1 : -1;
 		goto out;
 	}
 	rc = 0;
@@ -271,7 +271,8 @@ queue_put(struct queue *q, struct qenv *e, const struct buf *hdr,
 		lockfd = -1;
 		queue_new_id(e->id, sizeof(e->id), (long long)time(NULL),
 		    id_random());
-		if (qexists(q, e->id, "msg") || qexists(q, e->id, "env"))
+		if (queue_name_exists(q, e->id, "msg") ||
+		    queue_name_exists(q, e->id, "env"))
 			continue;
 		buf_reset(&eb);
 		if (qenv_write(e, &eb, ei) < 0)
@@ -317,9 +318,8 @@ cmp_ids(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A stream over the queue directory (NULL: error, errno set). */
-static DIR *
-qopendir(const struct queue *q)
+DIR *
+queue_opendir(const struct queue *q)
 {
 	int fd = openat(q->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
@@ -335,9 +335,8 @@ qopendir(const struct queue *q)
 	return d;
 }
 
-/* Does name end in ext (".env") after a valid id?  The id's length. */
-static size_t
-id_with(const char *name, const char *ext)
+size_t
+queue_id_with(const char *name, const char *ext)
 {
 	size_t n = strlen(name), e = strlen(ext);
 	char id[QENV_ID_MAX + 1];
@@ -360,14 +359,14 @@ queue_list(struct queue *q, char ***ids, size_t *n, struct errinfo *ei)
 	*n = 0;
 	if (q->dfd < 0)
 		return 0;
-	if ((d = qopendir(q)) == NULL)
+	if ((d = queue_opendir(q)) == NULL)
 		return err_set(ei, ST_IOERR, "cannot read the queue %s: %s",
 		    q->dir, strerror(errno));
 	for (;;) {
 		errno = 0;
 		if ((de = readdir(d)) == NULL)
 			break;
-		if ((len = id_with(de->d_name, ".env")) == 0)
+		if ((len = queue_id_with(de->d_name, ".env")) == 0)
 			continue;
 		if (*n == alloc) {
 			alloc = alloc == 0 ? 64 : 2 * alloc;
@@ -562,69 +561,4 @@ queue_remove(struct queue *q, struct qmsg *m, struct errinfo *ei)
 		    name, strerror(errno));
 	queue_unlock(m);
 	return rc;
-}
-
-/* Is the regular file name older than the orphan age at now? */
-static int
-old_file(struct queue *q, const char *name, long long now, struct stat *st)
-{
-	return fstatat(q->dfd, name, st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st->st_mode) &&
-	    now - (long long)st->st_mtime >= QUEUE_ORPHAN_AGE;
-}
-
-/* Remove ID.msg (name) if no one holds it and it still has no ID.env. */
-static int
-clean_msg(struct queue *q, const char *name, size_t idlen)
-{
-	char id[QENV_ID_MAX + 1];
-	struct stat st, now;
-	int fd, rc = 0;
-
-	memcpy(id, name, idlen);
-	id[idlen] = '\0';
-	if (qexists(q, id, "env"))
-		return 0;
-	fd = openat(q->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && !qexists(q, id, "env") &&
-	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    fstatat(q->dfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_ino == now.st_ino && st.st_dev == now.st_dev &&
-	    unlinkat(q->dfd, name, 0) == 0)
-		rc = 1;
-	close(fd);
-	return rc;
-}
-
-int
-queue_clean(struct queue *q, long long now)
-{
-	struct dirent *de;
-	struct stat st;
-	size_t len;
-	int n = 0;
-	DIR *d;
-
-	if (q->dfd < 0 || (d = qopendir(q)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		const char *name = de->d_name;
-
-		if ((id_with(name, ".msg.tmp") > 0 ||
-		    id_with(name, ".env.tmp") > 0) &&
-		    old_file(q, name, now, &st)) {
-			if (unlinkat(q->dfd, name, 0) == 0)
-				n++;
-		} else if ((len = id_with(name, ".msg")) > 0) {
-			/* Unlocked without ID.env: a crash's, whatever its age. */
-			n += clean_msg(q, name, len);
-		}
-	}
-	closedir(d);
-	if (n > 0)
-		(void)fsync(q->dfd);
-	return n;
 }

@@ -6,12 +6,16 @@
  *            a flush replays it without converting anything;
  *   ID.env   its envelope (qenv.h).
  * A message is queued when its ID.env exists: ID.msg is written first
- * (temporary file, fsync, link to its new name), then ID.env (the same),
- * then the directory is fsync'ed once; only then does the caller hear
- * "queued".  ID.msg is locked (below) from its first byte until ID.env
- * is in place.  A crash before leaves no ID.env, at worst an orphan
- * ID.msg, unlocked, which queue_clean() removes at once, or temporary
- * files, which it removes once old.
+ * (temporary file ID.msg.tmp, fsync, link to its new name), then ID.env
+ * (the same), then the directory is fsync'ed once; only then does the
+ * caller hear "queued".  ID.msg is locked (below) from its first byte
+ * until ID.env is in place.  A process killed before leaves no ID.env,
+ * at worst an orphan ID.msg, unlocked, which queue_clean() removes at
+ * once, or temporary files, which it removes once old.  (No directory fsync separates the two links: after
+ * a power cut, journalling file systems such as ext4 and XFS commit
+ * them in order; POSIX does not promise it.)  The directory is refused
+ * when it is a symbolic link, not the user's, or writable by group or
+ * others; the files are mode 0600.
  *
  * Whoever sends or changes a message holds its lock: flock(2) on the
  * open ID.msg (never replaced, so every process locks the same inode).
@@ -63,7 +67,10 @@ struct qmsg {
 	struct qenv env;	/* loaded from ID.env */
 };
 
-/* The directory for an account whose queue_dir is dir (NULL: default). */
+/*
+ * The directory for an account whose queue_dir is dir (NULL or "": the
+ * default, see above; $HOME unset: the password database's).  Allocated.
+ */
 char *queue_dir_path(const char *dir);
 
 /*
@@ -78,10 +85,12 @@ void queue_close(struct queue *q);
 /*
  * Queue a message: e (its id is chosen here and written into e->id,
  * e->created and e->next should be set by the caller), hdr the final
- * header block (LF line ends), sp the spooled body (spool_read_body()
- * done).  Returns 0 once both files and the directory entry are durable;
- * -1 (ST_TEMPFAIL for a full disk, ST_CANTCREAT, ST_IOERR) with nothing
- * left behind.
+ * header block (LF line ends, each line ended, no empty line, at most
+ * QUEUE_HEADER_MAX bytes), sp the spooled body (spool_read_body() done).
+ * q must be opened with create.  Returns 0 once both files and the
+ * directory entry are durable; -1 (ST_TEMPFAIL for a full disk,
+ * ST_CANTCREAT, ST_IOERR; ST_SOFTWARE for a bad hdr or envelope) with
+ * nothing left behind and e->id "".
  */
 int queue_put(struct queue *q, struct qenv *e, const struct buf *hdr,
     struct spool *sp, struct errinfo *ei);
@@ -95,20 +104,28 @@ void queue_ids_free(char **ids, size_t n);
 
 /*
  * Lock and load message id: returns 1 with m filled (locked), 0 when it
- * is locked by another process or no longer queued (m empty), -1 on an
- * error: ST_DATA for a broken envelope (qenv_parse()'s message),
- * ST_IOERR.  wait: block for the lock instead of giving up.
+ * is locked by another process or no longer queued, or id cannot be an
+ * id (m empty), -1 on an error (m empty): ST_DATA for a broken envelope
+ * (qenv_parse()'s message, or an id that is not the file's), ST_IOERR.
+ * wait: block for the lock instead of giving up (a stop request,
+ * sys_catch_stop(), ends the wait: ST_TEMPFAIL).  The lock is flock(2)'s,
+ * held by the open file: a child forked while it is held shares it.
  */
 int queue_lock(struct queue *q, const char *id, int wait, struct qmsg *m,
     struct errinfo *ei);
-/* Read the envelope without locking (for listing).  0, or -1 as above. */
+/*
+ * Read the envelope without locking (for listing) into e (qenv_init()ed
+ * here; qenv_free() it), and ID.msg's size.  0, or -1 as above, or
+ * ST_NOINPUT when id is no longer queued (removed since it was listed).
+ */
 int queue_peek(struct queue *q, const char *id, struct qenv *e,
     off_t *size, struct errinfo *ei);
 /* Write m->env back (whole, durable).  0 or -1. */
 int queue_update(struct queue *q, struct qmsg *m, struct errinfo *ei);
 /*
- * Remove the message (ID.env, then ID.msg) and unlock it.  The unlinks
- * are made durable by queue_sync() (one directory fsync for many).
+ * Remove the message (ID.env, then ID.msg) and unlock it (also on an
+ * error: m is empty after).  The unlinks are made durable by
+ * queue_sync() (one directory fsync for many).
  */
 int queue_remove(struct queue *q, struct qmsg *m, struct errinfo *ei);
 /* Unlock (and free) m without changing anything. */
@@ -120,15 +137,19 @@ int queue_sync(struct queue *q, struct errinfo *ei);
  * Make sp read m's message: the header block into sp->hdr, the body
  * from ID.msg itself (no copy; its size and 8-bit-ness counted in one
  * pass).  sp is spool_init()ed by the caller; sp->fd is not closed by
- * spool_free() (it is m->fd).  0, or -1 (ST_DATA: not a message file).
+ * spool_free() (it is m->fd, sp->fd_borrowed).  0, or -1 (ST_DATA: not a
+ * message file: no empty line within QUEUE_HEADER_MAX bytes, or a NUL
+ * byte in the header; ST_IOERR).
  */
 int queue_spool(struct qmsg *m, struct spool *sp, struct errinfo *ei);
 
 /*
- * Remove what crashes left: ID.msg without ID.env that nobody locks
- * (a crash between a removal's two unlinks, or during a put), and
- * temporary files older than QUEUE_ORPHAN_AGE at now.  Returns how
- * many were removed.
+ * Remove what crashes left: ID.msg without ID.env that no one holds
+ * locked (a kill between a removal's two unlinks, or during a put),
+ * whatever its age, and temporary files (ID.msg.tmp, ID.env.tmp) older
+ * than QUEUE_ORPHAN_AGE at now (their mtime).  Nothing else is touched (an
+ * ID.env without ID.msg stays, for a person to see).  Returns how many
+ * were removed; the directory is fsync'ed when any was.
  */
 int queue_clean(struct queue *q, long long now);
 

@@ -244,8 +244,8 @@ spool_replay(struct spool *sp,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err_set(ei, ST_IOERR, "cannot read the spooled message: "
-			    "%s", strerror(errno));
+			err_set(ei, ST_IOERR, "cannot read the spooled "
+			    "message: %s", strerror(errno));
 			goto out;
 		}
 		if (n == 0)

@@ -2,8 +2,8 @@
  * Unit tests for common/atomicfile: the target holds the old content or
  * the new one, never a mix (also when the writer dies between any two
  * steps: fork, _exit, look); abort leaves no temporary file; the
- * no-replace commit never overwrites; each failure names its file, its
- * reason and its status.
+ * no-replace commit never overwrites (also without the directory's
+ * fsync); each failure names its file, its reason and its status.
  */
 #include "autoconf.h"
 
@@ -163,6 +163,43 @@ test_no_replace(void **state)
 	assert_non_null(strstr(ei.msg, p));
 	assert_non_null(strstr(ei.msg, strerror(EEXIST)));
 	assert_file(p, "first\n");
+	assert_no_tmp(p);
+	free(p);
+}
+
+/*
+ * Without the directory's fsync (the caller does it once): the same
+ * results, content in place, the temporary file gone, a taken name kept.
+ */
+static void
+test_nodirsync(void **state)
+{
+	struct atomicfile af;
+	struct errinfo ei;
+	char *p = fresh("nodirsync");
+
+	(void)state;
+	put(p, "old\n");
+	err_clear(&ei);
+	assert_int_equal(atomicfile_begin(&af, p, &ei), 0);
+	assert_int_equal(atomicfile_write(&af, "new\n", 4), 0);
+	assert_int_equal(atomicfile_commit_nodirsync(&af, 1, &ei), 0);
+	assert_file(p, "new\n");
+	assert_no_tmp(p);
+	assert_int_equal(af.fd, -1);
+	assert_null(af.path);
+	assert_int_equal(atomicfile_begin(&af, p, &ei), 0);
+	assert_int_equal(atomicfile_write(&af, "other\n", 6), 0);
+	assert_int_equal(atomicfile_commit_nodirsync(&af, 0, &ei), -1);
+	assert_int_equal(ei.st, ST_CANTCREAT);
+	assert_non_null(strstr(ei.msg, strerror(EEXIST)));
+	assert_file(p, "new\n");
+	assert_no_tmp(p);
+	unlink(p);
+	assert_int_equal(atomicfile_begin(&af, p, &ei), 0);
+	assert_int_equal(atomicfile_write(&af, "linked\n", 7), 0);
+	assert_int_equal(atomicfile_commit_nodirsync(&af, 0, &ei), 0);
+	assert_file(p, "linked\n");
 	assert_no_tmp(p);
 	free(p);
 }
@@ -339,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_abort),
 		cmocka_unit_test(test_no_replace),
+		cmocka_unit_test(test_nodirsync),
 		cmocka_unit_test(test_begin_fails),
 		cmocka_unit_test(test_write_fails),
 		cmocka_unit_test(test_rename_fails),
