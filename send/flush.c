@@ -543,7 +543,9 @@ due_in(struct queue *q, size_t dir, const struct flush_opts *o,
 			continue;
 		qenv_init(&e);
 		if (queue_peek(q, ids[i], &e, &size, &pei) < 0) {
-			log_error("queue %s: %s", q->dir, pei.msg);
+			/* ST_NOINPUT: another flush sent it meanwhile. */
+			if (pei.st != ST_NOINPUT)
+				log_error("queue %s: %s", q->dir, pei.msg);
 			continue;
 		}
 		due = o->id != NULL || e.next <= now;

@@ -124,6 +124,8 @@ mailq_list(FILE *f, const struct cliopts *co, const struct config *cfg,
 
 			qenv_init(&e);
 			if (queue_peek(&q, ids[k], &e, &size, &pei) < 0) {
+				if (pei.st == ST_NOINPUT)
+					continue;	/* sent meanwhile */
 				fprintf(f, "%s  (unreadable: ", ids[k]);
 				put_esc(f, pei.msg);
 				fputs(")\n", f);
