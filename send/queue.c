@@ -204,7 +204,8 @@ put_file(struct queue *q, const char *id, const char *ext, const char *head,
 		 * a dup): queue_clean() never takes a message being queued
 		 * for a crash's orphan.
 		 */
-		if (flock(af.fd, LOCK_EX) < 0 || (*lockfd = fcntl(af.fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		if (flock(af.fd, LOCK_EX) < 0 ||
+		    (*lockfd = fcntl(af.fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 			err_set(ei, ST_IOERR, "cannot lock %s: %s", path,
 			    strerror(errno));
 			atomicfile_abort(&af);
