@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "qenv_same.h"
+
 #include "buf.h"
 #include "qenv.h"
 
@@ -40,29 +42,6 @@ static const char good[] =
     "rcpt failed c@example.org 550%205.1.1%20no%0D%0Asuch%25user\n"
     "end\n";
 
-static void
-same(const struct qenv *a, const struct qenv *b)
-{
-	size_t i;
-
-	assert_string_equal(a->id, b->id);
-	assert_string_equal(a->account, b->account);
-	assert_string_equal(a->sender, b->sender);
-	assert_string_equal(a->notify, b->notify);
-	assert_int_equal(a->ret, b->ret);
-	assert_string_equal(a->envid, b->envid);
-	assert_int_equal(a->created, b->created);
-	assert_int_equal(a->attempts, b->attempts);
-	assert_int_equal(a->next, b->next);
-	assert_string_equal(a->error, b->error);
-	assert_int_equal(a->nrcpt, b->nrcpt);
-	for (i = 0; i < a->nrcpt; i++) {
-		assert_int_equal(a->rcpt[i].state, b->rcpt[i].state);
-		assert_string_equal(a->rcpt[i].addr, b->rcpt[i].addr);
-		assert_string_equal(a->rcpt[i].reply, b->rcpt[i].reply);
-	}
-}
-
 /* Write q, read it back: the same envelope, and the same text again. */
 static void
 round_trip(const struct qenv *q)
@@ -75,7 +54,7 @@ round_trip(const struct qenv *q)
 	buf_init(&b2, QENV_FILE_MAX);
 	assert_int_equal(qenv_write(q, &b1, &ei), 0);
 	assert_int_equal(qenv_parse("q", b1.data, b1.len, &r, &ei), 0);
-	same(q, &r);
+	qenv_assert_same(q, &r);
 	assert_int_equal(qenv_write(&r, &b2, &ei), 0);
 	assert_int_equal(b1.len, b2.len);
 	assert_memory_equal(b1.data, b2.data, b1.len);

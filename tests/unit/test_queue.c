@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 
+#include "qenv_same.h"
 #include "tmpdir.h"
 
 #include "queue.h"
@@ -126,26 +127,6 @@ envelope(struct qenv *e)
 	e->created = e->next = 1733212800;
 	assert_int_equal(qenv_add_rcpt(e, "you@example.org", &ei), 0);
 	assert_int_equal(qenv_add_rcpt(e, "them@example.net", &ei), 0);
-}
-
-static void
-same_env(const struct qenv *a, const struct qenv *b)
-{
-	size_t i;
-
-	assert_string_equal(a->id, b->id);
-	assert_string_equal(a->account, b->account);
-	assert_string_equal(a->sender, b->sender);
-	assert_int_equal(a->created, b->created);
-	assert_int_equal(a->attempts, b->attempts);
-	assert_int_equal(a->next, b->next);
-	assert_string_equal(a->error, b->error);
-	assert_int_equal(a->nrcpt, b->nrcpt);
-	for (i = 0; i < a->nrcpt; i++) {
-		assert_int_equal(a->rcpt[i].state, b->rcpt[i].state);
-		assert_string_equal(a->rcpt[i].addr, b->rcpt[i].addr);
-		assert_string_equal(a->rcpt[i].reply, b->rcpt[i].reply);
-	}
 }
 
 /* Queue text, with e's envelope; e->id then holds the id. */
@@ -417,7 +398,7 @@ test_put_back(void **state)
 		assert_int_equal(qexists(&q, e.id, ".env.tmp"), 0);
 		/* Peek, without a lock. */
 		assert_int_equal(queue_peek(&q, e.id, &p, &size, &ei), 0);
-		same_env(&e, &p);
+		qenv_assert_same(&e, &p);
 		f = qfile(&q, e.id, ".msg");
 		assert_int_equal(stat(f, &st), 0);
 		assert_int_equal(size, st.st_size);
