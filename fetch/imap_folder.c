@@ -301,7 +301,8 @@ recognise(struct isess *s, struct walk *w, struct uidstate *u,
 {
 	size_t k, matched = 0;
 
-	qsort(w->old, w->nold, sizeof(*w->old), cmp_oldfp);
+	if (w->nold > 0)
+		qsort(w->old, w->nold, sizeof(*w->old), cmp_oldfp);
 	for (k = 0; k < s->ninv; k++) {
 		struct fetch_msg *m = &s->inv[k];
 		size_t lo = 0, hi = w->nold;
@@ -342,8 +343,9 @@ mark_found(void *arg, struct uident *e)
 
 	if (!key_parse(e->uid, &id, &uid) || id != w->id)
 		return;
-	e->present = bsearch(&uid, w->found->v, w->found->n,
-	    sizeof(*w->found->v), cmp_u32) != NULL;
+	/* (bsearch() may not be given a null array, even empty) */
+	e->present = w->found->n > 0 && bsearch(&uid, w->found->v,
+	    w->found->n, sizeof(*w->found->v), cmp_u32) != NULL;
 }
 
 static void
@@ -385,8 +387,9 @@ expunge(struct isess *s, struct uidstate *u, struct fetch_stats *st,
 	} else {
 		r = search(s, 0, "DELETED", dei, ei);
 		for (k = 0; r == 0 && k < s->found.n; k++)
-			if (bsearch(&s->found.v[k], s->expunge.v, s->expunge.n,
-			    sizeof(*s->expunge.v), cmp_u32) == NULL)
+			if (s->expunge.n == 0 || bsearch(&s->found.v[k],
+			    s->expunge.v, s->expunge.n, sizeof(*s->expunge.v),
+			    cmp_u32) == NULL)
 				break;
 		if (r == 0 && k < s->found.n) {
 			log_warn("%s: folder '%s': the server has no UIDPLUS and "

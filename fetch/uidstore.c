@@ -445,7 +445,8 @@ keepers(struct uidstate *u, int prune)
 
 	for (i = 0; i < u->nf; i++)
 		ids[i] = u->f[i]->id;
-	qsort(ids, u->nf, sizeof(*ids), cmp_id);
+	if (u->nf > 0)
+		qsort(ids, u->nf, sizeof(*ids), cmp_id);
 	for (i = 0; i < u->n; i++) {
 		struct uident *e = &u->v[i];
 
