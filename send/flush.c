@@ -19,6 +19,7 @@
 #include "flush.h"
 #include "log.h"
 #include "outgoing.h"
+#include "pp.h"
 #include "queue.h"
 #include "session.h"
 #include "sink.h"
@@ -321,7 +322,7 @@ finish(struct run *r, struct fmsg *fm, int rc, const struct errinfo *ei,
 
 		if (c != 0 && c >= 200 && c < 300)
 			q->state = QENV_DONE;
-		else if (c >= 500)
+		else if (c >= 500 && c != 503)	/* 503: out of sequence */
 			q->state = QENV_FAILED;
 		else if (c != 0)
 			q->state = QENV_TODO;
@@ -424,6 +425,24 @@ collect_all(struct run *r)
 		collect_one(r);
 }
 
+/*
+ * After a failed transaction, before the next message: RSET, so that a
+ * MAIL the server accepted does not leave its transaction open (RFC
+ * 5321 4.1.1.5).  A failed RSET ends the connection's use.
+ */
+static void
+reset(struct run *r)
+{
+	struct errinfo ei;
+
+	err_clear(&ei);
+	if (pp_cmdf(r->s.c, &ei, "RSET") < 0 || smtp_read(&r->s, &ei) < 0 ||
+	    !SMTP_POSITIVE(&r->s.r)) {
+		log_debug("RSET failed: %s", ei.msg);
+		r->dead = 1;
+	}
+}
+
 /* Send one message (in flight when it can be, else at once). */
 static void
 send_one(struct run *r, struct fmsg *fm)
@@ -464,6 +483,8 @@ send_one(struct run *r, struct fmsg *fm)
 	}
 	if (rc < 0 && r->s.broken)
 		r->dead = 1;
+	else if (rc < 0 && ei.st != ST_NOUSER)
+		reset(r);
 	finish(r, fm, rc, &ei, 0);
 	fmsg_free(fm);
 }

@@ -83,7 +83,10 @@ read_upto(struct tx *t, size_t n, struct errinfo *ei)
 				buf_printf(&t->r->refused, "recipient <%s> "
 				    "refused: server said: '%s'\n",
 				    t->env->rcpts->v[t->nread - 1], q);
-				if (t->env->on_rcpt != NULL)
+				/* Not when MAIL failed: then its RCPTs' 503s
+				 * say nothing of the recipients. */
+				if (t->env->on_rcpt != NULL &&
+				    t->mail_code >= 200 && t->mail_code < 300)
 					t->env->on_rcpt(t->env->arg, t->nread - 1,
 					    t->s->r.code, q);
 			}
@@ -434,8 +437,10 @@ final_reply(struct tx *t, struct errinfo *ei)
 static int
 mail_refused(struct tx *t, struct errinfo *ei)
 {
-	return err_set(ei, t->mail_code >= 400 && t->mail_code < 500 ?
-	    ST_TEMPFAIL : t->mail_code >= 500 ? ST_UNAVAILABLE : ST_PROTOCOL,
+	/* 503, bad sequence: the session's state, not the message's fault. */
+	return err_set(ei, (t->mail_code >= 400 && t->mail_code < 500) ||
+	    t->mail_code == 503 ? ST_TEMPFAIL : t->mail_code >= 500 ?
+	    ST_UNAVAILABLE : ST_PROTOCOL,
 	    "%s port %u: sender <%s> refused: server said: '%s'",
 	    t->s->srv->host, server_port(t->s->srv), t->env->from,
 	    t->mail_reply);
