@@ -81,7 +81,7 @@ class Case:
 
 
 DIRECTIVES = ("S", "RAW", "C", "STARTTLS", "TLSHELLO", "SLEEP", "CLOSE",
-              "EOF", "IGNORE", "NEXT", "BODY", "SCRAM")
+              "EOF", "IGNORE", "NEXT", "BODY", "SCRAM", "CHUNK")
 
 
 def read_block(path, lines, i, what):
@@ -675,6 +675,23 @@ class Server(threading.Thread):
                 if got[1] < arg:
                     raise Failure("client sent %d bytes of data; expected "
                                   "at least %d" % (got[1], arg))
+            elif d == "CHUNK":
+                line = p.readline()
+                if line is None:
+                    raise Failure("client closed the connection; expected "
+                                  "'BDAT n [LAST]'")
+                m = re.fullmatch(rb"BDAT (\d+)( LAST)?", line)
+                if m is None:
+                    raise Failure("client sent '%s'; expected 'BDAT n "
+                                  "[LAST]'" % show(line))
+                n = int(m.group(1))
+                if n > BODY_MAX:
+                    raise Failure("BDAT %d: more than %d bytes" % (n, BODY_MAX))
+                data = p.read_exact(n) if n > 0 else b""
+                if data is None:
+                    raise Failure("client closed the connection inside "
+                                  "BDAT %d" % n)
+                self.tr.add("C>", "[BDAT chunk: %d bytes]" % n)
             elif d == "SCRAM":
                 p.send(self.scram_first(arg))
             elif d == "IGNORE":
