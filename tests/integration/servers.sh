@@ -11,6 +11,10 @@
 #   servers.sh stop DIR    stop the daemons started under DIR (by PID)
 #   servers.sh env DIR     print shell assignments for eval (see below)
 #   servers.sh logs DIR    print the tail of every log under DIR
+#   servers.sh stop-dovecot DIR    stop Dovecot alone (Postfix and the KDC
+#                          stay); its clients see their connections cut
+#   servers.sh start-dovecot DIR   start it again, same configuration and
+#                          ports; wait until it listens
 #
 # Needs root (Postfix's private queue directory and Dovecot's privilege
 # separation), dovecot-core, -imapd, -pop3d, -lmtpd and postfix.  The TLS
@@ -18,8 +22,9 @@
 # they are generated into DIR/certs.
 #
 # Dovecot: IMAP (STARTTLS optional) and IMAPS, POP3 (STLS optional) and
-# POP3S, LMTP on TCP, an auth socket for Postfix; users alice/alicepass and
-# bob/bobpass (also as alice@facteur.test), Maildirs under DIR/mail.
+# POP3S, LMTP on TCP, an auth socket for Postfix; users alice/alicepass,
+# bob/bobpass and carol/carolpass (also as alice@facteur.test), Maildirs
+# under DIR/mail.
 # Postfix: submission (STARTTLS required, AUTH only after TLS), SMTPS
 # (implicit TLS), and a plain port (STARTTLS optional, AUTH without TLS);
 # AUTH through Dovecot; mail for facteur.test goes through LMTP into the
@@ -29,7 +34,8 @@
 #   FT_STATE FT_HOST FT_DOMAIN FT_CA FT_CERT
 #   FT_PORT_SUBMISSION FT_PORT_SMTPS FT_PORT_SMTP
 #   FT_PORT_IMAP FT_PORT_IMAPS FT_PORT_POP3 FT_PORT_POP3S FT_PORT_LMTP
-#   FT_ALICE_USER FT_ALICE_PASS FT_ALICE_ADDR FT_ALICE_MAILDIR (same: FT_BOB_)
+#   FT_ALICE_USER FT_ALICE_PASS FT_ALICE_ADDR FT_ALICE_MAILDIR (same:
+#   FT_BOB_, FT_CAROL_)
 #   FT_LOG_DOVECOT FT_LOG_DOVECOT_INFO FT_LOG_POSTFIX FT_LOG_START
 #   FT_DOVECOT_CONF FT_POSTFIX_CONFIG FT_POSTFIX_QUEUE
 #   FT_KRB5_CONFIG FT_KRB5_REALM (empty without a KDC: see kdc.sh; with
@@ -40,7 +46,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PATH=$PATH:/usr/sbin:/sbin
 export PATH
 DOMAIN=facteur.test
-USERS="alice:alicepass bob:bobpass"
+USERS="alice:alicepass bob:bobpass carol:carolpass"
 # Ports are picked in this range: below Linux's ephemeral range
 # (32768-60999), so outgoing connections do not take them meanwhile.
 PORT_MIN=20000
@@ -158,8 +164,13 @@ readpid() {
 # Dovecot's takes about a second), then wait for their sessions to empty;
 # after 10 s, SIGKILL what is left of those sessions.
 stop() {
+	stop_these "$PF_PID:postfix" "$DV_PID:dovecot" "$K_PID:kdc"
+}
+
+# Stop the masters given as PIDFILE:KIND pairs, as stop() says.
+stop_these() {
 	sids=""
-	for pair in "$PF_PID:postfix" "$DV_PID:dovecot" "$K_PID:kdc"; do
+	for pair in "$@"; do
 		pid=$(readpid "${pair%:*}")
 		if ours "$pid" "${pair##*:}"; then
 			kill -TERM "$pid" 2>/dev/null || true
@@ -180,7 +191,29 @@ stop() {
 		fi
 		sleep 0.05
 	done
-	rm -f "$PF_PID" "$DV_PID" "$K_PID"
+	for pair in "$@"; do
+		rm -f "${pair%:*}"
+	done
+}
+
+# Dovecot alone, started again as start_once() started it, on the ports
+# the env file records (a port taken meanwhile is an error: the clients
+# know these ports).
+start_dovecot() {
+	[ -s "$ENVF" ] || die "no servers started under $S"
+	if ours "$(readpid "$DV_PID")" dovecot; then
+		die "dovecot already running under $S"
+	fi
+	# shellcheck disable=SC1090
+	. "$ENVF"
+	if ! dovecot -c "$DV_CONF" >> "$LOG/start.log" 2>&1; then
+		echo "servers.sh: dovecot did not start; logs:" >&2
+		logs >&2
+		exit 1
+	fi
+	wait_listening "$FT_PORT_IMAP" "$FT_PORT_IMAPS" "$FT_PORT_POP3" \
+	    "$FT_PORT_POP3S" "$FT_PORT_LMTP" ||
+	    die "dovecot does not listen"
 }
 
 logs() {
@@ -590,6 +623,16 @@ env)
 	cat "$ENVF" ;;
 logs)
 	logs ;;
+stop-dovecot|start-dovecot)
+	[ -d "$S" ] || die "no servers under $S"
+	S=$(cd "$S" && pwd)
+	setpaths "$S"
+	if [ "$1" = stop-dovecot ]; then
+		stop_these "$DV_PID:dovecot"
+	else
+		start_dovecot
+	fi ;;
 *)
-	die "unknown command '$1' (start, stop, env, logs)" ;;
+	die "unknown command '$1' (start, stop, env, logs, stop-dovecot," \
+	    "start-dovecot)" ;;
 esac
