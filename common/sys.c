@@ -114,6 +114,13 @@ sys_child_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = SIG_DFL;
+	/*
+	 * Default actions first: a SIGTERM sent before the exec ends the
+	 * child instead of setting a flag that the exec forgets.
+	 */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
 	sigprocmask(SIG_UNBLOCK, &daemon_blocked, NULL);
 }
