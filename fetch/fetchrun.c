@@ -343,5 +343,12 @@ fetchrun_pretend(FILE *f, const struct account *a)
 		fprintf(f, "mark_seen          = %s\n", a->mark_seen ? "on" :
 		    "off");
 	}
+	duration(a->poll_interval, keep, sizeof(keep));
+	fprintf(f, "daemon             = %s\n", a->daemon ? "on" : "off");
+	fprintf(f, "poll_interval      = %s\n", keep);
+	if (a->in.proto == PROTO_IMAP) {
+		duration(a->idle_interval, keep, sizeof(keep));
+		fprintf(f, "idle_interval      = %s\n", keep);
+	}
 	free(path);
 }
