@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -391,6 +392,13 @@ daemon_run(const struct daemon_opts *d, struct config **cfg_p,
 	sigset_t waitmask;
 	int sig;
 
+	struct rlimit rl;
+
+	/* A connection per folder: 1000 folders pass the usual 1024. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	memset(&ds, 0, sizeof(ds));
 	ds.d = d;
 	ds.cfg = *cfg_p;
