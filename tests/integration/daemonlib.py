@@ -8,19 +8,19 @@
   drop MAILDIR MANIFEST TAG
       the same written straight into a server Maildir's new/ (Dovecot
       is down), owned by the Maildir's owner
-  wait KIND PATH TAG TIMEOUT
+  wait KIND PATH TAG TIMEOUT [SINCE]
       wait until the message is in the mbox or Maildir PATH; print the
-      seconds it took, or "timeout" (exit 1)
+      seconds it took since SINCE (milliseconds since the epoch; default
+      now), or "timeout" (exit 1)
   deliver CONF USER FOLDER MANIFEST TAG KIND PATH TIMEOUT
       save, then wait: print the seconds from the start of the save to
       the message's arrival, or "timeout" (exit 1)
-  signal-when KIND PATH SIGNAL PID JOB TIMEOUT
-      wait until a message is being written to the mbox PATH (it grows)
-      or the Maildir PATH (a file in tmp/), then send SIGNAL to PID (a
-      negative PID: its process group); print what was written then and
-      whether a process with --daemon-job=JOB on its command line was
-      alive (exit 1 when nothing was seen before TIMEOUT: the signal is
-      sent anyway)
+  signal-when SIGNAL PID JOB BYTES TIMEOUT
+      wait until a job of account JOB (a process with --daemon-job=JOB
+      among its arguments) has read BYTES (rchar in /proc/PID/io: the
+      middle of a big message), then send SIGNAL to PID (a negative PID:
+      its process group); print how far the job was (exit 1 when no job
+      read that much before TIMEOUT: the signal is sent anyway)
 """
 
 import hashlib
@@ -109,19 +109,24 @@ class Target:
 
 
 def wait(kind, path, tag, timeout, t0=None):
-    t0 = time.monotonic() if t0 is None else t0
+    """t0: time.time() of the start (default now)."""
+    t0 = time.time() if t0 is None else t0
     t = Target(kind, path)
     mid = "<%s@daemon.test>" % tag
-    while time.monotonic() - t0 < timeout:
+    while True:
+        # Looked at once at least, even when the time is up already.
+        late = time.time() - t0 >= timeout
         if t.has(mid):
-            print("%.3f" % (time.monotonic() - t0))
+            print("%.3f" % (time.time() - t0))
             return 0
+        if late:
+            print("timeout")
+            return 1
         time.sleep(0.01)
-    print("timeout")
-    return 1
 
 
-def job_alive(job):
+def job_pid(job):
+    """The PID of a process with --daemon-job=JOB in its arguments."""
     want = ("--daemon-job=%s" % job).encode()
     for p in os.listdir("/proc"):
         if not p.isdigit():
@@ -129,49 +134,47 @@ def job_alive(job):
         try:
             with open("/proc/%s/cmdline" % p, "rb") as f:
                 if want in f.read().split(b"\0"):
-                    return True
+                    return int(p)
         except OSError:
             pass
-    return False
+    return None
 
 
-def signal_when(kind, path, sig, pid, job, timeout):
+def read_bytes(pid):
+    """What the process has read so far (rchar of /proc/PID/io)."""
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            for line in f:
+                if line.startswith("rchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def signal_when(sig, pid, job, least, timeout):
+    """SIGNAL to PID (negative: its group) once the job of account JOB
+    has read LEAST bytes: inside a message, whatever the target."""
     sig = getattr(signal, "SIG" + sig)
-    size0 = os.path.getsize(path) if kind == "mbox" and \
-        os.path.exists(path) else 0
-    tmp = os.path.join(path, "tmp")
-    old = set(os.listdir(tmp)) if kind == "maildir" and \
-        os.path.isdir(tmp) else set()
     t0 = time.monotonic()
     what = None
     while time.monotonic() - t0 < timeout and what is None:
-        if kind == "mbox":
-            try:
-                grown = os.path.getsize(path) - size0
-            except FileNotFoundError:
-                grown = 0
-            if grown > 0:
-                what = "%d bytes appended to the mbox" % grown
-        else:
-            for n in set(os.listdir(tmp) if os.path.isdir(tmp) else []) \
-                    - old:
-                try:
-                    size = os.path.getsize(os.path.join(tmp, n))
-                except FileNotFoundError:
-                    continue
-                if size > 0:
-                    what = "%d bytes in tmp/" % size
-                    break
-        if what is None:
+        jp = job_pid(job)
+        while jp is not None and time.monotonic() - t0 < timeout:
+            n = read_bytes(jp)
+            if n is None:
+                break           # it ended
+            if n >= least:
+                what = "the job had read %d bytes" % n
+                break
             time.sleep(0.001)
-    alive = job_alive(job)
+        if what is None:
+            time.sleep(0.005)
     if pid < 0:
         os.killpg(-pid, sig)
     else:
         os.kill(pid, sig)
-    print("%s after %.3f s; job %s" % (what or "nothing written",
-                                       time.monotonic() - t0,
-                                       "running" if alive else "not running"))
+    print("%s after %.3f s" % (what or "no job reading", time.monotonic() - t0))
     return 0 if what else 1
 
 
@@ -182,15 +185,16 @@ def main(argv):
     elif cmd == "drop":
         drop(*args)
     elif cmd == "wait":
-        return wait(args[0], args[1], args[2], float(args[3]))
+        return wait(args[0], args[1], args[2], float(args[3]),
+                    int(args[4]) / 1000.0 if len(args) > 4 else None)
     elif cmd == "deliver":
         conf, user, folder, manifest, tag, kind, path, timeout = args
-        t0 = time.monotonic()
+        t0 = time.time()
         save(conf, user, folder, manifest, tag)
         return wait(kind, path, tag, float(timeout), t0)
     elif cmd == "signal-when":
-        kind, path, sig, pid, job, timeout = args
-        return signal_when(kind, path, sig, int(pid), job, float(timeout))
+        sig, pid, job, least, timeout = args
+        return signal_when(sig, int(pid), job, int(least), float(timeout))
     else:
         raise SystemExit("daemonlib.py: unknown command %s" % cmd)
     return 0
