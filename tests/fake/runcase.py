@@ -85,7 +85,9 @@ class Case:
 
 DIRECTIVES = ("S", "RAW", "C", "STARTTLS", "TLSHELLO", "SLEEP", "CLOSE",
               "EOF", "IGNORE", "NEXT", "BODY", "SCRAM", "CHUNK",
-              "CONNECTION", "SIGNAL", "WAIT")
+              "CONNECTION", "SIGNAL", "WAIT", "QUIET")
+# What may follow CLOSE, EOF or IGNORE (the connection is over).
+OFFLINE = ("SLEEP", "SIGNAL", "WAIT")
 SIGNALS = ("TERM", "INT", "HUP", "KILL", "USR1", "USR2", "QUIT", "STOP",
            "CONT")
 
@@ -170,7 +172,7 @@ def parse_script(case, lines, start):
             raise CaseError("%s:%d: unknown script directive '%s'"
                             % (case.path, lineno, s))
         needs_arg = word in ("S", "RAW", "C", "SLEEP", "SCRAM", "SIGNAL",
-                             "WAIT")
+                             "WAIT", "QUIET")
         if word == "BODY" and arg is not None:
             try:
                 arg = int(arg)
@@ -187,9 +189,10 @@ def parse_script(case, lines, start):
         elif word == "SIGNAL" and arg not in SIGNALS:
             raise CaseError("%s:%d: SIGNAL: takes one of %s"
                             % (case.path, lineno, ", ".join(SIGNALS)))
-        elif word == "WAIT" and not re.fullmatch(r"[1-9][0-9]*", arg or ""):
-            raise CaseError("%s:%d: WAIT: needs a connection number"
-                            % (case.path, lineno))
+        elif word == "WAIT" and not re.fullmatch(r"[1-9][0-9]*( connected)?",
+                                                 arg or ""):
+            raise CaseError("%s:%d: expected 'WAIT: N' or 'WAIT: N "
+                            "connected'" % (case.path, lineno))
         elif word == "SCRAM" and arg is not None and "|" not in arg:
             raise CaseError("%s:%d: expected 'SCRAM: PREFIX|ATTRIBUTES'"
                             % (case.path, lineno))
@@ -200,15 +203,16 @@ def parse_script(case, lines, start):
             raise CaseError("%s:%d: %s takes no argument"
                             % (case.path, lineno, word))
         if word == "WAIT":
-            arg = int(arg)
+            n, _, how = arg.partition(" ")
+            arg = (int(n), how == "connected")
         if word == "RAW":
             arg = (1, arg)
-        if word == "SLEEP":
+        if word in ("SLEEP", "QUIET"):
             try:
                 arg = float(arg)
             except ValueError:
-                raise CaseError("%s:%d: SLEEP needs seconds"
-                                % (case.path, lineno))
+                raise CaseError("%s:%d: %s needs seconds"
+                                % (case.path, lineno, word))
         case.script.append((lineno, word, arg))
 
 
@@ -270,14 +274,21 @@ def check_case(case):
 
 
 def check_ends(case, script, what):
-    # CLOSE then NEXT: a drop, then the client's next run.
-    ends = [d for k, (_, d, _) in enumerate(script)
-            if d in ("CLOSE", "EOF", "IGNORE") and not (
+    """CLOSE, EOF and IGNORE end the connection: only SLEEP, SIGNAL and
+    WAIT may follow (CLOSE then NEXT: a drop, then the client's next
+    run)."""
+    for k, (lineno, d, _) in enumerate(script):
+        if d not in ("CLOSE", "EOF", "IGNORE") or (
                 d == "CLOSE" and k + 1 < len(script)
-                and script[k + 1][1] == "NEXT")]
-    if ends and script[-1][1] not in ("CLOSE", "EOF", "IGNORE"):
-        raise CaseError("%s: CLOSE, EOF and IGNORE must end %s"
-                        % (case.path, what))
+                and script[k + 1][1] == "NEXT"):
+            continue
+        for later, d2, _ in script[k + 1:]:
+            if d2 not in OFFLINE:
+                raise CaseError("%s:%d: %s after %s: CLOSE, EOF and "
+                                "IGNORE must end %s (only %s may follow)"
+                                % (case.path, later, d2, d, what,
+                                   ", ".join(OFFLINE)))
+        return
 
 
 def split_blocks(case):
@@ -300,9 +311,9 @@ def split_blocks(case):
     for n, (lineno, _, script) in enumerate(case.blocks, 1):
         check_ends(case, script, "a CONNECTION block")
         for wl, d, arg in script:
-            if d == "WAIT" and (arg > len(case.blocks) or arg == n):
+            if d == "WAIT" and (arg[0] > len(case.blocks) or arg[0] == n):
                 raise CaseError("%s:%d: WAIT: %d: no such other connection"
-                                % (p, wl, arg))
+                                % (p, wl, arg[0]))
 
 
 # --- placeholders ---------------------------------------------------------
@@ -492,6 +503,37 @@ class Peer:
             nlines += 1
             nbytes += len(line)
 
+    def quiet(self, secs):
+        """QUIET: the client sends nothing and keeps the connection open
+        for secs seconds."""
+        start = time.monotonic()
+        end = start + secs
+        self.tr.note("the client must stay quiet for %g s" % secs)
+        while not self.inbuf and not self.eof:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                self.sock.settimeout(left)
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                return
+            except (OSError, ValueError) as e:
+                self.tr.note("read error: %s" % errtext(e))
+                chunk = b""
+            if not chunk:
+                self.eof = True
+            self.inbuf += chunk
+        if self.inbuf:
+            self.tr.data("C>", self.inbuf)
+            raise Failure("client sent %r after %.2f s; it should have "
+                          "stayed quiet for %g s" % (
+                              self.inbuf[:80], time.monotonic() - start,
+                              secs))
+        raise Failure("client closed the connection after %.2f s; it "
+                      "should have kept it open, quiet, for %g s"
+                      % (time.monotonic() - start, secs))
+
     def read_exact(self, n):
         while len(self.inbuf) < n:
             if not self.fill():
@@ -583,6 +625,7 @@ class Server(threading.Thread):
         self.peers = []             # the client's address, per connection
         self.where = "waiting for the connection"
         self.block_done = [threading.Event() for _ in case.blocks]
+        self.block_connected = [threading.Event() for _ in case.blocks]
 
     def fail(self, text):
         with self.lock:
@@ -678,6 +721,7 @@ class Server(threading.Thread):
             conn = Conn(self, label, n)
             conn.sock = self.accept_one(label)
             self.conns.append(conn)
+            self.block_connected[n - 1].set()
             conn.thread = threading.Thread(target=conn.run_block,
                                            args=(script,), daemon=True)
             conn.thread.start()
@@ -838,20 +882,26 @@ class Conn:
         proc.send_signal(sig)
         self.tr.note("SIG%s sent to the client (pid %d)" % (name, proc.pid))
 
-    def wait_block(self, n):
-        """WAIT: until connection n's block has ended."""
-        done = self.server.block_done[n - 1]
-        self.tr.note("waiting for connection %d to end" % n)
-        while not done.wait(0.05):
+    def wait_block(self, n, connected):
+        """WAIT: until connection n's block has ended (or, connected,
+        until the client has opened connection n)."""
+        if connected:
+            ev, what = self.server.block_connected[n - 1], "opened"
+        else:
+            ev, what = self.server.block_done[n - 1], "ended"
+        self.tr.note("waiting until connection %d has %s" % (n, what))
+        while not ev.wait(0.05):
             if self.server.stop.is_set():
-                raise Failure("stopped while waiting for connection %d" % n)
+                raise Failure("stopped while waiting for connection %d"
+                              % n)
             if time.monotonic() > self.deadline:
-                raise Failure("connection %d never ended" % n)
-        self.tr.note("connection %d has ended" % n)
+                raise Failure("connection %d never %s" % (n, what))
+        self.tr.note("connection %d %s" % (n, what))
 
     def play(self, script, p):
         pending = b""
         closed = False
+        over = False        # CLOSE, EOF, IGNORE: the connection is done
         for k, (lineno, d, arg) in enumerate(script):
             self.where = "script line %d (%s)" % (lineno, d)
             if d in ("S", "RAW"):
@@ -900,17 +950,19 @@ class Conn:
             elif d == "SIGNAL":
                 self.signal(arg)
             elif d == "WAIT":
-                self.wait_block(arg)
+                self.wait_block(*arg)
+            elif d == "QUIET":
+                p.quiet(arg)
             elif d == "CLOSE":
                 self.tr.note("server closes the connection")
+                p.close()
                 if k + 1 < len(script) and script[k + 1][1] == "NEXT":
-                    p.close()
                     closed = True
                     continue
-                return
+                over = True
             elif d == "EOF":
                 self.expect_eof()
-                return
+                over = True
             elif d == "NEXT":
                 if not closed:
                     self.expect_eof()
@@ -957,7 +1009,9 @@ class Conn:
                     n += len(p.inbuf)
                     p.inbuf = b""
                 self.tr.note("ignored %d bytes until the client closed" % n)
-                return
+                over = True
+        if over:
+            return
         if pending:
             p.send(pending)
         self.where = "after the script"
