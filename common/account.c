@@ -79,6 +79,8 @@ account_new(const char *name)
 	a->mark_seen = 1;
 	a->allow_from_override = 1;
 	a->queue_lifetime = 5 * 24 * 3600;
+	a->poll_interval = POLL_INTERVAL_DEFAULT;
+	a->idle_interval = IDLE_INTERVAL_DEFAULT;
 	return a;
 }
 

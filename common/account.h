@@ -32,6 +32,8 @@ enum sethdr {
 
 /* keep: messages stay on the server for good. */
 #define KEEP_FOREVER	(-1L)
+#define POLL_INTERVAL_DEFAULT	(5 * 60)	/* seconds */
+#define IDLE_INTERVAL_DEFAULT	(29 * 60)	/* RFC 2177: < 30 min */
 /* The default, as Thunderbird's account wizard: 14 days. */
 #define KEEP_DEFAULT	(14L * 86400)
 
@@ -119,6 +121,10 @@ struct account {
 	char *queue_dir;	/* NULL: the default (send/queue.h) */
 	long queue_lifetime;	/* seconds; KEEP_FOREVER: never expires */
 	char *bounce_to;	/* a delivery for bounces; NULL: ~/dead.letter */
+	/* mfetch --daemon (issue 14). */
+	int daemon;		/* run as a daemon (as --daemon) */
+	long poll_interval;	/* seconds between polls (POP3, no IDLE) */
+	long idle_interval;	/* seconds before an IDLE is re-issued */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

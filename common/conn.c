@@ -221,8 +221,9 @@ wait_input(struct conn *c, struct errinfo *ei)
 	return 0;
 }
 
-int
-conn_fill(struct conn *c, struct errinfo *ei)
+/* conn_fill(); nowait: 1 at once when no byte can be read now. */
+static int
+fill(struct conn *c, int nowait, struct errinfo *ei)
 {
 	ssize_t n;
 
@@ -240,13 +241,19 @@ conn_fill(struct conn *c, struct errinfo *ei)
 		return -1;
 	for (;;) {
 		if (c->tls != NULL) {
-			n = tls_read(c->tls, c->rbuf + c->rlen,
-			    CONN_RBUF_SIZE - c->rlen, c->timeout_ms, ei);
+			n = nowait ? tls_read_nowait(c->tls, c->rbuf + c->rlen,
+			    CONN_RBUF_SIZE - c->rlen, ei) : tls_read(c->tls,
+			    c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
+			    c->timeout_ms, ei);
+			if (n == -2)
+				return 1;
 			if (n < 0)
 				return conn_err(c, ei);
 		} else {
 			n = recv(c->fd, c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
 			    0);
+			if (n < 0 && nowait && (errno == EAGAIN || errno == EINTR))
+				return 1;
 			if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 				if (wait_input(c, ei) < 0)
 					return conn_err(c, ei);
@@ -269,6 +276,18 @@ conn_fill(struct conn *c, struct errinfo *ei)
 	c->bytes_in += (unsigned long long)n;
 	c->input_seen = 1;
 	return 0;
+}
+
+int
+conn_fill(struct conn *c, struct errinfo *ei)
+{
+	return fill(c, 0, ei);
+}
+
+int
+conn_fill_nowait(struct conn *c, struct errinfo *ei)
+{
+	return fill(c, 1, ei);
 }
 
 const char *

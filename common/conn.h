@@ -103,6 +103,12 @@ struct tls *conn_tls(struct conn *c);
  * server"), on timeout or a network error.
  */
 int conn_fill(struct conn *c, struct errinfo *ei);
+/*
+ * The same without waiting (an event loop calls it when poll(2) says
+ * the socket is readable): 0 when new bytes are buffered, 1 when none
+ * can be read now (a TLS record not whole yet), or -1.
+ */
+int conn_fill_nowait(struct conn *c, struct errinfo *ei);
 /* The unread input (may be empty); *len_r is its length. */
 const char *conn_peek(struct conn *c, size_t *len_r);
 /* Mark n bytes of the unread input as used. */

@@ -33,6 +33,32 @@ pp_read(struct conn *c, pp_feed_fn feed, void *parser, struct errinfo *ei)
 }
 
 int
+pp_read_nowait(struct conn *c, pp_feed_fn feed, void *parser,
+    struct errinfo *ei)
+{
+	int done = 0, r;
+
+	for (;;) {
+		size_t avail;
+		const char *p = conn_peek(c, &avail);
+		ssize_t used;
+
+		if (avail == 0) {
+			r = conn_fill_nowait(c, ei);
+			if (r != 0)
+				return r;
+			continue;
+		}
+		used = feed(parser, p, avail, &done, ei);
+		if (used < 0)
+			return -1;
+		conn_consume(c, (size_t)used);
+		if (done)
+			return 0;
+	}
+}
+
+int
 pp_cmdf(struct conn *c, struct errinfo *ei, const char *fmt, ...)
 {
 	char line[CONN_CMD_MAX];

@@ -31,6 +31,14 @@ typedef ssize_t (*pp_feed_fn)(void *parser, const char *p, size_t n,
  */
 int pp_read(struct conn *c, pp_feed_fn feed, void *parser,
     struct errinfo *ei);
+/*
+ * The same for an event loop, without flushing or waiting: 0 when a
+ * whole reply is parsed, 1 when the input ends before (call again when
+ * poll(2) says the socket is readable: the parser keeps its state), or
+ * -1.
+ */
+int pp_read_nowait(struct conn *c, pp_feed_fn feed, void *parser,
+    struct errinfo *ei);
 
 /*
  * Queue a command built with printf-style arguments (no secrets: they go

@@ -1,6 +1,8 @@
 /* sasl: the SASL exchange, through libgsasl or our own XOAUTH2/OAUTHBEARER. */
 #include "autoconf.h"
 
+#include <pthread.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +21,27 @@
 #define SASL_CB_MAX 64
 
 static Gsasl *gctx;
+static pthread_once_t gctx_once = PTHREAD_ONCE_INIT;
 
+static void
+ctx_init(void)
+{
+	if (gsasl_init(&gctx) != GSASL_OK)
+		gctx = NULL;
+}
+
+/* Made once, whichever thread logs in first (mfetch --daemon). */
 static Gsasl *
 ctx(void)
 {
-	if (gctx == NULL && gsasl_init(&gctx) != GSASL_OK)
-		gctx = NULL;
+	pthread_once(&gctx_once, ctx_init);
 	return gctx;
 }
 
 void
 sasl_done(void)
 {
+	/* At exit only: a later login would find no context. */
 	if (gctx != NULL)
 		gsasl_done(gctx);
 	gctx = NULL;

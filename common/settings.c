@@ -87,6 +87,10 @@ static const struct key keys[] = {
 	{ "folders", T_A_STR, 0, 0, ACC(folders) },
 	{ "move_to", T_A_STR, 0, 0, ACC(move_to) },
 	{ "mark_seen", T_A_BOOL, 0, 0, ACC(mark_seen) },
+	/* mfetch --daemon (issue 14). */
+	{ "daemon", T_A_BOOL, 0, 0, ACC(daemon) },
+	{ "poll_interval", T_A_INTERVAL, 0, 0, ACC(poll_interval) },
+	{ "idle_interval", T_A_INTERVAL, 0, 0, ACC(idle_interval) },
 	/* msmtp's, for msend (issue 11). */
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
 	{ "set_to_header", T_A_SETTO, 0, 0, ACC(set_to_header) },
@@ -366,6 +370,7 @@ apply_account(struct account *a, const struct key *k, const char *v)
 		break;
 	case T_A_KEEP:
 	case T_A_COUNT:
+	case T_A_INTERVAL:
 		*(long *)(void *)(base + k->off) = strtol(v, NULL, 10);
 		break;
 	case T_A_SIZE:

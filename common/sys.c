@@ -57,6 +57,74 @@ sys_catch_stop(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+static volatile sig_atomic_t reload_sig;
+static sigset_t daemon_blocked;
+
+static void
+on_reload(int sig)
+{
+	(void)sig;
+	reload_sig = 1;
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;	/* only ends the ppoll() */
+}
+
+void
+sys_daemon_signals(sigset_t *waitmask)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&daemon_blocked);
+	sigaddset(&daemon_blocked, SIGTERM);
+	sigaddset(&daemon_blocked, SIGINT);
+	sigaddset(&daemon_blocked, SIGHUP);
+	sigaddset(&daemon_blocked, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &daemon_blocked, waitmask);
+	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGHUP);
+	sigdelset(waitmask, SIGCHLD);
+}
+
+int
+sys_take_reload(void)
+{
+	int r = reload_sig;
+
+	reload_sig = 0;
+	return r;
+}
+
+void
+sys_child_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	/*
+	 * Default actions first: a SIGTERM sent before the exec ends the
+	 * child instead of setting a flag that the exec forgets.
+	 */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_UNBLOCK, &daemon_blocked, NULL);
+}
+
 int
 sys_stop_signal(void)
 {

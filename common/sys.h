@@ -15,6 +15,8 @@
 #ifndef FACTEUR_SYS_H
 #define FACTEUR_SYS_H
 
+#include <signal.h>
+
 #include "status.h"
 
 #define SYS_STOP_POLL_MS	250
@@ -27,6 +29,19 @@ void sys_catch_stop(void);
 int sys_stop_signal(void);
 /* 0, or -1 with ST_TEMPFAIL ("stopped by SIGTERM") once a stop is asked. */
 int sys_check_stop(struct errinfo *ei);
+
+/*
+ * For an event loop (mfetch --daemon), after sys_catch_stop(): SIGHUP
+ * asks for a reload (sys_take_reload()) instead of a stop, and SIGTERM,
+ * SIGINT, SIGHUP and SIGCHLD are blocked except inside ppoll(2) with
+ * *waitmask, so that none is lost between a check and the wait (each
+ * ends the ppoll).  Threads started afterwards keep them blocked.
+ */
+void sys_daemon_signals(sigset_t *waitmask);
+/* Was a reload asked since the last call? */
+int sys_take_reload(void);
+/* Undo the blocking in a child about to exec (async-signal-safe). */
+void sys_child_signals(void);
 
 /* The home directory: $HOME, else the password database's, else "/". */
 const char *sys_home(void);

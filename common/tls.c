@@ -1,6 +1,8 @@
 /* tls: client TLS through OpenSSL, with verification on by default. */
 #include "autoconf.h"
 
+#include <pthread.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -36,6 +38,13 @@ struct tls {
 };
 
 static int tls_ex_index = -1;
+static pthread_once_t ex_once = PTHREAD_ONCE_INIT;
+
+static void
+ex_index_init(void)
+{
+	tls_ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
 
 const char *
 tls_library_version(void)
@@ -47,7 +56,7 @@ tls_library_version(void)
 static const char *
 ssl_reason(const char *fallback)
 {
-	static char text[256];
+	static __thread char text[256];	/* one per thread (daemon) */
 	unsigned long e, last = 0;
 
 	while ((e = ERR_get_error()) != 0)
@@ -492,8 +501,7 @@ tls_start(int fd, const char *host, const struct tls_opts *o,
 	struct tls *t;
 	int rc, e;
 
-	if (tls_ex_index < 0)
-		tls_ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	pthread_once(&ex_once, ex_index_init);
 	t = xcalloc(1, sizeof(*t));
 	t->fd = fd;
 	ERR_clear_error();
@@ -542,8 +550,10 @@ fail:
 	return -1;
 }
 
-ssize_t
-tls_read(struct tls *t, void *p, size_t n, int timeout_ms, struct errinfo *ei)
+/* tls_read(); nowait: -2 at once when nothing can be read yet. */
+static ssize_t
+read_some(struct tls *t, void *p, size_t n, int timeout_ms, int nowait,
+    struct errinfo *ei)
 {
 	size_t got;
 	int rc, e;
@@ -556,6 +566,8 @@ tls_read(struct tls *t, void *p, size_t n, int timeout_ms, struct errinfo *ei)
 			return (ssize_t)got;
 		e = SSL_get_error(t->ssl, rc);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			if (nowait)
+				return -2;
 			if (wait_for(t, e, timeout_ms, ei) < 0)
 				return -1;
 			continue;
@@ -568,6 +580,24 @@ tls_read(struct tls *t, void *p, size_t n, int timeout_ms, struct errinfo *ei)
 		return err_set(ei, ST_PROTOCOL, "TLS read: %s",
 		    ssl_reason("unknown error"));
 	}
+}
+
+ssize_t
+tls_read(struct tls *t, void *p, size_t n, int timeout_ms, struct errinfo *ei)
+{
+	return read_some(t, p, n, timeout_ms, 0, ei);
+}
+
+ssize_t
+tls_read_nowait(struct tls *t, void *p, size_t n, struct errinfo *ei)
+{
+	return read_some(t, p, n, 0, 1, ei);
+}
+
+void
+tls_release_buffers(struct tls *t)
+{
+	SSL_set_mode(t->ssl, SSL_MODE_RELEASE_BUFFERS);
 }
 
 int

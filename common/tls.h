@@ -78,6 +78,16 @@ int tls_start(int fd, const char *host, const struct tls_opts *o,
  */
 ssize_t tls_read(struct tls *t, void *p, size_t n, int timeout_ms,
     struct errinfo *ei);
+/* The same without waiting: -2 when no whole record is there yet. */
+ssize_t tls_read_nowait(struct tls *t, void *p, size_t n,
+    struct errinfo *ei);
+/*
+ * Free the session's read and write buffers whenever they are empty
+ * (SSL_MODE_RELEASE_BUFFERS): some 34 KiB less for each connection that
+ * mostly waits (mfetch --daemon's watchers), at the cost of allocations
+ * on each record.
+ */
+void tls_release_buffers(struct tls *t);
 /* Write all n bytes (one record when n <= 16 KiB).  Returns 0 or -1. */
 int tls_write(struct tls *t, const void *p, size_t n, int timeout_ms,
     struct errinfo *ei);

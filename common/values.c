@@ -209,7 +209,8 @@ values_check(const struct key *k, const char *name, const char *v, int *bad_r,
 		    k->type == T_A_NOTIFY || k->type == T_A_RETURN ||
 		    k->type == T_A_SETHDR || k->type == T_A_SETHDR2 ||
 		    k->type == T_A_DELIVERY || k->type == T_A_KEEP ||
-		    k->type == T_A_SIZE || k->type == T_A_COUNT) {
+		    k->type == T_A_SIZE || k->type == T_A_COUNT ||
+		    k->type == T_A_INTERVAL) {
 			*bad_r = 1;
 			err_set(ei, ST_CONFIG, "'%s' needs a value", name);
 		}
@@ -362,6 +363,25 @@ values_check(const struct key *k, const char *name, const char *v, int *bad_r,
 			    k->type == T_A_KEEP ? "on, off or a duration (30d, "
 			    "12h, 2w)" : k->type == T_A_SIZE ? "off or a size "
 			    "(500k, 20m)" : "off or a number", v);
+			goto bad;
+		}
+		snprintf(buf, sizeof(buf), "%lld", n);
+		return xstrdup(buf);
+	}
+	case T_A_INTERVAL: {
+		long long n;
+		size_t d = strspn(v, "0123456789");
+
+		/* fetchmail's "set daemon 300": a bare number is seconds. */
+		if (d > 0 && d <= 9 && v[d] == '\0')
+			n = strtoll(v, NULL, 10);
+		else if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0 ||
+		    settings_number('k', v, &n) < 0)
+			n = 0;
+		if (n <= 0 || n > 366LL * 86400) {
+			err_set(ei, ST_CONFIG, "'%s' takes a duration (30s, "
+			    "5m, 1h; a bare number is seconds), not '%s'",
+			    name, v);
 			goto bad;
 		}
 		snprintf(buf, sizeof(buf), "%lld", n);

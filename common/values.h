@@ -47,6 +47,7 @@ enum type {
 	T_A_KEEP,	/* on | off | N[smhdw] */
 	T_A_SIZE,	/* off | N[kKmMgG] */
 	T_A_COUNT,	/* off | N */
+	T_A_INTERVAL,	/* N[smhdw] > 0; a bare N is seconds */
 	T_A_STR,	/* any text; "" unsets */
 	T_A_SETTO	/* on | off | undisclosed_recipients (set_to_header) */
 };

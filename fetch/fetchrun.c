@@ -343,5 +343,48 @@ fetchrun_pretend(FILE *f, const struct account *a)
 		fprintf(f, "mark_seen          = %s\n", a->mark_seen ? "on" :
 		    "off");
 	}
+	duration(a->poll_interval, keep, sizeof(keep));
+	fprintf(f, "daemon             = %s\n", a->daemon ? "on" : "off");
+	fprintf(f, "poll_interval      = %s\n", keep);
+	if (a->in.proto == PROTO_IMAP) {
+		duration(a->idle_interval, keep, sizeof(keep));
+		fprintf(f, "idle_interval      = %s\n", keep);
+	}
 	free(path);
+}
+
+/*
+ * Every account with an incoming server, in file order, into *names_r
+ * (free() it).  An account that cannot be resolved stays in: its error
+ * shows when it runs.
+ */
+size_t
+fetchrun_every_account(const struct cliopts *o, const struct config *cfg,
+    const char ***names_r)
+{
+	const char **names;
+	size_t i, n = 0;
+
+	names = xcalloc(cfg != NULL ? config_count(cfg) + 1 : 1,
+	    sizeof(*names));
+	for (i = 0; cfg != NULL && i < config_count(cfg); i++) {
+		struct account *a;
+		struct errinfo ei;
+
+		if (config_is_alias(cfg, i))
+			continue;
+		if (config_resolve(cfg, config_name(cfg, i), &o->set, &a,
+		    &ei) < 0) {
+			names[n++] = config_name(cfg, i);
+			continue;
+		}
+		if (a->in.host == NULL || *a->in.host == '\0') {
+			/* An account for msend only. */
+		} else {
+			names[n++] = config_name(cfg, i);
+		}
+		account_free(a);
+	}
+	*names_r = names;
+	return n;
 }

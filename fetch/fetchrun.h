@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "account.h"
+#include "cliopts.h"
+#include "config.h"
 #include "status.h"
 
 struct fetchrun_opts {
@@ -43,5 +45,13 @@ char *fetchrun_state_path(const struct account *a);
  * deleted (after cliopts_pretend()'s server settings).
  */
 void fetchrun_pretend(FILE *f, const struct account *a);
+
+/*
+ * Every account of cfg with an incoming server, in file order, into
+ * *names_r (free() it; the names are cfg's).  An account that cannot be
+ * resolved stays in: its error shows when it runs.
+ */
+size_t fetchrun_every_account(const struct cliopts *o,
+    const struct config *cfg, const char ***names_r);
 
 #endif

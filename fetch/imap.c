@@ -23,6 +23,16 @@ imap_read(struct imap *m, struct errinfo *ei)
 }
 
 int
+imap_read_nowait(struct imap *m, struct errinfo *ei)
+{
+	int r = pp_read_nowait(m->c, imap_resp_feed, &m->r, ei);
+
+	if (r < 0)
+		m->broken = 1;
+	return r;
+}
+
+int
 imap_error(struct imap *m, const char *what, struct errinfo *ei)
 {
 	char q[512];

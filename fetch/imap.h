@@ -52,6 +52,8 @@ struct imap {
 
 /* Read one response into m->r (flushing queued commands first). */
 int imap_read(struct imap *m, struct errinfo *ei);
+/* The same without waiting (pp_read_nowait()): 0, 1 (more input), -1. */
+int imap_read_nowait(struct imap *m, struct errinfo *ei);
 /* A fresh tag for the next command, kept in m->tag. */
 const char *imap_next_tag(struct imap *m);
 /* Learn capabilities from m->r: untagged CAPABILITY or [CAPABILITY]. */

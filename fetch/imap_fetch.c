@@ -172,7 +172,7 @@ names_add(struct names *l, const char *name)
 	l->v[l->n++] = xstrdup(name);
 }
 
-static void
+void
 names_free(struct names *l)
 {
 	size_t i;
@@ -212,8 +212,8 @@ on_list(struct isess *s, const struct imap_data *d, struct errinfo *ei)
 }
 
 /* The account's folders, patterns resolved by LIST, in order, once each. */
-static int
-resolve(struct isess *s, struct names *out, struct errinfo *dei,
+int
+isess_resolve(struct isess *s, struct names *out, struct errinfo *dei,
     struct errinfo *ei)
 {
 	struct folders f;
@@ -281,8 +281,8 @@ enable(struct isess *s, struct errinfo *ei)
 	return 0;
 }
 
-static int
-sess_open(void **sp, const struct account *a, struct uidstate *u,
+int
+isess_open(struct isess **sp, const struct account *a,
     const struct fetch_policy *pol, struct errinfo *ei)
 {
 	struct isess *s = xcalloc(1, sizeof(*s));
@@ -310,12 +310,36 @@ sess_open(void **sp, const struct account *a, struct uidstate *u,
 	if (enable(s, ei) < 0)
 		return -1;
 	s->m.r.lit = &s->lit;
-	u->last_login = time(NULL);
-	u->login_delay = 0;
-	if (pol->move_to != NULL && isess_wire_name(s, pol->move_to,
-	    &s->move_wire, ei) < 0)
+	if (pol != NULL && pol->move_to != NULL && isess_wire_name(s,
+	    pol->move_to, &s->move_wire, ei) < 0)
 		return -1;
 	return 0;
+}
+
+void
+isess_close(struct isess *s)
+{
+	if (s == NULL)
+		return;
+	s->m.r.lit = NULL;
+	imap_close(&s->m);
+	login_free(&s->lg);
+	sess_free(s);
+}
+
+static int
+sess_open(void **sp, const struct account *a, struct uidstate *u,
+    const struct fetch_policy *pol, struct errinfo *ei)
+{
+	struct isess *s;
+	int r = isess_open(&s, a, pol, ei);
+
+	*sp = s;
+	if (r == 0) {
+		u->last_login = time(NULL);
+		u->login_delay = 0;
+	}
+	return r;
 }
 
 static int
@@ -333,7 +357,7 @@ sess_fetch(void *sp, struct delivery *d, struct uidstate *u,
 	memset(&folders, 0, sizeof(folders));
 	err_clear(&first);
 	err_clear(&dei);
-	r = resolve(s, &folders, &dei, ei);
+	r = isess_resolve(s, &folders, &dei, ei);
 	if (r == 1)
 		first = dei;
 	for (i = 0; r >= 0 && i < folders.n; i++) {
@@ -362,14 +386,9 @@ sess_fetch(void *sp, struct delivery *d, struct uidstate *u,
 static int
 sess_close(void *sp, struct uidstate *u, struct errinfo *ei)
 {
-	struct isess *s = sp;
-
 	(void)u;
 	(void)ei;
-	s->m.r.lit = NULL;
-	imap_close(&s->m);
-	login_free(&s->lg);
-	sess_free(s);
+	isess_close(sp);
 	return 0;
 }
 

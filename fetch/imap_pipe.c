@@ -258,10 +258,16 @@ on_fetch(struct isess *s, struct errinfo *ei)
 int
 isess_read(struct isess *s, struct errinfo *ei)
 {
-	struct imap_data d;
-
 	if (imap_read(&s->m, ei) < 0)
 		return -1;
+	return isess_handle(s, ei);
+}
+
+int
+isess_handle(struct isess *s, struct errinfo *ei)
+{
+	struct imap_data d;
+
 	if (s->m.r.kind == IMAP_TAGGED)
 		return on_tagged(s, ei);
 	if (s->m.r.kind == IMAP_CONTINUE)

@@ -115,6 +115,8 @@ struct slot *isess_slot(struct isess *s, unsigned tag);
 
 /* Read and handle one response. */
 int isess_read(struct isess *s, struct errinfo *ei);
+/* Handle the response in s->m.r (a continuation is an error). */
+int isess_handle(struct isess *s, struct errinfo *ei);
 
 /*
  * Read until tag is answered: 0 for OK, 1 for NO or BAD (dei: what, and
@@ -159,6 +161,19 @@ int isess_wire_name(struct isess *s, const char *name, struct buf *out,
 int imap_folder_fetch(struct isess *s, const char *name, struct delivery *d,
     struct uidstate *u, struct fetch_stats *st, struct errinfo *dei,
     struct errinfo *ei);
+
+/*
+ * A session without a fetch (imap_fetch.c): connected, logged in,
+ * ENABLEd; pol only for its move_to.  Closed (LOGOUT) and freed by
+ * isess_close().
+ */
+int isess_open(struct isess **sp, const struct account *a,
+    const struct fetch_policy *pol, struct errinfo *ei);
+void isess_close(struct isess *s);
+/* The account's folders, patterns resolved by LIST: 0, 1 (dei), -1. */
+int isess_resolve(struct isess *s, struct names *out, struct errinfo *dei,
+    struct errinfo *ei);
+void names_free(struct names *l);
 
 /* The engine's operations on this session. */
 extern const struct fetch_proto_ops imap_ops;

@@ -9,6 +9,7 @@
 
 #include "authonly.h"
 #include "cliopts.h"
+#include "daemon.h"
 #include "config.h"
 #include "exitcode.h"
 #include "fetchrun.h"
@@ -40,7 +41,12 @@ enum {
 	O_FILTER,
 	O_FOLDER,
 	O_MOVE_TO,
-	O_MARK_SEEN
+	O_MARK_SEEN,
+	O_DAEMON,
+	O_POLL_INTERVAL,
+	O_IDLE_INTERVAL,
+	O_DAEMON_JOB,
+	O_DAEMON_FOLDER
 };
 
 /* Options that are account keys. */
@@ -60,6 +66,9 @@ static const struct {
 	{ O_FILTER, "filter", "--filter" },
 	{ O_MOVE_TO, "move_to", "--move-to" },
 	{ O_MARK_SEEN, "mark_seen", "--mark-seen" },
+	{ O_DAEMON, "daemon", "--daemon" },
+	{ O_POLL_INTERVAL, "poll_interval", "--poll-interval" },
+	{ O_IDLE_INTERVAL, "idle_interval", "--idle-interval" },
 };
 
 static struct fetchrun_opts fopts;
@@ -67,6 +76,8 @@ static int njobs = JOBS_DEFAULT;
 static int all_flag;	/* -a: every account */
 static int half_quiet;	/* -Q: no progress line */
 static char *folder_spec; /* --folder, each one */
+static char *job_account; /* --daemon-job: the daemon's fetch of it */
+static char *job_folders; /* --daemon-folder, each one */
 
 static void
 usage(FILE *f)
@@ -108,7 +119,14 @@ usage(FILE *f)
 "  -Q, --half-quiet           the summary, but no progress line\n"
 "  -j, --jobs=N               fetch up to N accounts at once (default 4)\n"
 "  --protocol=(pop3|imap)     protocol of the incoming server (default pop3)\n"
-"  -A                         same as --auth-only (as in mpop)\n");
+"  -A                         same as --auth-only (as in mpop)\n"
+"\n"
+"Daemon (see mfetch(1), RUNNING AS A DAEMON):\n"
+"  --daemon[=(on|off)]        stay running: watch every account's folders\n"
+"                             (IMAP IDLE), poll the others; fetch new mail\n"
+"                             within seconds; SIGHUP re-reads the file\n"
+"  --poll-interval=DURATION   POP3 and servers without IDLE (default 5m)\n"
+"  --idle-interval=DURATION   re-issue IDLE after this (default 29m)\n");
 	cliopts_help(f);
 	fprintf(f, "\nSee mfetch(1) and facteur.conf(5).\n");
 }
@@ -126,6 +144,79 @@ check_incoming(const struct account *a, struct errinfo *ei)
 }
 
 static int check_found;	/* --check saw new mail */
+
+/* The daemon and its jobs log to syslog unless the account says. */
+static void
+daemon_log_default(const struct account *a)
+{
+	if ((a->logfile == NULL || *a->logfile == '\0') &&
+	    (a->syslog == NULL || strcmp(a->syslog, "off") == 0))
+		log_open_syslog(log_facility("mail"));
+}
+
+/*
+ * Does the run become the daemon: --daemon, or "daemon on" for the
+ * accounts it would fetch (any of them; typically set in defaults)?
+ * *first_r gets the first account, for the daemon's own log.
+ */
+static int
+wants_daemon(struct cliopts *o, const struct config *cfg, const char **names,
+    size_t n, struct account **first_r)
+{
+	size_t i;
+	int on = 0;
+
+	*first_r = NULL;
+	for (i = 0; i < n; i++) {
+		struct account *a;
+		struct errinfo ei;
+
+		err_clear(&ei);
+		if (cliopts_resolve(o, cfg, names[i], &a, &ei) < 0)
+			continue;
+		on |= a->daemon;
+		if (*first_r == NULL)
+			*first_r = a;
+		else
+			account_free(a);
+	}
+	return on;
+}
+
+/* mfetch --daemon: runs until stopped. */
+static int
+run_daemon(struct cliopts *o, struct config **cfg, const char **names,
+    size_t n, struct account *first, int argc, char **argv)
+{
+	struct daemon_opts d;
+	struct errinfo ei;
+	int rc;
+
+	if (fopts.check_only) {
+		log_error("--daemon fetches: it cannot be combined with "
+		    "--check or --status-only");
+		return status_exit_code(ST_USAGE);
+	}
+	if (first != NULL) {
+		cliopts_open_logs(first, &ei);
+		daemon_log_default(first);
+	}
+	memset(&d, 0, sizeof(d));
+	d.o = o;
+	d.argv = argv;
+	d.argc = argc;
+	/* Accounts named: those; else every one, at each reload too. */
+	d.names = o->naccounts > 0 ? names : NULL;
+	d.nnames = o->naccounts > 0 ? n : 0;
+	d.jobs = njobs;
+	err_clear(&ei);
+	rc = daemon_run(&d, cfg, &ei);
+	if (rc < 0) {
+		log_error("%s", ei.msg);
+		return status_exit_code(ei.st);
+	}
+	return 0;
+}
 
 /* Fetching (or counting), not -P, -S, -A or the password options. */
 static int
@@ -161,6 +252,8 @@ one_account(struct cliopts *o, const struct config *cfg, const char *name,
 	} else {
 		unsigned long fresh;
 
+		if (job_account != NULL)
+			daemon_log_default(a);
 		rc = fetch_account(stdout, a, &fopts, &fresh, ei);
 		if (rc == 0 && fopts.check_only && fresh > 0)
 			check_found = 1;
@@ -187,7 +280,8 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 		if (keyopts[i].opt != c)
 			continue;
 		if (setlist_add_side(&o->set, keyopts[i].key, SIDE_IN,
-		    (c == O_KEEP || c == O_RECEIVED || c == O_MARK_SEEN) &&
+		    (c == O_KEEP || c == O_RECEIVED || c == O_MARK_SEEN ||
+		    c == O_DAEMON) &&
 		    arg == NULL ? "on" :
 		    arg == NULL ? "" : arg,
 		    ei) < 0) {
@@ -206,14 +300,20 @@ own_option(struct cliopts *o, int c, const char *arg, struct errinfo *ei)
 			return err_prefix(ei, "--only-new: ");
 		}
 		return 1;
-	case O_FOLDER: {
+	case O_FOLDER:
+	case O_DAEMON_FOLDER: {
 		/* Repeatable: one list, each name quoted as needed. */
-		char *j = folders_join(folder_spec, arg);
+		char **spec = c == O_FOLDER ? &folder_spec : &job_folders;
+		char *j = folders_join(*spec, arg);
 
-		free(folder_spec);
-		folder_spec = j;
+		free(*spec);
+		*spec = j;
 		return 1;
 	}
+	case O_DAEMON_JOB:
+		free(job_account);
+		job_account = xstrdup(arg);
+		return 1;
 	case 'a':
 		all_flag = 1;
 		return 1;
@@ -344,42 +444,6 @@ run_accounts(struct cliopts *o, const struct config *cfg,
 	return rc;
 }
 
-/*
- * Every account with an incoming server, in file order, into *names_r
- * (free() it).  An account that cannot be resolved stays in: its error
- * shows when it runs.
- */
-static size_t
-every_account(struct cliopts *o, const struct config *cfg,
-    const char ***names_r)
-{
-	const char **names;
-	size_t i, n = 0;
-
-	names = xcalloc(cfg != NULL ? config_count(cfg) + 1 : 1,
-	    sizeof(*names));
-	for (i = 0; cfg != NULL && i < config_count(cfg); i++) {
-		struct account *a;
-		struct errinfo ei;
-
-		if (config_is_alias(cfg, i))
-			continue;
-		if (config_resolve(cfg, config_name(cfg, i), &o->set, &a,
-		    &ei) < 0) {
-			names[n++] = config_name(cfg, i);
-			continue;
-		}
-		if (a->in.host == NULL || *a->in.host == '\0') {
-			/* An account for msend only. */
-		} else {
-			names[n++] = config_name(cfg, i);
-		}
-		account_free(a);
-	}
-	*names_r = names;
-	return n;
-}
-
 /* Does the file name a default account ("default", or its only one)? */
 static int
 has_default(const struct config *cfg)
@@ -413,6 +477,12 @@ main(int argc, char **argv)
 		{ "folder", required_argument, NULL, O_FOLDER },
 		{ "move-to", required_argument, NULL, O_MOVE_TO },
 		{ "mark-seen", optional_argument, NULL, O_MARK_SEEN },
+		{ "daemon", optional_argument, NULL, O_DAEMON },
+		{ "poll-interval", required_argument, NULL, O_POLL_INTERVAL },
+		{ "idle-interval", required_argument, NULL, O_IDLE_INTERVAL },
+		/* The daemon's own, for its fetch jobs (daemon_job.c). */
+		{ "daemon-job", required_argument, NULL, O_DAEMON_JOB },
+		{ "daemon-folder", required_argument, NULL, O_DAEMON_FOLDER },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct option *longopts;
@@ -463,6 +533,13 @@ main(int argc, char **argv)
 		rc = status_exit_code(ST_USAGE);
 		goto out;
 	}
+	/* A daemon's job: the folders it names replace the account's. */
+	if (job_folders != NULL && setlist_add_side(&o.set, "folders", SIDE_IN,
+	    job_folders, &ei) < 0) {
+		log_error("--daemon-folder: %s", ei.msg);
+		rc = status_exit_code(ST_USAGE);
+		goto out;
+	}
 	if (o.help) {
 		usage(stdout);
 		goto out;
@@ -491,7 +568,14 @@ main(int argc, char **argv)
 		rc = status_exit_code(ei.st);
 		goto out;
 	}
-	if (o.host_given || (o.naccounts == 0 && (o.store_password ||
+	if (job_account != NULL) {
+		/* One account, quietly: the daemon's log says it all. */
+		names = xcalloc(1, sizeof(*names));
+		names[0] = job_account;
+		n = 1;
+		fopts.quiet = 1;
+		fopts.progress = 0;
+	} else if (o.host_given || (o.naccounts == 0 && (o.store_password ||
 	    o.forget_password || (!all_flag && !fetch_mode(&o) &&
 	    has_default(cfg))))) {
 		/* --host, or the default account. */
@@ -504,9 +588,20 @@ main(int argc, char **argv)
 	} else {
 		/* Every account (plain mfetch, -a; -P, -S, -A without a
 		 * default account). */
-		n = every_account(&o, cfg, &names);
+		n = fetchrun_every_account(&o, cfg, &names);
 		if (n == 0)
 			n = 1;	/* names[0] NULL: the default's error */
+	}
+	if (job_account == NULL && fetch_mode(&o)) {
+		struct account *first;
+
+		if (wants_daemon(&o, cfg, names, n, &first)) {
+			rc = run_daemon(&o, &cfg, names, n, first, argc, argv);
+			account_free(first);
+			free(names);
+			goto out;
+		}
+		account_free(first);
 	}
 	rc = run_accounts(&o, cfg, names, n);
 	free(names);
@@ -521,6 +616,8 @@ out:
 	config_free(cfg);
 	free(longopts);
 	free(folder_spec);
+	free(job_account);
+	free(job_folders);
 	cliopts_free(&o);
 	log_close();
 	return rc;
