@@ -54,9 +54,8 @@ answer_timeout(const struct dwatch *w)
 	return t > 0 ? t : 60;
 }
 
-/* A watcher's connection broke: logged once, re-made after a back-off. */
-static void
-lost(struct dwatch *w, const char *why)
+void
+dwatch_lost(struct dwatch *w, const char *why)
 {
 	char lb[600];
 	int delay;
@@ -77,6 +76,21 @@ lost(struct dwatch *w, const char *why)
 	log_warn("%s connection lost: %s; reconnecting",
 	    dwatch_label(w, lb, sizeof(lb)), why);
 	w->down_logged = 1;
+}
+
+void
+dwatch_restart(struct dwatch *w, const char *why)
+{
+	char lb[600];
+
+	imap_watch_close(w->iw);
+	w->iw = NULL;
+	account_free(w->a);
+	w->a = NULL;
+	w->st = WS_WAIT;
+	w->due = dnow();
+	w->backoff = 0;
+	log_info("%s %s: reconnecting", dwatch_label(w, lb, sizeof(lb)), why);
 }
 
 /* The machine slept: every connection is likely dead, mail came. */
@@ -157,7 +171,10 @@ timers(struct dstate *ds)
 				break;
 			case WS_POLL:
 				if (now >= w->due) {
-					dacct_pending(ac, w->folder);
+					size_t k;
+
+					for (k = 0; k < w->nf; k++)
+						dacct_pending(ac, w->folders[k]);
 					w->due = now + ac->a->poll_interval;
 				}
 				AT(w->due);
@@ -168,7 +185,7 @@ timers(struct dstate *ds)
 						w->busy_since = now;
 					if (now - w->busy_since >
 					    answer_timeout(w)) {
-						lost(w, "no answer within the "
+						dwatch_lost(w, "no answer within the "
 						    "timeout");
 						AT(w->due);
 						break;
@@ -183,7 +200,7 @@ timers(struct dstate *ds)
 					err_clear(&ei);
 					w->due = now + w->a->idle_interval;
 					if (imap_watch_renew(w->iw, &ei) < 0) {
-						lost(w, ei.msg);
+						dwatch_lost(w, ei.msg);
 						break;
 					}
 					w->busy_since = now;
@@ -223,6 +240,18 @@ start_jobs(struct dstate *ds)
 	return next;
 }
 
+/* imap_watch_input()'s report: arg is the watcher. */
+static void
+new_mail(void *arg, const char *folder)
+{
+	struct dwatch *w = arg;
+	char q[512];
+
+	log_debug("account=%s folder=%s: new mail", w->acct->name,
+	    err_quote(q, sizeof(q), folder, strlen(folder)));
+	dacct_pending(w->acct, folder);
+}
+
 /* Input on the watchers' sockets. */
 static void
 watch_input(struct dstate *ds, struct dwatch **wv, struct pollfd *pf,
@@ -239,20 +268,13 @@ watch_input(struct dstate *ds, struct dwatch **wv, struct pollfd *pf,
 		if (pf[i].revents == 0 || w->st != WS_UP)
 			continue;
 		err_clear(&ei);
-		r = imap_watch_input(w->iw, &ei);
+		r = imap_watch_input(w->iw, new_mail, w, &ei);
 		if (r < 0) {
-			lost(w, ei.msg);
+			dwatch_lost(w, ei.msg);
 			continue;
 		}
 		if (!imap_watch_busy(w->iw))
 			w->busy_since = 0;
-		if (r > 0) {
-			char lb[600];
-
-			log_debug("%s new mail", dwatch_label(w, lb,
-			    sizeof(lb)));
-			dacct_pending(w->acct, w->folder);
-		}
 	}
 }
 
@@ -262,8 +284,12 @@ nfolders(const struct dstate *ds)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < ds->nacct; i++)
-		n += ds->acct[i]->imap ? ds->acct[i]->nw : 0;
+	for (i = 0; i < ds->nacct; i++) {
+		size_t j;
+
+		for (j = 0; j < ds->acct[i]->nw; j++)
+			n += ds->acct[i]->w[j]->nf;
+	}
 	return n;
 }
 

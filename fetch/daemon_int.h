@@ -21,7 +21,8 @@ enum wstate {
 /* One folder watched. */
 struct dwatch {
 	struct dacct *acct;
-	char *folder;
+	char **folders;		/* with NOTIFY all the account's; else one */
+	size_t nf;
 	enum wstate st;
 	struct imap_watch *iw;	/* WS_UP */
 	struct account *a;	/* the settings iw uses (its own copy) */
@@ -43,6 +44,7 @@ struct dacct {
 	char **spec;		/* its folders as configured (IMAP) */
 	size_t nspec;
 	int patterns;		/* ... some are LIST patterns */
+	int notify;		/* the server has NOTIFY: 1, 0, -1 unknown */
 	int listing;		/* a setup thread lists its folders */
 	double list_due;	/* ... or will at */
 	int list_backoff;
@@ -81,6 +83,12 @@ void dacct_free(struct dacct *ac);
 /* Free the dropped accounts whose job and listing have ended. */
 void dstate_sweep(struct dstate *ds);
 void dwatch_free(struct dwatch *w);
+/* A watcher's connection broke: logged, re-made after a back-off. */
+void dwatch_lost(struct dwatch *w, const char *why);
+/* Close a watcher's connection and make it again at once (logged). */
+void dwatch_restart(struct dwatch *w, const char *why);
+/* Are the two lists of names the same? */
+int strv_same(char *const *a, size_t na, char *const *b, size_t nb);
 /* Mark folder (NULL: the whole account) as due for a fetch. */
 void dacct_pending(struct dacct *ac, const char *folder);
 /* Set the account's folders to names (resolved): new ones watched. */
