@@ -365,6 +365,9 @@ one(struct dstate *ds, const char *name, int reload, struct dacct **keep_r,
 	}
 	set_spec(ac, a);
 	refresh_folders(ds, ac);
+	if (!ac->imap)
+		log_info("account=%s polling every %ld s (POP3)", ac->name,
+		    a->poll_interval);
 	/* Fetch at once what came while nobody watched (POP3 polls). */
 	ac->next_poll = dnow();
 	(void)reload;
