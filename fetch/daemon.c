@@ -401,9 +401,10 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 		}
 		if (r <= 0)
 			continue;
+		/* Input first: a setup's result may change the watchers. */
+		watch_input(ds, wv + 1, pf + 1, n - 1);
 		if (pf[0].revents != 0)
 			dsetup_collect(ds);
-		watch_input(ds, wv + 1, pf + 1, n - 1);
 	}
 	free(pf);
 	free(wv);
