@@ -18,33 +18,6 @@
 
 #define TICK_MAX	60.0	/* seconds a wait lasts at most */
 
-static double
-clock_s(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-double
-dnow(void)
-{
-	return clock_s(CLOCK_MONOTONIC);
-}
-
-int
-dbackoff(int cur, int *delay_r)
-{
-	int next = cur <= 0 ? 1 : cur >= DAEMON_BACKOFF_MAX / 2 ?
-	    DAEMON_BACKOFF_MAX : cur * 2;
-	int jitter = next / 4;
-
-	/* Up to a quarter less: many watchers of one server spread out. */
-	*delay_r = next - (jitter > 0 ? (int)(random() % (jitter + 1)) : 0);
-	return next;
-}
-
 /* The account's timeout for an answer, in seconds. */
 static double
 answer_timeout(const struct dwatch *w)
@@ -344,7 +317,7 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 	struct pollfd *pf = NULL;
 	struct dwatch **wv = NULL;
 	size_t cap = 0;
-	double last_mono = dnow(), last_boot = clock_s(CLOCK_BOOTTIME);
+	double last_mono = dnow(), last_boot = dboot();
 
 	while (sys_stop_signal() == 0) {
 		double now, boot, next, jn, wait;
@@ -353,9 +326,9 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 		int r;
 
 		now = dnow();
-		boot = clock_s(CLOCK_BOOTTIME);
-		if ((boot - last_boot) - (now - last_mono) > DAEMON_SLEEP_JUMP)
-			woke_up(ds, (boot - last_boot) - (now - last_mono));
+		boot = dboot();
+		if (dslept(now - last_mono, boot - last_boot) > 0)
+			woke_up(ds, dslept(now - last_mono, boot - last_boot));
 		last_mono = now;
 		last_boot = boot;
 		if (sys_take_reload())

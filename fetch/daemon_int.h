@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "daemon.h"
+#include "daemon_time.h"
 #include "imap_watch.h"
 
 struct dacct;
@@ -71,11 +72,6 @@ struct dstate {
 	int pipefd[2];		/* setup threads' results */
 };
 
-/* The time on the monotonic clock, in seconds. */
-double dnow(void);
-
-/* A back-off step: from cur (seconds; 0 at first) the next, jittered. */
-int dbackoff(int cur, int *delay_r);
 
 /* daemon_acct.c: the accounts and their watchers, from the file. */
 int dstate_load(struct dstate *ds, int reload, struct errinfo *ei);
