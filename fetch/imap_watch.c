@@ -36,7 +36,8 @@ struct imap_watch {
 	enum phase ph;
 	unsigned tag;		/* of the IDLE or NOTIFY in progress */
 	int notify;		/* all folders through NOTIFY */
-	int idle_refused;
+	int idle_refused;	/* IDLE refused, or ended without "+" */
+	int notify_refused;
 	struct wfolder *f;
 	size_t nf;
 	imap_watch_fn fn;	/* during imap_watch_input() */
@@ -141,12 +142,24 @@ answered(struct imap_watch *w, struct errinfo *ei)
 	if (!ok) {
 		if (w->ph == PH_IDLE_SENT)
 			w->idle_refused = 1;
+		if (w->ph == PH_NOTIFY_SENT)
+			w->notify_refused = 1;
 		return err_set(ei, ST_UNAVAILABLE, "%s port %u: %s refused: "
 		    "server said: '%s'", w->s->m.srv->host,
 		    server_port(w->s->m.srv), w->ph == PH_NOTIFY_SENT ?
 		    "NOTIFY" : "IDLE", why);
 	}
-	/* After NOTIFY, DONE, or an IDLE that ended at once: IDLE. */
+	if (w->ph == PH_IDLE_SENT) {
+		/*
+		 * An IDLE answered OK without "+" never waits: sending it
+		 * again would loop as fast as the server answers.
+		 */
+		w->idle_refused = 1;
+		return err_set(ei, ST_UNAVAILABLE, "%s port %u: IDLE ended at "
+		    "once (OK without a continuation)", w->s->m.srv->host,
+		    server_port(w->s->m.srv));
+	}
+	/* After NOTIFY or DONE: IDLE. */
 	return send_idle(w, ei);
 }
 
@@ -317,7 +330,15 @@ imap_watch_open(struct imap_watch **w_r, const struct account *a,
 				imap_watch_close(w);
 				return IMAP_WATCH_POLL;
 			}
-			goto fail;
+			if (!w->notify_refused)
+				goto fail;
+			/* NOTIFY offered but refused: the first folder alone. */
+			log_debug("%s; watching folder by folder", ei->msg);
+			err_clear(ei);
+			w->notify_refused = 0;
+			w->notify = 0;
+			if (examine(w, ei) < 0 || send_idle(w, ei) < 0)
+				goto fail;
 		}
 	}
 	keepalive(w->s->m.c->fd);
