@@ -321,7 +321,7 @@ retire(struct dacct *ac)
  * dacct), or NULL when it cannot be watched (logged; at start an error).
  */
 static struct dacct *
-one(struct dstate *ds, const char *name, int reload, struct dacct **keep_r,
+one(struct dstate *ds, const char *name, struct dacct **keep_r,
     struct errinfo *ei)
 {
 	struct account *a = NULL;
@@ -370,7 +370,6 @@ one(struct dstate *ds, const char *name, int reload, struct dacct **keep_r,
 		    a->poll_interval);
 	/* Fetch at once what came while nobody watched (POP3 polls). */
 	ac->next_poll = dnow();
-	(void)reload;
 	return ac;
 }
 
@@ -409,7 +408,7 @@ dstate_load(struct dstate *ds, int reload, struct errinfo *ei)
 		struct errinfo aei;
 
 		err_clear(&aei);
-		ac = one(ds, names[i], reload, &keep, &aei);
+		ac = one(ds, names[i], &keep, &aei);
 		if (keep != NULL) {
 			keep->gone = -1;	/* mark: kept */
 			next[nn++] = keep;
