@@ -81,6 +81,7 @@ account_new(const char *name)
 	a->queue_lifetime = 5 * 24 * 3600;
 	a->poll_interval = POLL_INTERVAL_DEFAULT;
 	a->idle_interval = IDLE_INTERVAL_DEFAULT;
+	a->imap_notify = 1;
 	return a;
 }
 

@@ -125,6 +125,7 @@ struct account {
 	int daemon;		/* run as a daemon (as --daemon) */
 	long poll_interval;	/* seconds between polls (POP3, no IDLE) */
 	long idle_interval;	/* seconds before an IDLE is re-issued */
+	int imap_notify;	/* one connection per account with NOTIFY */
 };
 
 /* A fresh account with every default set.  name may be NULL. */

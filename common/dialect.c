@@ -177,7 +177,8 @@ dialect_detect(const char *text, size_t len, int side)
 		if (IS("incoming") || IS("outgoing") || IS("address") ||
 		    STARTS("incoming_") || STARTS("outgoing_") ||
 		    IS("folders") || IS("move_to") || IS("mark_seen") ||
-		    IS("poll_interval") || IS("idle_interval"))
+		    IS("poll_interval") || IS("idle_interval") ||
+		    IS("imap_notify"))
 			return CONFIG_DIALECT_FACTEUR;
 		/* Neither peer fetches or sends over IMAP or POP3 by name. */
 		if (IS("protocol") && value_is(p + kl, end, "imap", "pop3"))

@@ -6,21 +6,22 @@
 
 #include "pp.h"
 
-int
-pp_read(struct conn *c, pp_feed_fn feed, void *parser, struct errinfo *ei)
+/* Feed the parser until a whole reply: 0, 1 (nowait: no more input), -1. */
+static int
+feed_reply(struct conn *c, pp_feed_fn feed, void *parser, int nowait,
+    struct errinfo *ei)
 {
-	int done = 0;
+	int done = 0, r;
 
-	if (conn_flush(c, ei) < 0)
-		return -1;
 	for (;;) {
 		size_t avail;
 		const char *p = conn_peek(c, &avail);
 		ssize_t used;
 
 		if (avail == 0) {
-			if (conn_fill(c, ei) < 0)
-				return -1;
+			r = nowait ? conn_fill_nowait(c, ei) : conn_fill(c, ei);
+			if (r != 0)
+				return r;
 			continue;
 		}
 		used = feed(parser, p, avail, &done, ei);
@@ -33,29 +34,18 @@ pp_read(struct conn *c, pp_feed_fn feed, void *parser, struct errinfo *ei)
 }
 
 int
+pp_read(struct conn *c, pp_feed_fn feed, void *parser, struct errinfo *ei)
+{
+	if (conn_flush(c, ei) < 0)
+		return -1;
+	return feed_reply(c, feed, parser, 0, ei);
+}
+
+int
 pp_read_nowait(struct conn *c, pp_feed_fn feed, void *parser,
     struct errinfo *ei)
 {
-	int done = 0, r;
-
-	for (;;) {
-		size_t avail;
-		const char *p = conn_peek(c, &avail);
-		ssize_t used;
-
-		if (avail == 0) {
-			r = conn_fill_nowait(c, ei);
-			if (r != 0)
-				return r;
-			continue;
-		}
-		used = feed(parser, p, avail, &done, ei);
-		if (used < 0)
-			return -1;
-		conn_consume(c, (size_t)used);
-		if (done)
-			return 0;
-	}
+	return feed_reply(c, feed, parser, 1, ei);
 }
 
 int

@@ -32,7 +32,14 @@ static void
 child(int out, char **argv, const char *cmd)
 {
 	int null = open("/dev/null", O_RDONLY);
+	sigset_t none;
 
+	/*
+	 * mfetch --daemon runs this from a setup thread, where the stop
+	 * signals are blocked: the command must not inherit that.
+	 */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0)
 		_exit(126);
 	if (argv != NULL)

@@ -91,6 +91,7 @@ static const struct key keys[] = {
 	{ "daemon", T_A_BOOL, 0, 0, ACC(daemon) },
 	{ "poll_interval", T_A_INTERVAL, 0, 0, ACC(poll_interval) },
 	{ "idle_interval", T_A_INTERVAL, 0, 0, ACC(idle_interval) },
+	{ "imap_notify", T_A_BOOL, 0, 0, ACC(imap_notify) },
 	/* msmtp's, for msend (issue 11). */
 	{ "logfile_time_format", T_A_STR, 0, 0, ACC(logfile_time_format) },
 	{ "set_to_header", T_A_SETTO, 0, 0, ACC(set_to_header) },

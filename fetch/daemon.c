@@ -18,33 +18,6 @@
 
 #define TICK_MAX	60.0	/* seconds a wait lasts at most */
 
-static double
-clock_s(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-double
-dnow(void)
-{
-	return clock_s(CLOCK_MONOTONIC);
-}
-
-int
-dbackoff(int cur, int *delay_r)
-{
-	int next = cur <= 0 ? 1 : cur >= DAEMON_BACKOFF_MAX / 2 ?
-	    DAEMON_BACKOFF_MAX : cur * 2;
-	int jitter = next / 4;
-
-	/* Up to a quarter less: many watchers of one server spread out. */
-	*delay_r = next - (jitter > 0 ? (int)(random() % (jitter + 1)) : 0);
-	return next;
-}
-
 /* The account's timeout for an answer, in seconds. */
 static double
 answer_timeout(const struct dwatch *w)
@@ -54,9 +27,8 @@ answer_timeout(const struct dwatch *w)
 	return t > 0 ? t : 60;
 }
 
-/* A watcher's connection broke: logged once, re-made after a back-off. */
-static void
-lost(struct dwatch *w, const char *why)
+void
+dwatch_lost(struct dwatch *w, const char *why)
 {
 	char lb[600];
 	int delay;
@@ -77,6 +49,21 @@ lost(struct dwatch *w, const char *why)
 	log_warn("%s connection lost: %s; reconnecting",
 	    dwatch_label(w, lb, sizeof(lb)), why);
 	w->down_logged = 1;
+}
+
+void
+dwatch_restart(struct dwatch *w, const char *why)
+{
+	char lb[600];
+
+	imap_watch_close(w->iw);
+	w->iw = NULL;
+	account_free(w->a);
+	w->a = NULL;
+	w->st = WS_WAIT;
+	w->due = dnow();
+	w->backoff = 0;
+	log_info("%s %s: reconnecting", dwatch_label(w, lb, sizeof(lb)), why);
 }
 
 /* The machine slept: every connection is likely dead, mail came. */
@@ -157,7 +144,10 @@ timers(struct dstate *ds)
 				break;
 			case WS_POLL:
 				if (now >= w->due) {
-					dacct_pending(ac, w->folder);
+					size_t k;
+
+					for (k = 0; k < w->nf; k++)
+						dacct_pending(ac, w->folders[k]);
 					w->due = now + ac->a->poll_interval;
 				}
 				AT(w->due);
@@ -168,7 +158,7 @@ timers(struct dstate *ds)
 						w->busy_since = now;
 					if (now - w->busy_since >
 					    answer_timeout(w)) {
-						lost(w, "no answer within the "
+						dwatch_lost(w, "no answer within the "
 						    "timeout");
 						AT(w->due);
 						break;
@@ -183,7 +173,7 @@ timers(struct dstate *ds)
 					err_clear(&ei);
 					w->due = now + w->a->idle_interval;
 					if (imap_watch_renew(w->iw, &ei) < 0) {
-						lost(w, ei.msg);
+						dwatch_lost(w, ei.msg);
 						break;
 					}
 					w->busy_since = now;
@@ -223,6 +213,18 @@ start_jobs(struct dstate *ds)
 	return next;
 }
 
+/* imap_watch_input()'s report: arg is the watcher. */
+static void
+new_mail(void *arg, const char *folder)
+{
+	struct dwatch *w = arg;
+	char q[512];
+
+	log_debug("account=%s folder=%s: new mail", w->acct->name,
+	    err_quote(q, sizeof(q), folder, strlen(folder)));
+	dacct_pending(w->acct, folder);
+}
+
 /* Input on the watchers' sockets. */
 static void
 watch_input(struct dstate *ds, struct dwatch **wv, struct pollfd *pf,
@@ -239,20 +241,13 @@ watch_input(struct dstate *ds, struct dwatch **wv, struct pollfd *pf,
 		if (pf[i].revents == 0 || w->st != WS_UP)
 			continue;
 		err_clear(&ei);
-		r = imap_watch_input(w->iw, &ei);
+		r = imap_watch_input(w->iw, new_mail, w, &ei);
 		if (r < 0) {
-			lost(w, ei.msg);
+			dwatch_lost(w, ei.msg);
 			continue;
 		}
 		if (!imap_watch_busy(w->iw))
 			w->busy_since = 0;
-		if (r > 0) {
-			char lb[600];
-
-			log_debug("%s new mail", dwatch_label(w, lb,
-			    sizeof(lb)));
-			dacct_pending(w->acct, w->folder);
-		}
 	}
 }
 
@@ -262,8 +257,12 @@ nfolders(const struct dstate *ds)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < ds->nacct; i++)
-		n += ds->acct[i]->imap ? ds->acct[i]->nw : 0;
+	for (i = 0; i < ds->nacct; i++) {
+		size_t j;
+
+		for (j = 0; j < ds->acct[i]->nw; j++)
+			n += ds->acct[i]->w[j]->nf;
+	}
 	return n;
 }
 
@@ -318,7 +317,7 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 	struct pollfd *pf = NULL;
 	struct dwatch **wv = NULL;
 	size_t cap = 0;
-	double last_mono = dnow(), last_boot = clock_s(CLOCK_BOOTTIME);
+	double last_mono = dnow(), last_boot = dboot();
 
 	while (sys_stop_signal() == 0) {
 		double now, boot, next, jn, wait;
@@ -327,9 +326,9 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 		int r;
 
 		now = dnow();
-		boot = clock_s(CLOCK_BOOTTIME);
-		if ((boot - last_boot) - (now - last_mono) > DAEMON_SLEEP_JUMP)
-			woke_up(ds, (boot - last_boot) - (now - last_mono));
+		boot = dboot();
+		if (dslept(now - last_mono, boot - last_boot) > 0)
+			woke_up(ds, dslept(now - last_mono, boot - last_boot));
 		last_mono = now;
 		last_boot = boot;
 		if (sys_take_reload())
@@ -375,9 +374,10 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 		}
 		if (r <= 0)
 			continue;
+		/* Input first: a setup's result may change the watchers. */
+		watch_input(ds, wv + 1, pf + 1, n - 1);
 		if (pf[0].revents != 0)
 			dsetup_collect(ds);
-		watch_input(ds, wv + 1, pf + 1, n - 1);
 	}
 	free(pf);
 	free(wv);

@@ -33,8 +33,6 @@
 #include "status.h"
 
 #define DAEMON_SETUPS		16	/* connections being made at once */
-#define DAEMON_BACKOFF_MAX	300	/* seconds */
-#define DAEMON_SLEEP_JUMP	10	/* seconds of sleep that count as one */
 
 struct daemon_opts {
 	struct cliopts *o;

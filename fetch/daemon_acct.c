@@ -23,9 +23,61 @@ dwatch_label(const struct dwatch *w, char *buf, size_t size)
 {
 	char q[512];
 
-	snprintf(buf, size, "account=%s folder=%s", w->acct->name,
-	    err_quote(q, sizeof(q), w->folder, strlen(w->folder)));
+	if (w->nf == 1)
+		snprintf(buf, size, "account=%s folder=%s", w->acct->name,
+		    err_quote(q, sizeof(q), w->folders[0],
+		    strlen(w->folders[0])));
+	else
+		snprintf(buf, size, "account=%s folders=%zu", w->acct->name,
+		    w->nf);
 	return buf;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **
+strv_dup(char *const *v, size_t n)
+{
+	char **c = xcalloc(n + 1, sizeof(*c));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+int
+strv_same(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static struct dwatch *
+new_watch(struct dacct *ac, char *const *folders, size_t n)
+{
+	struct dwatch *w = xcalloc(1, sizeof(*w));
+
+	w->acct = ac;
+	w->folders = strv_dup(folders, n);
+	w->nf = n;
+	w->st = WS_WAIT;
+	w->due = dnow();
+	return w;
 }
 
 /*
@@ -68,7 +120,7 @@ dwatch_free(struct dwatch *w)
 		return;
 	imap_watch_close(w->iw);
 	account_free(w->a);
-	free(w->folder);
+	strv_free(w->folders, w->nf);
 	free(w);
 }
 
@@ -123,20 +175,19 @@ dacct_pending(struct dacct *ac, const char *folder)
 	ac->pend[ac->npend++] = xstrdup(folder);
 }
 
-void
-dacct_set_folders(struct dstate *ds, struct dacct *ac, char **names,
-    size_t n)
+/* Per folder: a watcher each; those of folders gone are closed. */
+static void
+per_folder(struct dacct *ac, char **names, size_t n)
 {
 	struct dwatch **keep = xcalloc(n + 1, sizeof(*keep));
 	size_t i, j;
-	double now = dnow();
 
-	(void)ds;
 	for (i = 0; i < ac->nw; i++) {
 		struct dwatch *w = ac->w[i];
 
 		for (j = 0; j < n; j++)
-			if (keep[j] == NULL && strcmp(names[j], w->folder) == 0)
+			if (keep[j] == NULL && w->nf == 1 &&
+			    strcmp(names[j], w->folders[0]) == 0)
 				break;
 		if (j < n) {
 			keep[j] = w;
@@ -148,18 +199,59 @@ dacct_set_folders(struct dstate *ds, struct dacct *ac, char **names,
 			drop_watch(w);
 		}
 	}
-	for (j = 0; j < n; j++) {
-		if (keep[j] != NULL)
-			continue;
-		keep[j] = xcalloc(1, sizeof(**keep));
-		keep[j]->acct = ac;
-		keep[j]->folder = xstrdup(names[j]);
-		keep[j]->st = WS_WAIT;
-		keep[j]->due = now;
-	}
+	for (j = 0; j < n; j++)
+		if (keep[j] == NULL)
+			keep[j] = new_watch(ac, &names[j], 1);
 	free(ac->w);
 	ac->w = keep;
 	ac->nw = n;
+}
+
+/* With NOTIFY: one watcher for them all, told of the new list. */
+static void
+one_for_all(struct dacct *ac, char **names, size_t n)
+{
+	struct dwatch *w;
+	size_t i;
+
+	for (i = 1; i < ac->nw; i++)
+		drop_watch(ac->w[i]);
+	if (ac->nw == 0) {
+		free(ac->w);
+		ac->w = xcalloc(1, sizeof(*ac->w));
+		ac->w[0] = new_watch(ac, names, n);
+		ac->nw = 1;
+		return;
+	}
+	ac->nw = 1;
+	w = ac->w[0];
+	if (strv_same(w->folders, w->nf, names, n))
+		return;
+	strv_free(w->folders, w->nf);
+	w->folders = strv_dup(names, n);
+	w->nf = n;
+	/*
+	 * A new NOTIFY SET on the live connection is not to be trusted
+	 * (imap_watch.h): the account's one connection is made again.
+	 * One being set up is compared when it is up (daemon_setup.c).
+	 */
+	if (w->st == WS_UP)
+		dwatch_restart(w, "the folders changed");
+}
+
+void
+dacct_set_folders(struct dstate *ds, struct dacct *ac, char **names,
+    size_t n)
+{
+	(void)ds;
+	if (n == 0) {
+		per_folder(ac, names, 0);
+		return;
+	}
+	if (ac->a->imap_notify && ac->notify != 0)
+		one_for_all(ac, names, n);
+	else
+		per_folder(ac, names, n);
 }
 
 /* The account's folders as configured (patterns kept). */
@@ -229,7 +321,7 @@ retire(struct dacct *ac)
  * dacct), or NULL when it cannot be watched (logged; at start an error).
  */
 static struct dacct *
-one(struct dstate *ds, const char *name, int reload, struct dacct **keep_r,
+one(struct dstate *ds, const char *name, struct dacct **keep_r,
     struct errinfo *ei)
 {
 	struct account *a = NULL;
@@ -260,6 +352,7 @@ one(struct dstate *ds, const char *name, int reload, struct dacct **keep_r,
 	ac->a = a;
 	ac->imap = a->in.proto == PROTO_IMAP;
 	ac->lockfd = -1;
+	ac->notify = -1;
 	if (old != NULL) {
 		/* Changed: the lock goes over, the connections are made anew. */
 		log_info("account=%s changed: reconnecting", ac->name);
@@ -272,9 +365,11 @@ one(struct dstate *ds, const char *name, int reload, struct dacct **keep_r,
 	}
 	set_spec(ac, a);
 	refresh_folders(ds, ac);
+	if (!ac->imap)
+		log_info("account=%s polling every %ld s (POP3)", ac->name,
+		    a->poll_interval);
 	/* Fetch at once what came while nobody watched (POP3 polls). */
 	ac->next_poll = dnow();
-	(void)reload;
 	return ac;
 }
 
@@ -313,7 +408,7 @@ dstate_load(struct dstate *ds, int reload, struct errinfo *ei)
 		struct errinfo aei;
 
 		err_clear(&aei);
-		ac = one(ds, names[i], reload, &keep, &aei);
+		ac = one(ds, names[i], &keep, &aei);
 		if (keep != NULL) {
 			keep->gone = -1;	/* mark: kept */
 			next[nn++] = keep;

@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "daemon.h"
+#include "daemon_time.h"
 #include "imap_watch.h"
 
 struct dacct;
@@ -21,7 +22,8 @@ enum wstate {
 /* One folder watched. */
 struct dwatch {
 	struct dacct *acct;
-	char *folder;
+	char **folders;		/* with NOTIFY all the account's; else one */
+	size_t nf;
 	enum wstate st;
 	struct imap_watch *iw;	/* WS_UP */
 	struct account *a;	/* the settings iw uses (its own copy) */
@@ -43,6 +45,7 @@ struct dacct {
 	char **spec;		/* its folders as configured (IMAP) */
 	size_t nspec;
 	int patterns;		/* ... some are LIST patterns */
+	int notify;		/* the server has NOTIFY: 1, 0, -1 unknown */
 	int listing;		/* a setup thread lists its folders */
 	double list_due;	/* ... or will at */
 	int list_backoff;
@@ -69,11 +72,6 @@ struct dstate {
 	int pipefd[2];		/* setup threads' results */
 };
 
-/* The time on the monotonic clock, in seconds. */
-double dnow(void);
-
-/* A back-off step: from cur (seconds; 0 at first) the next, jittered. */
-int dbackoff(int cur, int *delay_r);
 
 /* daemon_acct.c: the accounts and their watchers, from the file. */
 int dstate_load(struct dstate *ds, int reload, struct errinfo *ei);
@@ -81,6 +79,12 @@ void dacct_free(struct dacct *ac);
 /* Free the dropped accounts whose job and listing have ended. */
 void dstate_sweep(struct dstate *ds);
 void dwatch_free(struct dwatch *w);
+/* A watcher's connection broke: logged, re-made after a back-off. */
+void dwatch_lost(struct dwatch *w, const char *why);
+/* Close a watcher's connection and make it again at once (logged). */
+void dwatch_restart(struct dwatch *w, const char *why);
+/* Are the two lists of names the same? */
+int strv_same(char *const *a, size_t na, char *const *b, size_t nb);
 /* Mark folder (NULL: the whole account) as due for a fetch. */
 void dacct_pending(struct dacct *ac, const char *folder);
 /* Set the account's folders to names (resolved): new ones watched. */

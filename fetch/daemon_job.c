@@ -23,18 +23,33 @@
 #include "sys.h"
 #include "xalloc.h"
 
-/* The job's command line: ours, then the account and its folders. */
+/* Is every folder watched pending (then the job fetches them all)? */
+static int
+all_pending(const struct dacct *ac)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ac->nw; i++)
+		n += ac->w[i]->nf;
+	return ac->pend_all || (ac->npend >= n && !ac->patterns);
+}
+
+/*
+ * The job's command line: ours, then the account and its folders (none:
+ * all of its "folders", patterns resolved by the job).
+ */
 static char **
 job_argv(const struct dstate *ds, const struct dacct *ac)
 {
 	const struct daemon_opts *d = ds->d;
 	char **v = xcalloc((size_t)d->argc + ac->npend + 3, sizeof(*v));
 	size_t n = 0, i;
+	int all = all_pending(ac);
 
 	for (i = 0; i < (size_t)d->argc; i++)
 		v[n++] = xstrdup(d->argv[i]);
 	v[n++] = xasprintf("--daemon-job=%s", ac->name);
-	for (i = 0; !ac->pend_all && i < ac->npend; i++)
+	for (i = 0; !all && i < ac->npend; i++)
 		v[n++] = xasprintf("--daemon-folder=%s", ac->pend[i]);
 	v[n] = NULL;
 	return v;
@@ -63,6 +78,7 @@ djob_start(struct dstate *ds, struct dacct *ac)
 		log_error("account=%s: cannot start a fetch: fork: %s",
 		    ac->name, strerror(errno));
 		argv_free(argv);
+		ac->job_due = dnow() + 5;
 		return -1;
 	}
 	if (pid == 0) {

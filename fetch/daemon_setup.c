@@ -32,7 +32,9 @@ struct task {
 	struct dwatch *w;
 	struct dacct *ac;
 	struct account *a;	/* the thread's own copy */
-	char *folder;
+	char **folders;		/* ... and of the folders */
+	size_t nf;
+	int notify;
 	int r;
 	struct imap_watch *iw;
 	char **names;
@@ -49,6 +51,17 @@ dsetup_init(struct dstate *ds, struct errinfo *ei)
 	return 0;
 }
 
+static void
+task_free(struct task *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nf; i++)
+		free(t->folders[i]);
+	free(t->folders);
+	free(t);
+}
+
 static void *
 run(void *arg)
 {
@@ -57,7 +70,8 @@ run(void *arg)
 
 	err_clear(&t->ei);
 	if (t->kind == T_WATCH)
-		t->r = imap_watch_open(&t->iw, t->a, t->folder, &t->ei);
+		t->r = imap_watch_open(&t->iw, t->a, t->folders, t->nf,
+		    t->notify, &t->ei);
 	else
 		t->r = imap_watch_folders(t->a, &t->names, &t->n, &t->ei);
 	/* A pointer is far below PIPE_BUF: written whole, or not at all. */
@@ -87,8 +101,7 @@ start(struct dstate *ds, struct task *t)
 	if (e != 0) {
 		log_error("cannot start a thread: %s", strerror(e));
 		account_free(t->a);
-		free(t->folder);
-		free(t);
+		task_free(t);
 		return -1;
 	}
 	ds->nsetups++;
@@ -114,15 +127,19 @@ int
 dsetup_watch(struct dstate *ds, struct dwatch *w)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
+	size_t i;
 
 	t->kind = T_WATCH;
 	t->w = w;
-	t->folder = xstrdup(w->folder);
+	t->folders = xcalloc(w->nf, sizeof(*t->folders));
+	for (i = 0; i < w->nf; i++)
+		t->folders[i] = xstrdup(w->folders[i]);
+	t->nf = w->nf;
 	if ((t->a = settings(ds, w->acct)) == NULL) {
-		free(t->folder);
-		free(t);
+		task_free(t);
 		return -1;
 	}
+	t->notify = t->a->imap_notify && w->acct->notify != 0;
 	if (start(ds, t) < 0)
 		return -1;
 	w->st = WS_SETUP;
@@ -153,7 +170,7 @@ watch_done(struct dstate *ds, struct task *t)
 	struct dwatch *w = t->w;
 	char lb[600];
 	double now = dnow();
-	int delay;
+	int delay, changed;
 
 	if (w->gone) {
 		/* Dropped by a reload meanwhile. */
@@ -162,8 +179,31 @@ watch_done(struct dstate *ds, struct task *t)
 		dwatch_free(w);
 		return;
 	}
+	/* The folders changed while it was being set up (a reload)? */
+	changed = !strv_same(w->folders, w->nf, t->folders, t->nf);
+	if (t->r == IMAP_WATCH_FIRST) {
+		/*
+		 * No NOTIFY there: this connection watches the first
+		 * folder; the others get one each.
+		 */
+		char **all = w->folders;
+		size_t n = w->nf, i;
+
+		w->acct->notify = 0;
+		w->folders = xcalloc(2, sizeof(*w->folders));
+		w->folders[0] = xstrdup(all[0]);
+		w->nf = 1;
+		dacct_set_folders(ds, w->acct, all, n);
+		for (i = 0; i < n; i++)
+			free(all[i]);
+		free(all);
+		t->r = IMAP_WATCH_ALL;
+		changed = 0;	/* its one folder is still there */
+	}
 	dwatch_label(w, lb, sizeof(lb));
-	if (t->r == 0) {
+	if (t->r == IMAP_WATCH_ALL) {
+		size_t i;
+
 		w->st = WS_UP;
 		w->iw = t->iw;
 		w->a = t->a;
@@ -171,18 +211,29 @@ watch_done(struct dstate *ds, struct task *t)
 		w->busy_since = 0;
 		w->due = now + w->a->idle_interval;
 		w->down_logged = 0;
-		log_info("%s watching (IDLE)", lb);
+		if (imap_watch_notifying(w->iw)) {
+			w->acct->notify = 1;
+			log_info("%s watching (NOTIFY)", lb);
+		} else {
+			log_info("%s watching (IDLE)", lb);
+		}
 		/* What came while it was down (or before we started). */
-		dacct_pending(w->acct, w->folder);
+		for (i = 0; i < w->nf; i++)
+			dacct_pending(w->acct, w->folders[i]);
+		if (changed)
+			dwatch_restart(w, "the folders changed");
 		return;
 	}
-	if (t->r == 1) {
+	if (t->r == IMAP_WATCH_POLL) {
+		size_t i;
+
 		w->st = WS_POLL;
 		w->due = now + t->a->poll_interval;
 		log_info("%s polling every %ld s: %s", lb, t->a->poll_interval,
 		    t->ei.msg);
 		account_free(t->a);
-		dacct_pending(w->acct, w->folder);
+		for (i = 0; i < w->nf; i++)
+			dacct_pending(w->acct, w->folders[i]);
 		return;
 	}
 	account_free(t->a);
@@ -239,7 +290,6 @@ dsetup_collect(struct dstate *ds)
 			watch_done(ds, t);
 		else
 			list_done(ds, t);
-		free(t->folder);
-		free(t);
+		task_free(t);
 	}
 }

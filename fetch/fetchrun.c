@@ -349,6 +349,8 @@ fetchrun_pretend(FILE *f, const struct account *a)
 	if (a->in.proto == PROTO_IMAP) {
 		duration(a->idle_interval, keep, sizeof(keep));
 		fprintf(f, "idle_interval      = %s\n", keep);
+		fprintf(f, "imap_notify        = %s\n", a->imap_notify ? "on" :
+		    "off");
 	}
 	free(path);
 }

@@ -64,6 +64,7 @@ imap_caps_parse(const char *text, size_t len, struct imap_caps *caps)
 		{ "MOVE", IMAP_CAP_MOVE },
 		{ "CONDSTORE", IMAP_CAP_CONDSTORE },
 		{ "ID", IMAP_CAP_ID },
+		{ "NOTIFY", IMAP_CAP_NOTIFY },
 		{ "ESEARCH", IMAP_CAP_ESEARCH },
 		{ "UTF8=ACCEPT", IMAP_CAP_UTF8_ACCEPT },
 	};

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "folders.h"
@@ -14,18 +15,33 @@
 #include "imap_watch.h"
 #include "pp.h"
 #include "log.h"
+#include "mutf7.h"
 #include "xalloc.h"
 
 enum phase {
 	PH_IDLE_SENT,		/* waiting for "+" */
 	PH_IDLING,
-	PH_DONE_SENT		/* waiting for IDLE's tagged answer */
+	PH_DONE_SENT,		/* waiting for IDLE's tagged answer */
+	PH_NOTIFY_SENT		/* waiting for NOTIFY's */
+};
+
+struct wfolder {
+	char *name;		/* UTF-8 */
+	uint32_t uidnext, messages;
+	int known;		/* a STATUS told them */
 };
 
 struct imap_watch {
 	struct isess *s;
 	enum phase ph;
-	unsigned tag;		/* of the IDLE in progress */
+	unsigned tag;		/* of the IDLE or NOTIFY in progress */
+	int notify;		/* all folders through NOTIFY */
+	int idle_refused;	/* IDLE refused, or ended without "+" */
+	int notify_refused;
+	struct wfolder *f;
+	size_t nf;
+	imap_watch_fn fn;	/* during imap_watch_input() */
+	void *arg;
 };
 
 /*
@@ -44,6 +60,13 @@ keepalive(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
+static void
+report(struct imap_watch *w, const char *folder)
+{
+	if (w->fn != NULL)
+		w->fn(w->arg, folder);
+}
+
 static int
 send_idle(struct imap_watch *w, struct errinfo *ei)
 {
@@ -54,9 +77,60 @@ send_idle(struct imap_watch *w, struct errinfo *ei)
 	return 0;
 }
 
-/* IDLE's tagged answer came: 0 (OK), or -1 (refused: ei). */
+/* End the IDLE: DONE. */
 static int
-idle_answered(struct imap_watch *w, struct errinfo *ei)
+send_done(struct imap_watch *w, struct errinfo *ei)
+{
+	if (conn_send_line(w->s->m.c, "DONE", NULL, ei) < 0 ||
+	    conn_flush(w->s->m.c, ei) < 0)
+		return -1;
+	w->ph = PH_DONE_SENT;
+	return 0;
+}
+
+#define NOTIFY_EVENTS	"(MessageNew MessageExpunge)"
+
+/* NOTIFY SET for the folders; "personal" when they do not fit. */
+static int
+send_notify(struct imap_watch *w, struct errinfo *ei)
+{
+	struct buf cmd, name;
+	size_t i;
+	int r;
+
+	buf_init(&cmd, CONN_CMD_MAX);
+	buf_init(&name, IMAP_NAME_MAX * 8 + 16);
+	r = buf_addstr(&cmd, "NOTIFY SET STATUS (mailboxes (");
+	for (i = 0; r == 0 && i < w->nf; i++) {
+		if (isess_wire_name(w->s, w->f[i].name, &name, ei) < 0) {
+			buf_free(&cmd);
+			buf_free(&name);
+			return -1;
+		}
+		r = buf_addstr(&cmd, i > 0 ? " " : "");
+		if (r == 0)
+			r = buf_addstr(&cmd, name.data);
+	}
+	if (r == 0)
+		r = buf_addstr(&cmd, ") " NOTIFY_EVENTS ")");
+	buf_free(&name);
+	if (r < 0 || cmd.len > CONN_CMD_MAX - 64) {
+		/* Too many to name: every personal folder, sorted out here. */
+		buf_reset(&cmd);
+		buf_addstr(&cmd, "NOTIFY SET STATUS (personal " NOTIFY_EVENTS
+		    ")");
+	}
+	r = isess_send(w->s, SLOT_OTHER, 0, &w->tag, ei, "%s", cmd.data);
+	buf_free(&cmd);
+	if (r < 0 || conn_flush(w->s->m.c, ei) < 0)
+		return -1;
+	w->ph = PH_NOTIFY_SENT;
+	return 0;
+}
+
+/* The tagged answer to the IDLE or NOTIFY in progress came: what next. */
+static int
+answered(struct imap_watch *w, struct errinfo *ei)
 {
 	struct slot *sl = isess_slot(w->s, w->tag);
 	int ok = sl->ok;
@@ -65,31 +139,98 @@ idle_answered(struct imap_watch *w, struct errinfo *ei)
 	snprintf(why, sizeof(why), "%s", sl->why);
 	isess_forget(w->s, w->tag);
 	w->tag = 0;
-	if (!ok)
-		return err_set(ei, ST_UNAVAILABLE, "%s port %u: IDLE refused: "
+	if (!ok) {
+		if (w->ph == PH_IDLE_SENT)
+			w->idle_refused = 1;
+		if (w->ph == PH_NOTIFY_SENT)
+			w->notify_refused = 1;
+		return err_set(ei, ST_UNAVAILABLE, "%s port %u: %s refused: "
 		    "server said: '%s'", w->s->m.srv->host,
-		    server_port(w->s->m.srv), why);
-	return 0;
+		    server_port(w->s->m.srv), w->ph == PH_NOTIFY_SENT ?
+		    "NOTIFY" : "IDLE", why);
+	}
+	if (w->ph == PH_IDLE_SENT) {
+		/*
+		 * An IDLE answered OK without "+" never waits: sending it
+		 * again would loop as fast as the server answers.
+		 */
+		w->idle_refused = 1;
+		return err_set(ei, ST_UNAVAILABLE, "%s port %u: IDLE ended at "
+		    "once (OK without a continuation)", w->s->m.srv->host,
+		    server_port(w->s->m.srv));
+	}
+	/* After NOTIFY or DONE: IDLE. */
+	return send_idle(w, ei);
 }
 
-/* Is IDLE's tagged answer in? */
+/* Is the tagged answer to the IDLE or NOTIFY in progress in? */
 static int
-idle_done(const struct imap_watch *w)
+tag_done(const struct imap_watch *w)
 {
 	struct slot *sl = w->tag != 0 ? isess_slot(w->s, w->tag) : NULL;
 
 	return sl != NULL && sl->done > 0;
 }
 
-/*
- * One response in s->m.r: 1 new mail, 0 nothing to do, -1.  Untagged
- * data goes through the fetch's handler (BYE, [ALERT], EXISTS).
- */
+static struct wfolder *
+find_folder(struct imap_watch *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->nf; i++)
+		if (strcmp(w->f[i].name, name) == 0 ||
+		    (strcasecmp(name, "INBOX") == 0 &&
+		    strcasecmp(w->f[i].name, "INBOX") == 0))
+			return &w->f[i];
+	return NULL;
+}
+
+/* NOTIFY's "* STATUS folder (MESSAGES n UIDNEXT n)": new mail? */
+static int
+on_status(struct imap_watch *w, struct errinfo *ei)
+{
+	struct isess *s = w->s;
+	struct imap_status st;
+	struct wfolder *f;
+	struct buf dec;
+	int more;
+
+	if (imap_data_status(s->m.r.text.data, s->m.r.text.len, &st, ei) < 0)
+		return -1;
+	buf_init(&dec, IMAP_NAME_MAX * 4);
+	if (s->utf8) {
+		if (buf_add(&dec, st.name, st.namelen) < 0) {
+			buf_free(&dec);
+			return 0;
+		}
+	} else if (mutf7_decode(st.name, st.namelen, &dec, ei) < 0) {
+		buf_free(&dec);
+		return -1;
+	}
+	f = find_folder(w, dec.data);
+	buf_free(&dec);
+	if (f == NULL)
+		return 0;	/* "personal": not one of ours */
+	more = f->known && ((st.have & IMAP_STATUS_UIDNEXT) ?
+	    st.uidnext > f->uidnext : (st.have & IMAP_STATUS_MESSAGES) &&
+	    st.messages > f->messages);
+	if (st.have & IMAP_STATUS_UIDNEXT)
+		f->uidnext = st.uidnext;
+	if (st.have & IMAP_STATUS_MESSAGES)
+		f->messages = st.messages;
+	f->known = 1;
+	if (more)
+		report(w, f->name);
+	return 0;
+}
+
+/* One response in s->m.r: 0, or -1. */
 static int
 handle(struct imap_watch *w, struct errinfo *ei)
 {
 	struct isess *s = w->s;
 	uint32_t before = s->exists;
+	struct imap_data d;
 
 	if (s->m.r.kind == IMAP_CONTINUE) {
 		if (w->ph != PH_IDLE_SENT)
@@ -98,18 +239,18 @@ handle(struct imap_watch *w, struct errinfo *ei)
 		w->ph = PH_IDLING;
 		return 0;
 	}
+	if (s->m.r.kind == IMAP_UNTAGGED && s->m.r.cond == IMAP_NONE &&
+	    w->notify && imap_data_kind(s->m.r.text.data, s->m.r.text.len, &d,
+	    ei) == 0 && d.kind == IMAP_D_STATUSDATA)
+		return on_status(w, ei);
+	err_clear(ei);
 	if (isess_handle(s, ei) < 0)
 		return -1;
-	if (idle_done(w)) {
-		if (idle_answered(w, ei) < 0)
-			return -1;
-		if (w->ph == PH_IDLE_SENT)
-			/* OK without "+": ended at once; start again. */
-			log_debug("IDLE ended without a continuation");
-		if (send_idle(w, ei) < 0)
-			return -1;
-	}
-	return s->exists > before ? 1 : 0;
+	if (!w->notify && s->exists > before)
+		report(w, w->f[0].name);
+	if (tag_done(w))
+		return answered(w, ei);
+	return 0;
 }
 
 static void
@@ -123,57 +264,80 @@ drop_extras(struct isess *s)
 	s->m.r.lit = NULL;
 }
 
-int
-imap_watch_open(struct imap_watch **w_r, const struct account *a,
-    const char *folder, struct errinfo *ei)
+static void
+set_list(struct imap_watch *w, char *const *folders, size_t n)
 {
-	struct imap_watch *w = xcalloc(1, sizeof(*w));
+	size_t i;
+
+	w->f = xcalloc(n, sizeof(*w->f));
+	for (i = 0; i < n; i++)
+		w->f[i].name = xstrdup(folders[i]);
+	w->nf = n;
+}
+
+/* EXAMINE the one folder watched without NOTIFY. */
+static int
+examine(struct imap_watch *w, struct errinfo *ei)
+{
 	struct errinfo dei;
 	char what[IMAP_NAME_MAX + 32];
 	int r;
 
-	*w_r = NULL;
 	err_clear(&dei);
+	w->s->folder = w->f[0].name;
+	if (isess_wire_name(w->s, w->f[0].name, &w->s->wire, ei) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "EXAMINE '%s'", w->f[0].name);
+	w->s->selecting = 1;
+	r = isess_command(w->s, what, &dei, ei, "EXAMINE %s", w->s->wire.data);
+	w->s->selecting = 0;
+	w->s->folder = NULL;
+	if (r > 0)
+		*ei = dei;
+	return r != 0 ? -1 : 0;
+}
+
+int
+imap_watch_open(struct imap_watch **w_r, const struct account *a,
+    char *const *folders, size_t n, int notify, struct errinfo *ei)
+{
+	struct imap_watch *w = xcalloc(1, sizeof(*w));
+	int r;
+
+	*w_r = NULL;
 	if (isess_open(&w->s, a, NULL, ei) < 0)
 		goto fail;
 	drop_extras(w->s);
-	w->s->folder = folder;
-	if (isess_wire_name(w->s, folder, &w->s->wire, ei) < 0)
-		goto fail;
-	snprintf(what, sizeof(what), "EXAMINE '%s'", folder);
-	w->s->selecting = 1;
-	r = isess_command(w->s, what, &dei, ei, "EXAMINE %s",
-	    w->s->wire.data);
-	w->s->selecting = 0;
-	w->s->folder = NULL;
-	if (r != 0) {
-		if (r > 0)
-			*ei = dei;
-		goto fail;
-	}
+	w->notify = notify && n > 0 &&
+	    (w->s->m.caps.flags & IMAP_CAP_NOTIFY);
+	set_list(w, folders, w->notify ? n : 1);
 	if (!(w->s->m.caps.flags & IMAP_CAP_IDLE)) {
 		err_set(ei, ST_UNAVAILABLE, "%s port %u: the server cannot "
 		    "IDLE", a->in.host, server_port(&a->in));
 		imap_watch_close(w);
-		return 1;
+		return IMAP_WATCH_POLL;
 	}
-	if (send_idle(w, ei) < 0)
+	if (w->notify)
+		r = send_notify(w, ei);
+	else
+		r = examine(w, ei) < 0 ? -1 : send_idle(w, ei);
+	if (r < 0)
 		goto fail;
-	while (w->ph == PH_IDLE_SENT) {
-		if (imap_read(&w->s->m, ei) < 0)
-			goto fail;
-		if (w->s->m.r.kind == IMAP_CONTINUE) {
-			w->ph = PH_IDLING;
-			break;
-		}
-		if (isess_handle(w->s, ei) < 0)
-			goto fail;
-		if (idle_done(w)) {
-			if (idle_answered(w, ei) < 0) {
+	/* Blocking here (a setup thread): up to the first "+". */
+	while (w->ph != PH_IDLING) {
+		if (imap_read(&w->s->m, ei) < 0 || handle(w, ei) < 0) {
+			if (w->idle_refused) {
 				imap_watch_close(w);
-				return 1;
+				return IMAP_WATCH_POLL;
 			}
-			if (send_idle(w, ei) < 0)
+			if (!w->notify_refused)
+				goto fail;
+			/* NOTIFY offered but refused: the first folder alone. */
+			log_debug("%s; watching folder by folder", ei->msg);
+			err_clear(ei);
+			w->notify_refused = 0;
+			w->notify = 0;
+			if (examine(w, ei) < 0 || send_idle(w, ei) < 0)
 				goto fail;
 		}
 	}
@@ -181,7 +345,7 @@ imap_watch_open(struct imap_watch **w_r, const struct account *a,
 	if (w->s->m.c->tls != NULL)
 		tls_release_buffers(w->s->m.c->tls);
 	*w_r = w;
-	return 0;
+	return w->notify || n == 1 ? IMAP_WATCH_ALL : IMAP_WATCH_FIRST;
 fail:
 	imap_watch_close(w);
 	return -1;
@@ -194,29 +358,39 @@ imap_watch_fd(const struct imap_watch *w)
 }
 
 int
+imap_watch_notifying(const struct imap_watch *w)
+{
+	return w->notify;
+}
+
+int
 imap_watch_busy(const struct imap_watch *w)
 {
 	return w->ph != PH_IDLING;
 }
 
 int
-imap_watch_input(struct imap_watch *w, struct errinfo *ei)
+imap_watch_input(struct imap_watch *w, imap_watch_fn fn, void *arg,
+    struct errinfo *ei)
 {
-	int n = 0, r;
+	int r;
 
+	w->fn = fn;
+	w->arg = arg;
 	for (;;) {
 		r = imap_read_nowait(&w->s->m, ei);
-		if (r == 1)
-			return n;
-		if (r < 0)
-			return -1;
-		r = handle(w, ei);
-		if (r < 0) {
-			w->s->m.broken = 1;
-			return -1;
-		}
-		n += r;
+		if (r == 0 && handle(w, ei) < 0)
+			r = -1;
+		if (r != 0)
+			break;
 	}
+	w->fn = NULL;
+	w->arg = NULL;
+	if (r < 0) {
+		w->s->m.broken = 1;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -224,12 +398,10 @@ imap_watch_renew(struct imap_watch *w, struct errinfo *ei)
 {
 	if (w->ph != PH_IDLING)
 		return 0;
-	if (conn_send_line(w->s->m.c, "DONE", NULL, ei) < 0 ||
-	    conn_flush(w->s->m.c, ei) < 0) {
+	if (send_done(w, ei) < 0) {
 		w->s->m.broken = 1;
 		return -1;
 	}
-	w->ph = PH_DONE_SENT;
 	return 0;
 }
 
@@ -237,6 +409,7 @@ void
 imap_watch_close(struct imap_watch *w)
 {
 	struct errinfo ei;
+	size_t i;
 
 	if (w == NULL)
 		return;
@@ -254,6 +427,9 @@ imap_watch_close(struct imap_watch *w)
 		w->s->m.broken = 1;	/* imap_close(): no LOGOUT again */
 	}
 	isess_close(w->s);
+	for (i = 0; i < w->nf; i++)
+		free(w->f[i].name);
+	free(w->f);
 	free(w);
 }
 

@@ -50,7 +50,8 @@ CERT_NAMES = ("server", "expired", "wrongname", "unknown", "selfsigned",
 HEADER_KEYS = ("run", "exit", "stdout", "!stdout", "stderr", "!stderr",
                "tls", "cert", "tls-max", "timeout", "allow", "server",
                "handshake", "fifo", "peer", "proxy", "proxied",
-               "listen", "port", "tty", "ttyout", "!ttyout")
+               "listen", "port", "tty", "ttyout", "!ttyout",
+               "exit-within")
 REPEATABLE = ("stdout", "!stdout", "stderr", "!stderr", "allow", "fifo",
               "proxied", "tty", "ttyout", "!ttyout")
 BODY_MAX = 64 * 1024 * 1024  # bytes a BODY directive reads at most
@@ -74,6 +75,8 @@ class Case:
         self.config = None          # list of lines, or None
         self.files = []             # (path, mode, lines) of file: blocks
         self.script = []            # (lineno, directive, argument)
+        self.blocks = []            # CONNECTION blocks: (lineno,
+                                    # optional, script), or none
 
     def one(self, key, default=None):
         v = self.h[key]
@@ -81,7 +84,12 @@ class Case:
 
 
 DIRECTIVES = ("S", "RAW", "C", "STARTTLS", "TLSHELLO", "SLEEP", "CLOSE",
-              "EOF", "IGNORE", "NEXT", "BODY", "SCRAM", "CHUNK")
+              "EOF", "IGNORE", "NEXT", "BODY", "SCRAM", "CHUNK",
+              "CONNECTION", "SIGNAL", "WAIT", "QUIET")
+# What may follow CLOSE, EOF or IGNORE (the connection is over).
+OFFLINE = ("SLEEP", "SIGNAL", "WAIT")
+SIGNALS = ("TERM", "INT", "HUP", "KILL", "USR1", "USR2", "QUIT", "STOP",
+           "CONT")
 
 
 def read_block(path, lines, i, what):
@@ -163,7 +171,8 @@ def parse_script(case, lines, start):
         if word not in DIRECTIVES:
             raise CaseError("%s:%d: unknown script directive '%s'"
                             % (case.path, lineno, s))
-        needs_arg = word in ("S", "RAW", "C", "SLEEP", "SCRAM")
+        needs_arg = word in ("S", "RAW", "C", "SLEEP", "SCRAM", "SIGNAL",
+                             "WAIT", "QUIET")
         if word == "BODY" and arg is not None:
             try:
                 arg = int(arg)
@@ -172,6 +181,18 @@ def parse_script(case, lines, start):
                                 % (case.path, lineno))
         elif word == "BODY":
             arg = 0
+        elif word == "CONNECTION" and arg not in (None, "optional"):
+            raise CaseError("%s:%d: expected 'CONNECTION' or 'CONNECTION: "
+                            "optional'" % (case.path, lineno))
+        elif word == "CONNECTION":
+            arg = arg == "optional"
+        elif word == "SIGNAL" and arg not in SIGNALS:
+            raise CaseError("%s:%d: SIGNAL: takes one of %s"
+                            % (case.path, lineno, ", ".join(SIGNALS)))
+        elif word == "WAIT" and not re.fullmatch(r"[1-9][0-9]*( connected)?",
+                                                 arg or ""):
+            raise CaseError("%s:%d: expected 'WAIT: N' or 'WAIT: N "
+                            "connected'" % (case.path, lineno))
         elif word == "SCRAM" and arg is not None and "|" not in arg:
             raise CaseError("%s:%d: expected 'SCRAM: PREFIX|ATTRIBUTES'"
                             % (case.path, lineno))
@@ -181,14 +202,17 @@ def parse_script(case, lines, start):
         elif not needs_arg and arg is not None:
             raise CaseError("%s:%d: %s takes no argument"
                             % (case.path, lineno, word))
+        if word == "WAIT":
+            n, _, how = arg.partition(" ")
+            arg = (int(n), how == "connected")
         if word == "RAW":
             arg = (1, arg)
-        if word == "SLEEP":
+        if word in ("SLEEP", "QUIET"):
             try:
                 arg = float(arg)
             except ValueError:
-                raise CaseError("%s:%d: SLEEP needs seconds"
-                                % (case.path, lineno))
+                raise CaseError("%s:%d: %s needs seconds"
+                                % (case.path, lineno, word))
         case.script.append((lineno, word, arg))
 
 
@@ -233,13 +257,63 @@ def check_case(case):
                 re.compile(rx)
             except re.error as e:
                 raise CaseError("%s: bad regex '%s': %s" % (p, rx, e))
-    # CLOSE then NEXT: a drop, then the client's next run.
-    ends = [d for k, (_, d, _) in enumerate(case.script)
-            if d in ("CLOSE", "EOF", "IGNORE") and not (
-                d == "CLOSE" and k + 1 < len(case.script)
-                and case.script[k + 1][1] == "NEXT")]
-    if ends and case.script[-1][1] not in ("CLOSE", "EOF", "IGNORE"):
-        raise CaseError("%s: CLOSE, EOF and IGNORE must end the script" % p)
+    if case.h["exit-within"]:
+        try:
+            float(case.one("exit-within"))
+        except ValueError:
+            raise CaseError("%s: exit-within must be a number" % p)
+        if not any(d == "SIGNAL" for _, d, _ in case.script):
+            raise CaseError("%s: exit-within: needs a SIGNAL in the script"
+                            % p)
+    if any(d == "CONNECTION" for _, d, _ in case.script):
+        split_blocks(case)
+        return
+    if any(d == "WAIT" for _, d, _ in case.script):
+        raise CaseError("%s: WAIT needs CONNECTION blocks" % p)
+    check_ends(case, case.script, "the script")
+
+
+def check_ends(case, script, what):
+    """CLOSE, EOF and IGNORE end the connection: only SLEEP, SIGNAL and
+    WAIT may follow (CLOSE then NEXT: a drop, then the client's next
+    run)."""
+    for k, (lineno, d, _) in enumerate(script):
+        if d not in ("CLOSE", "EOF", "IGNORE") or (
+                d == "CLOSE" and k + 1 < len(script)
+                and script[k + 1][1] == "NEXT"):
+            continue
+        for later, d2, _ in script[k + 1:]:
+            if d2 not in OFFLINE:
+                raise CaseError("%s:%d: %s after %s: CLOSE, EOF and "
+                                "IGNORE must end %s (only %s may follow)"
+                                % (case.path, later, d2, d, what,
+                                   ", ".join(OFFLINE)))
+        return
+
+
+def split_blocks(case):
+    """A script of CONNECTION blocks: case.blocks, one per connection."""
+    p = case.path
+    if case.script[0][1] != "CONNECTION":
+        raise CaseError("%s:%d: a script with CONNECTION blocks must start "
+                        "with one" % (p, case.script[0][0]))
+    for lineno, d, arg in case.script:
+        if d == "CONNECTION":
+            if case.blocks and case.blocks[-1][1] and not arg:
+                raise CaseError("%s:%d: a CONNECTION after an optional one "
+                                "must be optional too" % (p, lineno))
+            case.blocks.append((lineno, arg, []))
+        elif d == "NEXT":
+            raise CaseError("%s:%d: NEXT and CONNECTION blocks do not mix"
+                            % (p, lineno))
+        else:
+            case.blocks[-1][2].append((lineno, d, arg))
+    for n, (lineno, _, script) in enumerate(case.blocks, 1):
+        check_ends(case, script, "a CONNECTION block")
+        for wl, d, arg in script:
+            if d == "WAIT" and (arg[0] > len(case.blocks) or arg[0] == n):
+                raise CaseError("%s:%d: WAIT: %d: no such other connection"
+                                % (p, wl, arg[0]))
 
 
 # --- placeholders ---------------------------------------------------------
@@ -295,8 +369,9 @@ class Transcript:
     def note(self, text):
         self.add("--", text)
 
-    def data(self, who, data):
-        """Show sent or received bytes line by line."""
+    def data(self, who, data, label=""):
+        """Show sent or received bytes line by line (label: the
+        connection's "#N " with CONNECTION blocks)."""
         parts = data.split(b"\n")
         if parts and parts[-1] == b"":
             parts.pop()
@@ -310,7 +385,8 @@ class Transcript:
                 mark = " [LF only]"
             else:
                 mark = " [no line end]"
-            self.add(who if k == 0 else who[0] + "+", show(p) + mark)
+            self.add(label + (who if k == 0 else who[0] + "+"),
+                     show(p) + mark)
 
     def text(self):
         with self.lock:
@@ -427,6 +503,37 @@ class Peer:
             nlines += 1
             nbytes += len(line)
 
+    def quiet(self, secs):
+        """QUIET: the client sends nothing and keeps the connection open
+        for secs seconds."""
+        start = time.monotonic()
+        end = start + secs
+        self.tr.note("the client must stay quiet for %g s" % secs)
+        while not self.inbuf and not self.eof:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                self.sock.settimeout(left)
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                return
+            except (OSError, ValueError) as e:
+                self.tr.note("read error: %s" % errtext(e))
+                chunk = b""
+            if not chunk:
+                self.eof = True
+            self.inbuf += chunk
+        if self.inbuf:
+            self.tr.data("C>", self.inbuf)
+            raise Failure("client sent %r after %.2f s; it should have "
+                          "stayed quiet for %g s" % (
+                              self.inbuf[:80], time.monotonic() - start,
+                              secs))
+        raise Failure("client closed the connection after %.2f s; it "
+                      "should have kept it open, quiet, for %g s"
+                      % (time.monotonic() - start, secs))
+
     def read_exact(self, n):
         while len(self.inbuf) < n:
             if not self.fill():
@@ -474,7 +581,32 @@ def errtext(e):
     return "%s: %s" % (type(e).__name__, e)
 
 
+class Labeled:
+    """The transcript as one connection writes it: each line starts with
+    the connection's number ("#2 ") when the script has CONNECTION
+    blocks; unlabeled otherwise."""
+
+    def __init__(self, tr, label):
+        self.tr = tr
+        self.label = label
+
+    def add(self, prefix, text):
+        self.tr.add(self.label + prefix, text)
+
+    def note(self, text):
+        self.add("--", text)
+
+    def data(self, who, data):
+        self.tr.data(who, data, self.label)
+
+
 class Server(threading.Thread):
+    """The fake server: the listener, and the script played on the
+    connections it accepts.  Without CONNECTION blocks, one connection
+    at a time (NEXT: the next one); with them, each accepted connection
+    plays its own block in a thread of its own (Conn), in the order the
+    connections are accepted."""
+
     def __init__(self, case, listener, subst, certs, tr, deadline):
         super().__init__(daemon=True)
         self.case = case
@@ -484,12 +616,20 @@ class Server(threading.Thread):
         self.tr = tr
         self.deadline = deadline
         self.stop = threading.Event()
-        self.peer = None
-        self.failure = None
-        self.where = "waiting for the connection"
-        self.finished = False
-        self.last_line = None       # the last line a C: directive read
+        self.client_done = threading.Event()  # the client has exited
+        self.client = None          # its subprocess.Popen, for SIGNAL:
+        self.last_signal = None     # when SIGNAL: last sent one
+        self.lock = threading.Lock()
+        self.failures = []
+        self.conns = []             # Conn, per connection of the script
         self.peers = []             # the client's address, per connection
+        self.where = "waiting for the connection"
+        self.block_done = [threading.Event() for _ in case.blocks]
+        self.block_connected = [threading.Event() for _ in case.blocks]
+
+    def fail(self, text):
+        with self.lock:
+            self.failures.append(text)
 
     def ctx(self):
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -504,36 +644,163 @@ class Server(threading.Thread):
 
     def run(self):
         try:
-            self.serve()
-            self.finished = True
+            if self.case.blocks:
+                self.serve_blocks()
+            else:
+                conn = Conn(self, "")
+                self.conns.append(conn)
+                conn.run_sequential()
         except Failure as e:
-            self.failure = "%s: %s" % (self.where, e)
+            self.fail("%s: %s" % (self.where, e))
         except Exception as e:  # a bug here must show, not hang
-            self.failure = "%s: server error: %s" % (self.where, errtext(e))
-        finally:
-            if self.peer is not None:
-                self.peer.close()
+            self.fail("%s: server error: %s" % (self.where, errtext(e)))
+
+    def unfinished(self):
+        """Where the script stands, for "did not finish"."""
+        where = [c.where for c in self.conns if c.is_running()]
+        if self.case.blocks and self.where:
+            where.append(self.where)
+        return "; ".join(where) or self.where
+
+    def abort(self):
+        self.stop.set()
+        for c in self.conns:
+            if c.peer is not None:
+                c.peer.abort()
+
+    def accept_one(self, label=""):
+        """One connection: its socket, noted in the transcript."""
+        sock, addr = self.listener.accept()
+        if sock.family == socket.AF_UNIX:
+            self.tr.note("%sconnection on the unix socket" % label)
+            addr = ("unix", 0)
+        else:
+            self.tr.note("%sconnection from %s port %d"
+                         % ((label,) + tuple(addr[:2])))
+        with self.lock:
+            self.peers.append(addr[0])
+        return sock
 
     def accept(self):
+        """Sequential scripts: wait for the client's connection."""
         while not self.stop.is_set():
             if time.monotonic() > self.deadline:
                 raise Failure("the client never connected")
             r, _, _ = select.select([self.listener], [], [], 0.05)
             if r:
-                sock, addr = self.listener.accept()
-                if sock.family == socket.AF_UNIX:
-                    self.tr.note("connection on the unix socket")
-                    addr = ("unix", 0)
-                else:
-                    self.tr.note("connection from %s port %d" % addr[:2])
-                self.peers.append(addr[0])
-                return sock
+                return self.accept_one()
         return None
+
+    def wait_connection(self):
+        """CONNECTION blocks: True when a connection waits to be
+        accepted; False once the client has exited (or the case is
+        stopped, or past its deadline) without one."""
+        while not self.stop.is_set():
+            done = self.client_done.is_set()
+            wait = 0 if done else 0.05
+            if select.select([self.listener], [], [], wait)[0]:
+                return True
+            if done or time.monotonic() > self.deadline:
+                return False
+        return False
+
+    def serve_blocks(self):
+        blocks = self.case.blocks
+        for n, (lineno, optional, script) in enumerate(blocks, 1):
+            self.where = "waiting for connection %d (script line %d)" % (
+                n, lineno)
+            if not self.wait_connection():
+                if not optional:
+                    self.fail("the client never opened connection %d "
+                              "(script line %d)" % (n, lineno))
+                else:
+                    self.tr.note("optional connection %d did not come"
+                                 % n)
+                break
+            label = "#%d " % n
+            conn = Conn(self, label, n)
+            conn.sock = self.accept_one(label)
+            self.conns.append(conn)
+            self.block_connected[n - 1].set()
+            conn.thread = threading.Thread(target=conn.run_block,
+                                           args=(script,), daemon=True)
+            conn.thread.start()
+        else:
+            # Every block has its connection: any more is a failure.
+            self.where = "watching for connections past the script"
+            extra = len(blocks)
+            while self.wait_connection():
+                extra += 1
+                sock = self.accept_one("#%d " % extra)
+                self.fail("connection %d: the script has only %d "
+                          "CONNECTION blocks" % (extra, len(blocks)))
+                sock.close()
+        self.where = ""
+        for conn in self.conns:
+            conn.thread.join()
+
+
+class Conn:
+    """One connection's side of the script: its peer, where it stands,
+    the last line a C: read."""
+
+    def __init__(self, server, label, number=0):
+        self.server = server
+        self.case = server.case
+        self.subst = server.subst
+        self.tr = Labeled(server.tr, label) if label else server.tr
+        self.label = label
+        self.number = number        # its CONNECTION block, 1...; 0: none
+        self.deadline = server.deadline
+        self.peer = None
+        self.sock = None            # accepted by the server (blocks)
+        self.thread = None
+        self.where = "waiting for the connection"
+        self.last_line = None       # the last line a C: directive read
+        self.ended = False
+
+    def is_running(self):
+        return not self.ended
+
+    def fail(self, text):
+        self.server.fail("%s%s: %s" % (
+            "connection %d, " % self.number if self.number else "",
+            self.where, text))
+
+    def run_sequential(self):
+        try:
+            self.serve()
+        except Failure as e:
+            self.fail(str(e))
+        except Exception as e:  # a bug here must show, not hang
+            self.fail("server error: %s" % errtext(e))
+        finally:
+            self.ended = True
+            if self.peer is not None:
+                self.peer.close()
+
+    def run_block(self, script):
+        try:
+            self.peer = Peer(self.sock, self.tr, self.deadline)
+            if self.case.one("tls", "plain") == "implicit":
+                self.where = "connection start"
+                if not self.handshake("implicit TLS handshake"):
+                    return
+            self.play(script, self.peer)
+        except Failure as e:
+            self.fail(str(e))
+        except Exception as e:  # a bug here must show, not hang
+            self.fail("server error: %s" % errtext(e))
+        finally:
+            self.ended = True
+            if self.peer is not None:
+                self.peer.close()
+            self.server.block_done[self.number - 1].set()
 
     def handshake(self, what):
         expect = self.case.one("handshake", "ok")
         try:
-            version, cipher = self.peer.start_tls(self.ctx())
+            version, cipher = self.peer.start_tls(self.server.ctx())
         except (ssl.SSLError, OSError) as e:
             self.tr.note("%s failed: %s" % (what, errtext(e)))
             if not expect.startswith("fail"):
@@ -560,7 +827,7 @@ class Server(threading.Thread):
 
     def connect(self):
         """Accept a connection (TLS at once if implicit); None if not."""
-        sock = self.accept()
+        sock = self.server.accept()
         if sock is None:
             return None
         self.peer = Peer(sock, self.tr, self.deadline)
@@ -598,8 +865,43 @@ class Server(threading.Thread):
                 raise Failure("the client never connected")
             self.tr.note("no connection (none needed: the script is empty)")
             return
+        self.play(script, p)
+
+    def signal(self, name):
+        """SIGNAL: send the signal to the client process."""
+        deadline = time.monotonic() + 1
+        while self.server.client is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc = self.server.client
+        if proc is None:
+            raise Failure("no client process to signal")
+        sig = getattr(signal, "SIG" + name)
+        if proc.poll() is not None:
+            raise Failure("SIG%s: the client has already exited" % name)
+        self.server.last_signal = time.monotonic()
+        proc.send_signal(sig)
+        self.tr.note("SIG%s sent to the client (pid %d)" % (name, proc.pid))
+
+    def wait_block(self, n, connected):
+        """WAIT: until connection n's block has ended (or, connected,
+        until the client has opened connection n)."""
+        if connected:
+            ev, what = self.server.block_connected[n - 1], "opened"
+        else:
+            ev, what = self.server.block_done[n - 1], "ended"
+        self.tr.note("waiting until connection %d has %s" % (n, what))
+        while not ev.wait(0.05):
+            if self.server.stop.is_set():
+                raise Failure("stopped while waiting for connection %d"
+                              % n)
+            if time.monotonic() > self.deadline:
+                raise Failure("connection %d never %s" % (n, what))
+        self.tr.note("connection %d %s" % (n, what))
+
+    def play(self, script, p):
         pending = b""
         closed = False
+        over = False        # CLOSE, EOF, IGNORE: the connection is done
         for k, (lineno, d, arg) in enumerate(script):
             self.where = "script line %d (%s)" % (lineno, d)
             if d in ("S", "RAW"):
@@ -643,18 +945,24 @@ class Server(threading.Thread):
                             % (5 + len(body)))
             elif d == "SLEEP":
                 self.tr.note("sleeping %g s" % arg)
-                if self.stop.wait(arg):
+                if self.server.stop.wait(arg):
                     raise Failure("stopped while sleeping")
+            elif d == "SIGNAL":
+                self.signal(arg)
+            elif d == "WAIT":
+                self.wait_block(*arg)
+            elif d == "QUIET":
+                p.quiet(arg)
             elif d == "CLOSE":
                 self.tr.note("server closes the connection")
+                p.close()
                 if k + 1 < len(script) and script[k + 1][1] == "NEXT":
-                    p.close()
                     closed = True
                     continue
-                return
+                over = True
             elif d == "EOF":
                 self.expect_eof()
-                return
+                over = True
             elif d == "NEXT":
                 if not closed:
                     self.expect_eof()
@@ -701,7 +1009,9 @@ class Server(threading.Thread):
                     n += len(p.inbuf)
                     p.inbuf = b""
                 self.tr.note("ignored %d bytes until the client closed" % n)
-                return
+                over = True
+        if over:
+            return
         if pending:
             p.send(pending)
         self.where = "after the script"
@@ -1029,6 +1339,8 @@ def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
     if tty is not None:
         tty.pid = proc.pid
         tty.start()
+    if server is not None:
+        server.client = proc    # for SIGNAL:
     outc, errc = Collector(proc.stdout), Collector(proc.stderr)
     try:
         proc.wait(timeout=timeout)
@@ -1040,6 +1352,9 @@ def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
         except OSError:
             pass
         proc.wait()
+    exited = time.monotonic()
+    if server is not None:
+        server.client_done.set()
     out, err = outc.result(), errc.result()
     rc = proc.returncode
     tty_s = tty.finish() if tty is not None else ""
@@ -1053,13 +1368,10 @@ def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
         server.join(GRACE)
         if server.is_alive():
             problems.append("server script did not finish (%s)"
-                            % server.where)
-            server.stop.set()
-            if server.peer is not None:
-                server.peer.abort()
+                            % server.unfinished())
+            server.abort()
             server.join(GRACE)
-        elif server.failure:
-            problems.append("server: " + server.failure)
+        problems += ["server: " + f for f in server.failures]
 
     if proxy is not None:
         problems += ["proxy: " + e for e in proxy.errors]
@@ -1082,6 +1394,14 @@ def run_with_server(case, listener, subst, certs, argv, tmp, proxy=None):
         problems.append("client still running after %g s: killed" % timeout)
     elif rc != want:
         problems.append("exit code %d, expected %d" % (rc, want))
+    if case.h["exit-within"] and not killed:
+        limit = float(case.one("exit-within"))
+        if server is None or server.last_signal is None:
+            problems.append("exit-within: the script sent no signal")
+        elif exited - server.last_signal > limit:
+            problems.append("client exited %.2f s after the signal, "
+                            "expected within %g s"
+                            % (exited - server.last_signal, limit))
     if tty is not None and not tty.echo_left_on:
         problems.append("the client left its terminal with echo off")
     for key, text in (("stdout", out_s), ("stderr", err_s),

@@ -553,6 +553,37 @@ test_command_line(void **state)
 
 /* ---- errors ----------------------------------------------------------- */
 
+/* The daemon's keys (issue 14): defaults, durations, a bare number. */
+static void
+test_daemon_keys(void **state)
+{
+	struct config *cfg;
+	struct account *a;
+
+	(void)state;
+	cfg = parse("account d\n"
+	    "account e\ndaemon on\npoll_interval 90\nidle_interval 10m\n"
+	    "imap_notify off\n"
+	    "account f\npoll_interval 2h\nidle_interval 45s\n");
+	a = resolve(cfg, "d", NULL);
+	assert_int_equal(a->daemon, 0);
+	assert_int_equal(a->poll_interval, 300);
+	assert_int_equal(a->idle_interval, 29 * 60);
+	assert_int_equal(a->imap_notify, 1);
+	account_free(a);
+	a = resolve(cfg, "e", NULL);
+	assert_int_equal(a->daemon, 1);
+	assert_int_equal(a->poll_interval, 90);
+	assert_int_equal(a->idle_interval, 600);
+	assert_int_equal(a->imap_notify, 0);
+	account_free(a);
+	a = resolve(cfg, "f", NULL);
+	assert_int_equal(a->poll_interval, 7200);
+	assert_int_equal(a->idle_interval, 45);
+	account_free(a);
+	config_free(cfg);
+}
+
 static void
 test_errors(void **state)
 {
@@ -561,6 +592,22 @@ test_errors(void **state)
 		const char *want;
 	} cases[] = {
 		{ "account a\nhots x\n", NAME ":2: unknown key 'hots'" },
+		{ "account a\npoll_interval 0\n", NAME ":2: 'poll_interval' "
+		    "takes a duration (30s, 5m, 1h; a bare number is seconds), "
+		    "not '0'" },
+		{ "account a\npoll_interval off\n", NAME ":2: 'poll_interval' "
+		    "takes a duration (30s, 5m, 1h; a bare number is seconds), "
+		    "not 'off'" },
+		{ "account a\nidle_interval 5x\n", NAME ":2: 'idle_interval' "
+		    "takes a duration (30s, 5m, 1h; a bare number is seconds), "
+		    "not '5x'" },
+		{ "account a\nidle_interval 1000000000\n", NAME ":2: "
+		    "'idle_interval' takes a duration (30s, 5m, 1h; a bare "
+		    "number is seconds), not '1000000000'" },
+		{ "account a\npoll_interval\n",
+		    NAME ":2: 'poll_interval' needs a value" },
+		{ "account a\ndaemon maybe\n",
+		    NAME ":2: 'daemon' takes on or off, not 'maybe'" },
 		{ "account a\nincoming_hots x\n",
 		    NAME ":2: unknown key 'incoming_hots'" },
 		{ "foo bar\n", NAME ":1: unknown key 'foo'" },
@@ -1131,6 +1178,7 @@ main(void)
 		cmocka_unit_test(test_servers),
 		cmocka_unit_test(test_later_wins),
 		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_daemon_keys),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_line_limits),
 		cmocka_unit_test(test_side_key_outside_account),
