@@ -242,11 +242,19 @@ class Probe:
                 "rss": s.get("VmRSS", 0), "hwm": s.get("VmHWM", 0)}
 
     def children(self):
+        """Its child processes (/proc/PID/task/TID/children: no scan of
+        the 2000 processes of Dovecot)."""
         out = []
-        for p in pids():
-            st = stat(p)
-            if st and st["ppid"] == self.pid:
-                out.append(p)
+        try:
+            tasks = os.listdir("/proc/%d/task" % self.pid)
+        except OSError:
+            return out
+        for t in tasks:
+            try:
+                with open("/proc/%d/task/%s/children" % (self.pid, t)) as f:
+                    out += [int(x) for x in f.read().split()]
+            except OSError:
+                pass
         return out
 
     def sample(self):
@@ -257,7 +265,7 @@ class Probe:
                 self.jobs_seen.add(p)
                 self.job_hwm = max(self.job_hwm,
                                    status(p).get("VmHWM", 0))
-            time.sleep(0.05)
+            time.sleep(0.01)
 
     def start(self):
         self.thread.start()
@@ -270,7 +278,7 @@ class Probe:
 # --- the daemon ---------------------------------------------------------------
 
 class Daemon:
-    def __init__(self, setup, name, users, folders):
+    def __init__(self, setup, name, users, folders, notify):
         self.s, self.name = setup, name
         v = setup.vals
         self.dir = os.path.join(setup.state, name)
@@ -279,7 +287,7 @@ class Daemon:
         self.logf = os.path.join(self.dir, "daemon.log")
         self.deliver = os.path.join(self.dir, "deliver")
         lines = ["defaults", "tls_trust_file %s" % v["FT_CA"], "keep on",
-                 ""]
+                 "imap_notify %s" % ("on" if notify else "off"), ""]
         for u in range(users):
             name_u = user_name(u)
             lines += ["account %s" % name_u,
@@ -295,7 +303,9 @@ class Daemon:
                         XDG_STATE_HOME=os.path.join(self.dir, "state"))
         self.proc = None
         self.log_pos = 0
-        self.watching = 0
+        self.counts = {"watching (IDLE)": 0, "watching (NOTIFY)": 0,
+                       " status=": 0,
+                       "connection lost": 0, "daemon started": 0}
 
     def start(self, mfetch, jobs):
         self.t0 = time.monotonic()
@@ -305,36 +315,41 @@ class Daemon:
              "-j", str(jobs)], env=self.env, stdin=subprocess.DEVNULL,
             stdout=self.err, stderr=self.err, start_new_session=True)
         self.probe = Probe(self.proc.pid)
-        # As early as we can: before the first connection is made.
+        # Once it says it started, before its connections are made.
         self.rss_start = 0
-        for _ in range(200):
-            self.rss_start = status(self.proc.pid).get("VmRSS", 0)
-            if self.rss_start or self.proc.poll() is not None:
+        for _ in range(5000):
+            if self.count("daemon started") or self.proc.poll() is not None:
+                self.rss_start = status(self.proc.pid).get("VmRSS", 0)
                 break
             time.sleep(0.001)
 
-    def count_watching(self):
+    def count(self, what):
+        """The log lines so far that contain what (a key of counts)."""
         try:
             with open(self.logf, "rb") as f:
                 f.seek(self.log_pos)
                 data = f.read()
         except FileNotFoundError:
-            return self.watching
+            return self.counts[what]
         end = data.rfind(b"\n") + 1
         self.log_pos += end
-        self.watching += len(re.findall(rb"watching \(IDLE\)", data[:end]))
-        return self.watching
+        for line in data[:end].decode(errors="replace").splitlines():
+            for k in self.counts:
+                if k in line:
+                    self.counts[k] += 1
+        return self.counts[what]
 
-    def wait_idle(self, n, timeout):
-        """Until n watchers idle and no job has run for 2 s; the seconds
-        it took to see the n-th watcher idle, and the end."""
+    def wait_idle(self, n, timeout, key="watching (IDLE)"):
+        """Until n connections idle (n log lines with key) and no job has
+        run for 2 s; the seconds it took to see the n-th idle, and the
+        end."""
         t_all = None
         quiet_since = None
         while time.monotonic() - self.t0 < timeout:
             if self.proc.poll() is not None:
                 raise SystemExit("soak.py: the daemon exited (%d); see %s"
                                  % (self.proc.returncode, self.dir))
-            if t_all is None and self.count_watching() >= n:
+            if t_all is None and self.count(key) >= n:
                 t_all = time.monotonic() - self.t0
             if t_all is not None:
                 if self.probe.children():
@@ -345,7 +360,7 @@ class Daemon:
                     return t_all, quiet_since - self.t0
             time.sleep(0.1)
         raise SystemExit("soak.py: %d of %d watchers idle after %d s; see %s"
-                         % (self.count_watching(), n, timeout, self.dir))
+                         % (self.count(key), n, timeout, self.dir))
 
     def stop(self):
         """SIGTERM; the milliseconds until it exited, its status."""
@@ -446,10 +461,11 @@ def soak(s, args):
     n = a.users * a.folders
 
     # 1. The baseline: one folder watched.
-    d1 = Daemon(s, "one", 1, folder_name(0))
+    key = "watching (NOTIFY)" if a.imap_notify else "watching (IDLE)"
+    d1 = Daemon(s, "one", 1, folder_name(0), a.imap_notify)
     d1.start(a.mfetch, a.jobs)
     try:
-        d1.wait_idle(1, 60)
+        d1.wait_idle(1, 60, key)
         one = d1.probe.counters()
         ms1, rc1 = d1.stop()
     finally:
@@ -458,24 +474,27 @@ def soak(s, args):
         % (one["rss"], rc1, ms1))
 
     # 2. Every folder.
-    d = Daemon(s, "all", a.users, "f*")
+    d = Daemon(s, "all", a.users, "f*", a.imap_notify)
+    conns = a.users if a.imap_notify else n
     arr = Arrivals(d.deliver)
     d.start(a.mfetch, a.jobs)
     try:
         d.probe.start()
-        t_idle, t_quiet = d.wait_idle(n, a.setup_timeout)
+        t_idle, t_quiet = d.wait_idle(conns, a.setup_timeout, key)
         c1 = d.probe.counters()
+        jobs1 = d.count(" status=")
         with open("/proc/%d/limits" % d.proc.pid) as f:
             nofile = [l for l in f if l.startswith("Max open files")]
-        log("%d watchers idle after %.1f s, start fetches done after "
+        log("%d connections idle after %.1f s, start fetches done after "
             "%.1f s; RSS %d KiB, %d threads; %s"
-            % (n, t_idle, t_quiet, c1["rss"], c1["threads"],
+            % (conns, t_idle, t_quiet, c1["rss"], c1["threads"],
                " ".join(nofile[0].split()[3:5]) if nofile else ""))
         dv_n, dv_rss = s.dovecot_procs()
 
         # 3. Idle.
         time.sleep(a.idle)
         c2 = d.probe.counters()
+        jobs2 = d.count(" status=")
         idle = delta(c1, c2)
         log("idle %.0f s: CPU %.3f s, %.1f wakeups/min"
             % (idle["secs"], idle["cpu"], idle["wpm"]))
@@ -507,6 +526,8 @@ def soak(s, args):
                 any(m not in arr.when for m in sent):
             time.sleep(0.1)
         arr.end()
+        jobs3 = d.count(" status=")
+        lost = d.count("connection lost")
         d.probe.end()
         hwm = status(d.proc.pid).get("VmHWM", 0)
         ms, rc = d.stop()
@@ -520,13 +541,17 @@ def soak(s, args):
 
     rows = [
         ("folders watched", "%d (%d users x %d)" % (n, a.users, a.folders)),
-        ("all watchers idle after", "%.1f s" % t_idle),
-        ("start fetches (%d jobs) done after" % n, "%.1f s" % t_quiet),
-        ("daemon RSS at exec", "%d KiB" % d.rss_start),
+        ("connections", "%d (%s)" % (conns, "NOTIFY, one per account"
+                                     if a.imap_notify else
+                                     "imap_notify off, one per folder")),
+        ("all connections idle after", "%.1f s" % t_idle),
+        ("start fetches done after", "%.1f s (%d jobs)" % (t_quiet, jobs1)),
+        ("daemon RSS at 'daemon started'", "%d KiB" % d.rss_start),
         ("daemon RSS, 1 folder idle", "%d KiB" % one["rss"]),
         ("daemon RSS, %d folders idle" % n, "%d KiB (%d threads)"
          % (c1["rss"], c1["threads"])),
-        ("RSS per idle connection", "%.1f KiB" % per_conn),
+        ("RSS per watched folder" if a.imap_notify else
+         "RSS per idle connection", "%.1f KiB" % per_conn),
         ("daemon peak RSS (VmHWM, whole run)", "%d KiB" % hwm),
         ("jobs' peak RSS (VmHWM, sampled)", "%d KiB (%d jobs seen)"
          % (d.probe.job_hwm, len(d.probe.jobs_seen))),
@@ -534,10 +559,13 @@ def soak(s, args):
          % (c1["cpu"], c1["jobcpu"])),
         ("CPU s idle (%.0f s): daemon / jobs" % idle["secs"], "%.3f / %.3f"
          % (idle["cpu"], idle["jobcpu"])),
-        ("wakeups/min idle", "%.1f" % idle["wpm"]),
+        ("wakeups/min idle", "%.1f (%d jobs)" % (idle["wpm"],
+                                                 jobs2 - jobs1)),
         ("CPU s trickle (%.0f s): daemon / jobs" % trickle["secs"],
          "%.3f / %.3f" % (trickle["cpu"], trickle["jobcpu"])),
         ("wakeups/min trickle", "%.1f" % trickle["wpm"]),
+        ("jobs during the trickle", "%d" % (jobs3 - jobs2)),
+        ("'connection lost' lines", "%d" % lost),
         ("messages saved / delivered / missing / duplicates",
          "%d / %d / %d / %d" % (len(sent), len(lat), len(missing), dups)),
         ("doveadm save, median", "%.0f ms" % (1000 * pct(save_secs, 50))),
@@ -630,6 +658,10 @@ def main():
     ap.add_argument("--interval", type=float, default=0.5,
                     help="mean seconds between two messages (default 0.5)")
     ap.add_argument("--jobs", type=int, default=4, help="the daemon's -j")
+    ap.add_argument("--imap-notify", choices=("on", "off"), default="off",
+                    help="the accounts' imap_notify: off (the default "
+                    "here), a connection per folder; on, one NOTIFY "
+                    "connection per account")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--setup-timeout", type=float, default=600)
     ap.add_argument("--keepalive", action="store_true",
@@ -642,6 +674,7 @@ def main():
                                                      "mfetch"))
     args = ap.parse_args()
     args.mfetch = os.path.abspath(args.mfetch)
+    args.imap_notify = args.imap_notify == "on"
     if not args.server_check and not os.access(args.mfetch, os.X_OK):
         ap.error("%s: not found (run from the build directory, or "
                  "--mfetch)" % args.mfetch)
