@@ -86,8 +86,10 @@ conn_open(struct conn **c_r, const char *host, unsigned port,
 		c->socket = xstrdup(via->socket);
 	memcpy(c->addr, addr, sizeof(c->addr));
 	c->timeout_ms = io_timeout_ms;
-	c->rbuf = xmalloc(CONN_RBUF_SIZE);
-	c->wbuf = xmalloc(CONN_WBUF_SIZE);
+	c->rsize = CONN_RBUF_SIZE;
+	c->wsize = CONN_WBUF_SIZE;
+	c->rbuf = xmalloc(c->rsize);
+	c->wbuf = xmalloc(c->wsize);
 	c->trace_input = 1;
 	buf_init(&c->trace_line, CONN_TRACE_LINE_MAX);
 	*c_r = c;
@@ -234,7 +236,7 @@ fill(struct conn *c, int nowait, struct errinfo *ei)
 		c->rlen -= c->rpos;
 		c->rpos = 0;
 	}
-	if (c->rlen == CONN_RBUF_SIZE)
+	if (c->rlen == c->rsize)
 		return err_set(ei, ST_SOFTWARE, "input buffer full");
 	/* Data may flow without a wait: look for a stop request here too. */
 	if (sys_check_stop(ei) < 0)
@@ -242,15 +244,15 @@ fill(struct conn *c, int nowait, struct errinfo *ei)
 	for (;;) {
 		if (c->tls != NULL) {
 			n = nowait ? tls_read_nowait(c->tls, c->rbuf + c->rlen,
-			    CONN_RBUF_SIZE - c->rlen, ei) : tls_read(c->tls,
-			    c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
+			    c->rsize - c->rlen, ei) : tls_read(c->tls,
+			    c->rbuf + c->rlen, c->rsize - c->rlen,
 			    c->timeout_ms, ei);
 			if (n == -2)
 				return 1;
 			if (n < 0)
 				return conn_err(c, ei);
 		} else {
-			n = recv(c->fd, c->rbuf + c->rlen, CONN_RBUF_SIZE - c->rlen,
+			n = recv(c->fd, c->rbuf + c->rlen, c->rsize - c->rlen,
 			    0);
 			if (n < 0 && nowait && (errno == EAGAIN || errno == EINTR))
 				return 1;
@@ -377,7 +379,7 @@ conn_write(struct conn *c, const void *p, size_t n, struct errinfo *ei)
 	const char *s = p;
 
 	while (n > 0) {
-		size_t room = CONN_WBUF_SIZE - c->wlen;
+		size_t room = c->wsize - c->wlen;
 
 		if (room == 0) {
 			if (conn_flush(c, ei) < 0)
@@ -428,6 +430,30 @@ conn_trace_input(struct conn *c, int on)
 	c->trace_input = on;
 }
 
+int
+conn_shrink(struct conn *c, size_t rsize, size_t wsize)
+{
+	size_t unread = c->rlen - c->rpos;
+	char *r, *w;
+
+	if (unread > rsize || c->wlen > wsize || rsize == 0 || wsize == 0)
+		return -1;
+	r = xmalloc(rsize);
+	w = xmalloc(wsize);
+	memcpy(r, c->rbuf + c->rpos, unread);
+	memcpy(w, c->wbuf, c->wlen);
+	wipe(c->wbuf, c->wsize);	/* may have held a password */
+	free(c->wbuf);
+	free(c->rbuf);
+	c->rbuf = r;
+	c->rpos = 0;
+	c->rlen = unread;
+	c->rsize = rsize;
+	c->wbuf = w;
+	c->wsize = wsize;
+	return 0;
+}
+
 void
 conn_close(struct conn *c)
 {
@@ -437,7 +463,7 @@ conn_close(struct conn *c)
 		tls_close(c->tls);
 	if (c->fd >= 0)
 		close(c->fd);
-	wipe(c->wbuf, CONN_WBUF_SIZE);	/* may have held a password */
+	wipe(c->wbuf, c->wsize);	/* may have held a password */
 	free(c->wbuf);
 	free(c->rbuf);
 	buf_free(&c->trace_line);

@@ -38,8 +38,10 @@ struct conn {
 	char addr[NET_ADDR_MAX];
 	int timeout_ms;		/* for each read or write; 0: none */
 	char *rbuf;
+	size_t rsize;		/* CONN_RBUF_SIZE, or less (conn_shrink()) */
 	size_t rpos, rlen;	/* unread input is rbuf[rpos..rlen) */
 	char *wbuf;
+	size_t wsize;		/* CONN_WBUF_SIZE, or less */
 	size_t wlen;
 	int wsecret;		/* wbuf holds a secret: wipe it once sent */
 	int trace_input;	/* show input lines in the trace */
@@ -148,6 +150,15 @@ void conn_trace_input(struct conn *c, int on);
  * byte carries the hint too.  hint is copied.
  */
 void conn_greeting_hint(struct conn *c, const char *hint, int fail);
+
+/*
+ * Smaller buffers for a connection that mostly waits (mfetch --daemon's
+ * watchers: short responses, short commands): reads of at most rsize
+ * bytes, writes flushed every wsize.  The old write buffer is wiped (it
+ * may have held a password).  Returns 0, or -1 (nothing changed) when
+ * what is buffered does not fit.
+ */
+int conn_shrink(struct conn *c, size_t rsize, size_t wsize);
 
 /* Close (TLS close_notify first, no waiting) and free.  NULL is fine. */
 void conn_close(struct conn *c);

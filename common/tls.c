@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -251,6 +252,79 @@ tls_file_check(const char *key, const char *file, struct errinfo *ei)
 	return 0;
 }
 
+/*
+ * The trust stores, one per CA file (as it is on disk now) or the
+ * system's, shared by every connection of the process: with the
+ * system's CAs a store is some 850 KiB, and mfetch --daemon keeps a
+ * connection per folder.  Loaded once under the lock (setup threads may
+ * ask at the same time); OpenSSL verifies against a shared store.  A
+ * store with CRLs is never shared (load_crl() changes it).
+ */
+#define STORES_MAX	8
+
+static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char *key;
+	X509_STORE *st;
+} stores[STORES_MAX];
+static size_t nstores;
+
+/* A reference to the store for file (NULL: the system's), or NULL. */
+static X509_STORE *
+trust_store(const char *file)
+{
+	char key[4200];
+	struct stat sb;
+	X509_STORE *st = NULL;
+	size_t i;
+
+	if (file == NULL)
+		snprintf(key, sizeof(key), "system");
+	else if (stat(file, &sb) == 0)
+		snprintf(key, sizeof(key), "%s|%llu|%lld|%lld", file,
+		    (unsigned long long)sb.st_ino, (long long)sb.st_mtime,
+		    (long long)sb.st_size);
+	else
+		return NULL;
+	pthread_mutex_lock(&stores_mu);
+	for (i = 0; i < nstores; i++)
+		if (strcmp(stores[i].key, key) == 0) {
+			st = stores[i].st;
+			X509_STORE_up_ref(st);
+			break;
+		}
+	if (st == NULL && (st = X509_STORE_new()) != NULL) {
+		if ((file == NULL ? X509_STORE_set_default_paths(st) :
+		    X509_STORE_load_file(st, file)) != 1) {
+			X509_STORE_free(st);
+			st = NULL;
+		} else if (nstores < STORES_MAX &&
+		    X509_STORE_up_ref(st) == 1) {
+			stores[nstores].key = xstrdup(key);
+			stores[nstores++].st = st;
+		}
+	}
+	pthread_mutex_unlock(&stores_mu);
+	return st;
+}
+
+/* Trust what file (NULL: the system) trusts: 0, or -1 (OpenSSL's error). */
+static int
+use_trust(struct tls *t, const char *file, int crl)
+{
+	X509_STORE *st;
+
+	if (crl)	/* a store of its own: load_crl() adds to it */
+		return (file == NULL ?
+		    SSL_CTX_set_default_verify_paths(t->ctx) :
+		    SSL_CTX_load_verify_locations(t->ctx, file, NULL)) == 1 ?
+		    0 : -1;
+	if ((st = trust_store(file)) == NULL)
+		return -1;
+	SSL_CTX_set_cert_store(t->ctx, st);	/* takes our reference */
+	return 0;
+}
+
 /* Check every certificate of the chain against the CRLs in file. */
 static int
 load_crl(struct tls *t, const char *file, struct errinfo *ei)
@@ -275,6 +349,7 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 {
 	const char *vname = o->host_override != NULL && *o->host_override ?
 	    o->host_override : host;
+	int crl = o->crl_file != NULL && *o->crl_file;
 
 	t->ctx = SSL_CTX_new(TLS_client_method());
 	if (t->ctx == NULL)
@@ -311,7 +386,7 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 			    "tls_trust_file to a CA file or 'system'");
 		if (o->trust_file == NULL ||
 		    strcmp(o->trust_file, "system") == 0) {
-			if (!SSL_CTX_set_default_verify_paths(t->ctx))
+			if (use_trust(t, NULL, crl) < 0)
 				return err_set(ei, ST_CONFIG, "cannot load the "
 				    "system CA certificates: %s",
 				    ssl_reason("unknown error"));
@@ -321,8 +396,7 @@ setup_ctx(struct tls *t, const char *host, const struct tls_opts *o,
 			if (tls_file_check("tls_trust_file", o->trust_file,
 			    ei) < 0)
 				return -1;
-			if (!SSL_CTX_load_verify_locations(t->ctx, o->trust_file,
-			    NULL))
+			if (use_trust(t, o->trust_file, crl) < 0)
 				return err_set(ei, ST_CONFIG, "cannot load "
 				    "tls_trust_file '%s': %s", o->trust_file,
 				    ssl_reason("no certificates in it"));

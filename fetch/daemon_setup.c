@@ -12,6 +12,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,12 +287,26 @@ dsetup_collect(struct dstate *ds)
 	struct task *t;
 	ssize_t n;
 
+	int some = 0;
+
 	while ((n = read(ds->pipefd[0], &t, sizeof(t))) == (ssize_t)sizeof(t)) {
 		ds->nsetups--;
+		some = 1;
 		if (t->kind == T_WATCH)
 			watch_done(ds, t);
 		else
 			list_done(ds, t);
 		task_free(t);
 	}
+#ifdef __GLIBC__
+	/*
+	 * The setups' handshakes (a trust store each: some 850 KiB with
+	 * the system's CAs) are over: give the freed memory back rather
+	 * than keep each thread arena's high-water mark for good.
+	 */
+	if (some && ds->nsetups == 0)
+		malloc_trim(0);
+#else
+	(void)some;
+#endif
 }

@@ -100,7 +100,7 @@ vsend(struct isess *s, enum slot_kind kind, uint32_t uid, unsigned *tag_r,
 	if (s->nslots == 0)
 		s->base = s->m.tagno;
 	if (s->nslots == s->aslots) {
-		s->aslots = s->aslots ? s->aslots * 2 : 64;
+		s->aslots = s->aslots ? s->aslots * 2 : 8;
 		s->slots = xreallocarray(s->slots, s->aslots, sizeof(*s->slots));
 	}
 	sl = &s->slots[s->nslots++];

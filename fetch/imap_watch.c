@@ -342,6 +342,8 @@ imap_watch_open(struct imap_watch **w_r, const struct account *a,
 		}
 	}
 	keepalive(w->s->m.c->fd);
+	/* From now on short responses and short commands only. */
+	conn_shrink(w->s->m.c, 4096, 512);
 	if (w->s->m.c->tls != NULL)
 		tls_release_buffers(w->s->m.c->tls);
 	*w_r = w;
