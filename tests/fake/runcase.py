@@ -767,9 +767,10 @@ class Conn:
             "connection %d, " % self.number if self.number else "",
             self.where, text))
 
-    def run_sequential(self):
+    def guarded(self, fn):
+        """Run fn(); a failure or a bug in it fails the case."""
         try:
-            self.serve()
+            fn()
         except Failure as e:
             self.fail(str(e))
         except Exception as e:  # a bug here must show, not hang
@@ -779,22 +780,20 @@ class Conn:
             if self.peer is not None:
                 self.peer.close()
 
+    def run_sequential(self):
+        self.guarded(self.serve)
+
     def run_block(self, script):
-        try:
+        def block():
             self.peer = Peer(self.sock, self.tr, self.deadline)
             if self.case.one("tls", "plain") == "implicit":
                 self.where = "connection start"
                 if not self.handshake("implicit TLS handshake"):
                     return
             self.play(script, self.peer)
-        except Failure as e:
-            self.fail(str(e))
-        except Exception as e:  # a bug here must show, not hang
-            self.fail("server error: %s" % errtext(e))
+        try:
+            self.guarded(block)
         finally:
-            self.ended = True
-            if self.peer is not None:
-                self.peer.close()
             self.server.block_done[self.number - 1].set()
 
     def handshake(self, what):
