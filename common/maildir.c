@@ -114,6 +114,32 @@ our_pid(const char *name, const char *host)
 	return *end == 'Q' && pid > 0 ? pid : 0;
 }
 
+/*
+ * Does process pid still run?  A zombie does not: kill() succeeds on
+ * one, so Linux's /proc tells its state ("Z", after the name in
+ * parentheses, which may hold anything).
+ */
+static int
+pid_alive(long pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return !(p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+}
+
 /* Remove what killed runs of ours left in tmp/. */
 static void
 clean_tmp(struct maildir *d)
@@ -133,7 +159,7 @@ clean_tmp(struct maildir *d)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    ((kill((pid_t)pid, 0) < 0 && errno == ESRCH) ||
+		    (!pid_alive(pid) ||
 		    time(NULL) - st.st_mtime > MAILDIR_TMP_STALE) &&
 		    unlink(path) == 0)
 			removed++;

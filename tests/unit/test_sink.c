@@ -759,6 +759,48 @@ test_maildir_leftovers(void **state)
 	free(md);
 }
 
+/*
+ * A run killed but not yet reaped (a zombie: kill(pid, 0) still succeeds
+ * on it) is dead too: its leftover goes.
+ */
+static void
+test_maildir_leftovers_zombie(void **state)
+{
+	char *md = xasprintf("%s/Zombie", dir), *spec, *mine;
+	char host[256];
+	struct sink *s;
+	struct errinfo ei;
+	siginfo_t si;
+	pid_t zombie = fork();
+
+	(void)state;
+	if (zombie == 0)
+		_exit(0);
+	/* Wait until it is a zombie, without reaping it. */
+	memset(&si, 0, sizeof(si));
+	assert_int_equal(waitid(P_PID, (id_t)zombie, &si, WEXITED | WNOWAIT),
+	    0);
+	assert_int_equal(kill(zombie, 0), 0);
+	gethostname(host, sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	spec = xasprintf("%s/tmp", md);
+	assert_int_equal(mkdir(md, 0700), 0);
+	assert_int_equal(mkdir(spec, 0700), 0);
+	free(spec);
+	mine = xasprintf("%s/tmp/1700000000.M1P%ldQ1_mfetch.%s", md,
+	    (long)zombie, host);
+	append_raw(mine, "half a mess");
+	spec = xasprintf("maildir,%s", md);
+	assert_int_equal(sink_new(spec, &opts, &s, &ei), 0);
+	assert_int_equal(deliver(s, msg, 50, 1, &ei), 0);
+	sink_free(s);
+	assert_int_equal(access(mine, F_OK), -1);
+	waitpid(zombie, NULL, 0);
+	free(spec);
+	free(mine);
+	free(md);
+}
+
 /* An MDA that runs too long is killed; the message is not delivered. */
 static void
 test_mda_timeout(void **state)
@@ -852,6 +894,7 @@ main(void)
 		cmocka_unit_test(test_mbox_journal_torn),
 		cmocka_unit_test(test_mbox_fifo),
 		cmocka_unit_test(test_maildir_leftovers),
+		cmocka_unit_test(test_maildir_leftovers_zombie),
 		cmocka_unit_test(test_mda_timeout),
 		cmocka_unit_test(test_mda_reads_a_file),
 		cmocka_unit_test(test_envelope_from),
