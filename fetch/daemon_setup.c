@@ -270,6 +270,8 @@ list_done(struct dstate *ds, struct task *t)
 	}
 	if (t->r == 0) {
 		ac->list_backoff = 0;
+		log_info("account=%s: %zu folder%s match its folders", ac->name,
+		    t->n, t->n == 1 ? "" : "s");
 		dacct_set_folders(ds, ac, t->names, t->n);
 		imap_watch_names_free(t->names, t->n);
 		return;
