@@ -27,6 +27,17 @@ answer_timeout(const struct dwatch *w)
 	return t > 0 ? t : 60;
 }
 
+/* Close a watcher's connection: down, to be made again at w->due. */
+static void
+disconnect(struct dwatch *w)
+{
+	imap_watch_close(w->iw);
+	w->iw = NULL;
+	account_free(w->a);
+	w->a = NULL;
+	w->st = WS_WAIT;
+}
+
 void
 dwatch_lost(struct dwatch *w, const char *why)
 {
@@ -34,15 +45,11 @@ dwatch_lost(struct dwatch *w, const char *why)
 	int delay;
 	double now = dnow();
 
-	imap_watch_close(w->iw);
-	w->iw = NULL;
-	account_free(w->a);
-	w->a = NULL;
+	disconnect(w);
 	/* A connection that lived a while starts the back-off afresh. */
 	if (now - w->up_since > DAEMON_BACKOFF_MAX)
 		w->backoff = 0;
 	w->backoff = dbackoff(w->backoff, &delay);
-	w->st = WS_WAIT;
 	w->due = now + delay;
 	if (w->backoff == 1)
 		w->due = now;	/* the first retry at once */
@@ -56,11 +63,7 @@ dwatch_restart(struct dwatch *w, const char *why)
 {
 	char lb[600];
 
-	imap_watch_close(w->iw);
-	w->iw = NULL;
-	account_free(w->a);
-	w->a = NULL;
-	w->st = WS_WAIT;
+	disconnect(w);
 	w->due = dnow();
 	w->backoff = 0;
 	log_info("%s %s: reconnecting", dwatch_label(w, lb, sizeof(lb)), why);
@@ -86,11 +89,7 @@ woke_up(struct dstate *ds, double slept)
 			struct dwatch *w = ac->w[j];
 
 			if (w->st == WS_UP) {
-				imap_watch_close(w->iw);
-				w->iw = NULL;
-				account_free(w->a);
-				w->a = NULL;
-				w->st = WS_WAIT;
+				disconnect(w);
 			}
 			if (w->st == WS_WAIT || w->st == WS_POLL) {
 				w->due = now;
@@ -320,15 +319,16 @@ loop(struct dstate *ds, const sigset_t *waitmask)
 	double last_mono = dnow(), last_boot = dboot();
 
 	while (sys_stop_signal() == 0) {
-		double now, boot, next, jn, wait;
+		double now, boot, slept, next, jn, wait;
 		struct timespec ts;
 		size_t i, j, n = 1;
 		int r;
 
 		now = dnow();
 		boot = dboot();
-		if (dslept(now - last_mono, boot - last_boot) > 0)
-			woke_up(ds, dslept(now - last_mono, boot - last_boot));
+		slept = dslept(now - last_mono, boot - last_boot);
+		if (slept > 0)
+			woke_up(ds, slept);
 		last_mono = now;
 		last_boot = boot;
 		if (sys_take_reload())
